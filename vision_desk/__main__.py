@@ -1,0 +1,3 @@
+from vision_desk.cli import main
+
+raise SystemExit(main())

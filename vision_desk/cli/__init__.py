@@ -1,0 +1,83 @@
+"""`vision-desk`: the window by default, plus `process`, `models` and `info`.
+
+Every user mistake ends in one line on stderr and a non-zero exit status; a
+traceback is only printed for a bug (or with --debug).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from vision_desk import __version__
+from vision_desk.errors import VisionDeskError
+
+# name -> module with add_parser(subparsers, parents) and run(args) -> int
+COMMANDS = {
+    "gui": "vision_desk.cli.gui_cmd",
+    "process": "vision_desk.cli.process_cmd",
+    "models": "vision_desk.cli.models_cmd",
+    "info": "vision_desk.cli.info_cmd",
+}
+DEFAULT_COMMAND = "gui"
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every subcommand takes (so they work after the subcommand name)."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("runtime")
+    g.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                   help="where inference runs: auto uses CUDA only when it really works (default: auto)")
+    g.add_argument("--threads", type=int, default=None, metavar="N",
+                   help="onnxruntime threads per model (default: cores - 1, at least 1)")
+    g.add_argument("--models-dir", metavar="DIR", default=None,
+                   help="read model files from DIR (also $VISION_DESK_MODELS); they are checked against the manifest")
+    g.add_argument("--debug", action="store_true", help="show full tracebacks")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vision-desk",
+        description="Real-time computer vision on the desktop: face detection (Haar cascades), object "
+                    "detection (SSDLite MobileNetV2, COCO), multi-person pose (OpenPose) and neural style "
+                    "transfer, from a webcam, video files, images or streams. Without a command it opens the window.",
+        epilog="Run `vision-desk COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"vision-desk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parents = [common_options()]
+    for name, module in COMMANDS.items():
+        importlib.import_module(module).add_parser(sub, parents)
+    return parser
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """Put the command first (so `vision-desk --device cpu info` works) or add the default one."""
+    for i, token in enumerate(argv):
+        if token in COMMANDS:
+            return [token, *argv[:i], *argv[i + 1:]]
+    if argv[:1] in (["-h"], ["--help"], ["--version"]):
+        return argv
+    return [DEFAULT_COMMAND, *argv]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(_with_default_command(argv))
+    try:
+        from vision_desk import model_store, runtime
+
+        if args.models_dir:
+            model_store.set_models_dir(args.models_dir)
+        runtime.configure(args.device, args.threads)
+        return int(importlib.import_module(COMMANDS[args.command]).run(args) or 0)
+    except VisionDeskError as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(f"vision-desk: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("vision-desk: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,53 @@
+"""The four processors by name. Imports are lazy so that `vision-desk --help` stays fast."""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from vision_desk.errors import SettingsError
+
+PROCESSOR_NAMES = ("faces", "objects", "pose", "style")
+
+_CLASSES = {
+    "faces": ("vision_desk.processors.faces", "FacesProcessor"),
+    "objects": ("vision_desk.processors.objects", "ObjectsProcessor"),
+    "pose": ("vision_desk.processors.pose", "PoseProcessor"),
+    "style": ("vision_desk.processors.style", "StyleProcessor"),
+}
+_ANNOTATORS = {
+    "faces": ("vision_desk.annotate.detections", "FacesAnnotator"),
+    "objects": ("vision_desk.annotate.detections", "DetectionsAnnotator"),
+    "pose": ("vision_desk.annotate.pose", "PoseAnnotator"),
+}
+
+
+def _load(table: dict[str, tuple[str, str]], name: str) -> Any:
+    module, attr = table[name]
+    return getattr(importlib.import_module(module), attr)
+
+
+def check_name(name: str) -> str:
+    if name not in PROCESSOR_NAMES:
+        raise SettingsError(f"unknown processor {name!r}; valid processors: {', '.join(PROCESSOR_NAMES)}")
+    return name
+
+
+def parse_names(text: str) -> list[str]:
+    """'faces,objects' -> ['faces', 'objects'] (checked, order kept, duplicates dropped)."""
+    names = [check_name(n.strip().lower()) for n in text.split(",") if n.strip()]
+    return list(dict.fromkeys(names))
+
+
+def processor_class(name: str) -> type:
+    return _load(_CLASSES, check_name(name))
+
+
+def create(name: str, **settings: Any) -> Any:
+    """A new, not yet loaded processor with validated settings."""
+    return processor_class(name)(**settings)
+
+
+def annotator_for(name: str) -> Any | None:
+    """A new annotator that draws this processor's results (None for transforms)."""
+    check_name(name)
+    return _load(_ANNOTATORS, name)() if name in _ANNOTATORS else None

@@ -1,0 +1,114 @@
+"""What every processor is: load once (in a worker), then process many frames.
+
+Analyzers (faces, objects, pose) return results and never touch pixels;
+transforms (style) return a new image. Settings can change between frames:
+:meth:`Processor.configure` validates at once (so the caller gets the error)
+and the change takes effect at the start of the next :meth:`Processor.process`
+call, on the worker thread, reloading the model only when a setting that
+shapes the model changed.
+"""
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Generic, TypeVar
+
+import numpy as np
+
+from vision_desk.errors import SettingsError
+from vision_desk.processors import settings as settings_mod
+
+S = TypeVar("S")
+R = TypeVar("R")
+
+ANALYZER = "analyzer"
+TRANSFORM = "transform"
+
+
+class Processor(ABC, Generic[S, R]):
+    name: ClassVar[str]
+    title: ClassVar[str]
+    kind: ClassVar[str] = ANALYZER
+    settings_type: ClassVar[type]
+
+    def __init__(self, settings: S | None = None, **overrides: Any) -> None:
+        base = settings if settings is not None else self.settings_type()
+        self._settings: S = settings_mod.update(base, self.name, **overrides)
+        self._pending: S | None = None
+        self._lock = threading.Lock()
+        self._loaded = False
+        self._loaded_with: S | None = None
+
+    # --- settings -------------------------------------------------------------
+    @property
+    def settings(self) -> S:
+        """The settings that the next frame will use."""
+        with self._lock:
+            return self._pending if self._pending is not None else self._settings
+
+    def configure(self, **changes: Any) -> S:
+        """Validate and queue a settings change; it applies between frames. Returns the new settings."""
+        with self._lock:
+            current = self._pending if self._pending is not None else self._settings
+            new = settings_mod.update(current, self.name, **changes)
+            self._pending = new
+            return new
+
+    def _apply_pending(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        old = self._settings
+        self._settings = pending
+        if self._loaded and settings_mod.needs_reload(old, pending):
+            self._loaded = False
+            self.load()
+        else:
+            self._settings_changed(old, pending)
+
+    def _settings_changed(self, old: S, new: S) -> None:
+        """Hook for settings that need cheap recomputation (no reload)."""
+
+    # --- lifecycle --------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    def load(self) -> None:
+        """Load the model (heavy: call it in a worker thread, never on the GUI thread)."""
+        self._apply_pending_without_reload()
+        self._load()
+        self._loaded = True
+
+    def _apply_pending_without_reload(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, None
+        if pending is not None:
+            self._settings = pending
+
+    @abstractmethod
+    def _load(self) -> None: ...
+
+    def process(self, image: np.ndarray) -> R:
+        """Run on one BGR uint8 image; loads on first use."""
+        if not self._loaded:
+            self.load()
+        else:
+            self._apply_pending()
+        if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
+            raise SettingsError(f"{self.name}: expected a BGR uint8 HxWx3 image, got "
+                                f"{getattr(image, 'shape', None)} {getattr(image, 'dtype', None)}")
+        return self._process(image)
+
+    @abstractmethod
+    def _process(self, image: np.ndarray) -> R: ...
+
+    @property
+    def provider(self) -> str:
+        """Where inference runs ("CPU", "CUDA", "OpenCV")."""
+        return "CPU"
+
+    def close(self) -> None:
+        """Release the model."""
+        self._loaded = False

@@ -1,0 +1,230 @@
+"""The one place that creates onnxruntime sessions and decides where they run.
+
+``--device auto`` uses CUDA only when a session really runs on it; otherwise
+CPU, with the reason in one line. onnxruntime-gpu silently falls back to CPU
+and prints library-loading errors straight to the process's stderr, so the
+CUDA probe runs with file descriptor 2 captured and turns that noise into a
+reason a user can act on.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import os
+import re
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vision_desk import model_store
+from vision_desk.errors import DeviceError, ModelError
+
+DEVICES = ("auto", "cpu", "cuda")
+CUDA = "CUDAExecutionProvider"
+CPU = "CPUExecutionProvider"
+# A 65-byte ONNX model (y = Relu(x)) used only to find out whether CUDA really works.
+_PROBE_MODEL = base64.b64decode(
+    "CAc6NwoMCgF4EgF5IgRSZWx1EgVwcm9iZVoPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEA0="
+)
+_stderr_lock = threading.Lock()
+
+
+def default_threads() -> int:
+    """Intra-op threads per session: leave a core for decoding, drawing and the GUI."""
+    return max(1, min(8, (os.cpu_count() or 2) - 1))
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    """Where and how sessions run. ``threads=None`` means :func:`default_threads`."""
+
+    device: str = "auto"
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.device not in DEVICES:
+            raise DeviceError(f"unknown device {self.device!r}; use one of: {', '.join(DEVICES)}")
+        if self.threads is not None and not 1 <= self.threads <= 256:
+            raise DeviceError(f"threads must be between 1 and 256, got {self.threads}")
+
+    @property
+    def intra_threads(self) -> int:
+        return self.threads or default_threads()
+
+
+_config = RuntimeConfig()
+
+
+def configure(device: str = "auto", threads: int | None = None) -> RuntimeConfig:
+    """Set the process-wide runtime choice (from --device / --threads)."""
+    global _config
+    _config = RuntimeConfig(device, threads)
+    if device == "cuda":
+        status = cuda_status()
+        if not status.usable:
+            raise DeviceError(f"--device cuda: CUDA cannot be used here: {status.reason}; use --device auto or cpu")
+    return _config
+
+
+def current_config() -> RuntimeConfig:
+    return _config
+
+
+@contextmanager
+def _captured_output() -> Iterator[list[str]]:
+    """Catch what native libraries write to fds 1 and 2, and what Python code prints, instead of showing it."""
+    lines: list[str] = []
+    with _stderr_lock:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = {fd: os.dup(fd) for fd in (1, 2)}
+        py_out = io.StringIO()
+        with tempfile.TemporaryFile() as tmp:
+            for fd in saved:
+                os.dup2(tmp.fileno(), fd)
+            try:
+                with redirect_stdout(py_out), redirect_stderr(py_out):
+                    yield lines
+            finally:
+                for fd, dup in saved.items():
+                    os.dup2(dup, fd)
+                    os.close(dup)
+                tmp.seek(0)
+                lines.extend(tmp.read().decode("utf-8", "replace").splitlines())
+                lines.extend(py_out.getvalue().splitlines())
+
+
+@dataclass(frozen=True)
+class CudaStatus:
+    usable: bool
+    reason: str  # why not, in one line; "" when usable
+
+
+_HINT = ("install the CUDA and cuDNN libraries this onnxruntime-gpu was built for "
+         "(e.g. pip install 'onnxruntime-gpu[cuda,cudnn]')")
+
+
+def _reason_from(lines: list[str]) -> str:
+    text = "\n".join(lines)
+    missing = re.findall(r"(lib[\w.+-]+\.so[\w.]*): cannot open shared object file", text)
+    if missing:
+        libs = ", ".join(dict.fromkeys(missing))
+        return f"CUDA libraries not found ({libs}); {_HINT}"
+    for pattern, reason in (
+        (r"no CUDA-capable device", "no CUDA-capable GPU was found"),
+        (r"driver version is insufficient", "the NVIDIA driver is too old for this onnxruntime-gpu"),
+        (r"CUDA failure \d+: ([^\n;]+)", None),
+    ):
+        m = re.search(pattern, text)
+        if m:
+            return reason or f"CUDA failed: {m.group(1).strip()}"
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def cuda_status() -> CudaStatus:
+    """Find out once per process whether a session really runs on CUDA here."""
+    import onnxruntime as ort
+
+    if CUDA not in ort.get_available_providers():
+        return CudaStatus(False, f"this onnxruntime build ({ort.__version__}) has no CUDA support; "
+                                 "install onnxruntime-gpu instead of onnxruntime")
+    # /dev/dxg is how WSL2 exposes the Windows GPU driver.
+    if sys.platform.startswith("linux") and not (Path("/proc/driver/nvidia").exists() or Path("/dev/dxg").exists()):
+        return CudaStatus(False, "no NVIDIA GPU driver is loaded (/proc/driver/nvidia is missing)")
+    with _captured_output() as lines:
+        try:
+            if hasattr(ort, "preload_dlls"):  # finds CUDA/cuDNN from the nvidia-* pip packages if present
+                ort.preload_dlls()
+            opts = ort.SessionOptions()
+            opts.log_severity_level = 3
+            sess = ort.InferenceSession(_PROBE_MODEL, opts, providers=[CUDA, CPU])
+            providers = sess.get_providers()
+            if CUDA in providers:
+                sess.run(None, {"x": np.ones(1, np.float32)})
+        except Exception as exc:  # any failure means: not usable, say why
+            return CudaStatus(False, f"CUDA session failed: {str(exc).splitlines()[0]}")
+    if CUDA in providers:
+        return CudaStatus(True, "")
+    return CudaStatus(False, _reason_from(lines) or "onnxruntime could not initialise CUDA (no details given)")
+
+
+@dataclass
+class ModelSession:
+    """An onnxruntime session plus the facts the HUD and the logs report."""
+
+    model_id: str
+    session: Any  # onnxruntime.InferenceSession
+    provider: str
+    path: Path
+
+    @property
+    def input_names(self) -> list[str]:
+        return [i.name for i in self.session.get_inputs()]
+
+    @property
+    def output_names(self) -> list[str]:
+        return [o.name for o in self.session.get_outputs()]
+
+    def run(self, feeds: dict[str, np.ndarray], outputs: list[str] | None = None) -> list[np.ndarray]:
+        return self.session.run(outputs, feeds)
+
+
+def provider_label(provider: str) -> str:
+    return {CUDA: "CUDA", CPU: "CPU"}.get(provider, provider.replace("ExecutionProvider", ""))
+
+
+def create_session(model_id: str, *, threads: int | None = None, config: RuntimeConfig | None = None) -> ModelSession:
+    """Verify a model file against the manifest and open it on the chosen device."""
+    import onnxruntime as ort
+
+    cfg = config or _config
+    path = model_store.verified_path(model_id)
+    providers = [CPU]
+    if cfg.device in ("auto", "cuda"):
+        status = cuda_status()
+        if status.usable:
+            providers = [CUDA, CPU]
+        elif cfg.device == "cuda":
+            raise DeviceError(f"--device cuda: CUDA cannot be used here: {status.reason}; use --device auto or cpu")
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 3
+    opts.intra_op_num_threads = threads or cfg.intra_threads
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Spinning threads burn the cores that capture, drawing and the GUI need between frames.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    try:
+        with _captured_output():
+            sess = ort.InferenceSession(str(path), opts, providers=providers)
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(f"model file {path} ({model_id}) could not be loaded by onnxruntime: {first}; "
+                         "it may be damaged: restore it (see models/README.md)") from None
+    used = sess.get_providers()[0]
+    if cfg.device == "cuda" and used != CUDA:
+        raise DeviceError(f"--device cuda: {model_id} did not start on CUDA (got {used}); use --device auto or cpu")
+    return ModelSession(model_id, sess, used, path)
+
+
+def _threads(n: int) -> str:
+    return f"{n} thread" + ("" if n == 1 else "s")
+
+
+def describe_device(config: RuntimeConfig | None = None) -> str:
+    """One line for the HUD, the stats panel and `vision-desk info`."""
+    cfg = config or _config
+    if cfg.device == "cpu":
+        return f"CPU ({_threads(cfg.intra_threads)}; --device cpu)"
+    status = cuda_status()
+    if status.usable:
+        return "CUDA"
+    return f"CPU ({_threads(cfg.intra_threads)}) — CUDA not used: {status.reason}"
