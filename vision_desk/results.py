@@ -94,6 +94,9 @@ class Poses:
 
     keypoints: np.ndarray  # P x 18 x 3 float32
     scores: np.ndarray  # P
+    # Teaching view: one heatmap or PAF channel, float32 0..1, resized to the frame (None when off).
+    overlay: np.ndarray | None = None
+    overlay_name: str = ""
 
     def __post_init__(self) -> None:
         self.keypoints = np.asarray(self.keypoints, dtype=np.float32).reshape(-1, NUM_KEYPOINTS, 3)

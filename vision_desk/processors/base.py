@@ -104,6 +104,15 @@ class Processor(ABC, Generic[S, R]):
     @abstractmethod
     def _process(self, image: np.ndarray) -> R: ...
 
+    def concurrent_ok(self) -> bool:
+        """True when process() may run on several frames at once from different threads.
+
+        Processors that keep state from frame to frame (e.g. style's flicker
+        reduction) return False, and the pipeline then feeds them one frame at a
+        time, in order.
+        """
+        return True
+
     @property
     def provider(self) -> str:
         """Where inference runs ("CPU", "CUDA", "OpenCV")."""
