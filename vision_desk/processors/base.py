@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
@@ -103,6 +104,12 @@ class Processor(ABC, Generic[S, R]):
 
     @abstractmethod
     def _process(self, image: np.ndarray) -> R: ...
+
+    def core_call(self, image: np.ndarray) -> Callable[[], object]:
+        """For benchmarks: a zero-argument callable that runs only the bare model on this image's
+        already-prepared input (``session.run`` with ready feeds, or ``detectMultiScale``), so that
+        pre- and post-processing cost can be measured as ``process()`` time minus this."""
+        raise NotImplementedError
 
     def concurrent_ok(self) -> bool:
         """True when process() may run on several frames at once from different threads.
