@@ -8,12 +8,18 @@ converts the two TensorFlow models with tf2onnx, copies the three style ONNX
 files as they are, then writes ``models/manifest.json`` and prints checksums.
 
     python tools/convert_models.py [--out models] [--work /tmp/vd-convert]
+    python tools/convert_models.py --check     # rebuild into a scratch folder, compare with models/
+
+tf2onnx names some generated constants and orders some nodes differently from
+run to run, so a rebuilt SSD or OpenPose file can differ from the committed one
+in bytes while computing the same function. ``--check`` therefore compares the
+copied files by sha256 and the converted ones by running both on the same input
+(max absolute difference of every output).
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import json
 import shutil
 import subprocess
@@ -193,7 +199,7 @@ def convert(x: Path, out: Path) -> None:
 
 
 def _strip_doc_string(path: Path) -> None:
-    """tf2onnx writes the scratch folder's path into the graph; drop it so two runs give the same bytes."""
+    """tf2onnx writes the scratch folder's path into the graph: a user's paths do not belong in a shipped file."""
     import onnx
 
     model = onnx.load(str(path))
@@ -234,20 +240,49 @@ def write_manifest(out: Path) -> None:
         print(f"{e['sha256']}  {e['bytes']:>9}  {e['file']}")
 
 
+def compare(new_dir: Path, ref_dir: Path) -> bool:
+    """Same bytes, or the same outputs on the same input: print one verdict per model."""
+    import onnxruntime as ort
+
+    ok = True
+    rng = np.random.default_rng(0)
+    for m in MODELS:
+        new, ref = new_dir / m["file"], ref_dir / m["file"]
+        if sha256(new) == sha256(ref):
+            print(f"identical bytes      {m['file']}")
+            continue
+        sessions = [ort.InferenceSession(str(p), providers=["CPUExecutionProvider"]) for p in (new, ref)]
+        feeds = {}
+        for inp in sessions[0].get_inputs():
+            shape = [d if isinstance(d, int) else 64 for d in inp.shape]
+            if inp.type == "tensor(uint8)":
+                feeds[inp.name] = rng.integers(0, 256, shape, dtype=np.uint8)
+            else:
+                feeds[inp.name] = rng.random(shape, dtype=np.float32) * (255 if "pose" in m["id"] else 1)
+        outs = [s.run(None, feeds) for s in sessions]
+        diff = max(float(np.abs(a - b).max()) for a, b in zip(*outs))
+        same = diff < 1e-4
+        ok &= same
+        print(f"{'same outputs' if same else 'DIFFERENT':<20} {m['file']} (max abs diff {diff:.2e})")
+    return ok
+
+
 def main() -> None:
-    # tf2onnx names generated constants from counters whose order follows set iteration, which
-    # hash randomisation changes per run: a fixed seed makes two runs byte-identical.
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "models", help="where to write the ONNX files")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    ap.add_argument("--check", action="store_true",
+                    help="rebuild into a scratch folder and compare with the files in models/")
     args = ap.parse_args()
+    if args.check:
+        args.out = Path(tempfile.mkdtemp(prefix="vd-models-"))
     args.out.mkdir(parents=True, exist_ok=True)
     work = args.work or Path(tempfile.mkdtemp(prefix="vd-convert-"))
     x = extract(fetch(work), work)
     convert(x, args.out)
     write_manifest(args.out)
+    if args.check and not compare(args.out, ROOT / "models"):
+        raise SystemExit("rebuilt models differ from models/")
 
 
 if __name__ == "__main__":
