@@ -1,0 +1,218 @@
+"""Faces processor on real photos with OpenCV's real Haar cascades."""
+from __future__ import annotations
+
+import threading
+
+import cv2
+import numpy as np
+import pytest
+
+from vision_desk.errors import ModelError, SettingsError
+from vision_desk.processors import create
+from vision_desk.processors.faces import FacesProcessor, FacesSettings, load_cascade
+
+# The astronaut's face (512x512 photo), found by looking: eyes at about (200, 112) and (245, 112),
+# mouth at about (222, 147). Any box on her face must contain this region.
+FACE_CORE = (200, 105, 245, 147)
+# The camera man's face (512x512), three-quarter profile, facing right.
+CAMERA_MAN_FACE_CENTRE = (226, 152)
+
+
+@pytest.fixture(scope="module")
+def faces() -> FacesProcessor:
+    proc = FacesProcessor()
+    proc.load()
+    return proc
+
+
+@pytest.fixture(autouse=True)
+def _defaults(faces: FacesProcessor):
+    """Every test starts from the default settings (tests may configure the shared processor)."""
+    faces.configure(**vars(FacesSettings()))
+    yield
+
+
+def contains(box: np.ndarray, region: tuple[float, float, float, float]) -> bool:
+    x1, y1, x2, y2 = box
+    return x1 <= region[0] and y1 <= region[1] and x2 >= region[2] and y2 >= region[3]
+
+
+def test_registry_creates_it() -> None:
+    proc = create("faces", min_neighbors=3)
+    assert isinstance(proc, FacesProcessor)
+    assert proc.settings.min_neighbors == 3
+    assert proc.provider == "OpenCV"
+    assert proc.concurrent_ok()
+
+
+def test_astronaut_has_exactly_one_face_on_her_face(faces: FacesProcessor, astronaut: np.ndarray) -> None:
+    result = faces.process(astronaut)
+    assert len(result) == 1
+    box = result.boxes[0]
+    assert contains(box, FACE_CORE), box
+    assert box[2] - box[0] < 160 and box[3] - box[1] < 160, "box is much larger than her face"
+    assert result.cascade == "frontal"
+    assert len(result.candidates) == 0  # teaching mode is off
+
+
+@pytest.mark.parametrize("cascade", ["frontal", "frontal_alt2"])
+@pytest.mark.parametrize("photo", ["coffee", "chelsea", "rocket"])
+def test_no_face_in_photos_without_people(faces: FacesProcessor, cascade: str, photo: str,
+                                          request: pytest.FixtureRequest) -> None:
+    faces.configure(cascade=cascade)
+    result = faces.process(request.getfixturevalue(photo))
+    assert result.is_empty(), result.boxes
+    assert result.to_json() == []
+
+
+def test_alt2_cascade_also_finds_her(faces: FacesProcessor, astronaut: np.ndarray) -> None:
+    faces.configure(cascade="frontal_alt2")
+    result = faces.process(astronaut)
+    assert len(result) == 1 and contains(result.boxes[0], FACE_CORE)
+    assert result.cascade == "frontal_alt2"
+
+
+def test_teaching_mode_returns_many_raw_windows_for_a_real_face(faces: FacesProcessor,
+                                                                astronaut: np.ndarray) -> None:
+    faces.configure(teaching=True)
+    result = faces.process(astronaut)
+    assert len(result) == 1 and contains(result.boxes[0], FACE_CORE)
+    assert len(result.candidates) >= 10 * len(result)
+    # The raw windows cluster on the face: most of them overlap the face core.
+    cx = (result.candidates[:, 0] + result.candidates[:, 2]) / 2
+    cy = (result.candidates[:, 1] + result.candidates[:, 3]) / 2
+    on_face = (cx > 180) & (cx < 265) & (cy > 85) & (cy < 170)
+    assert on_face.mean() > 0.8
+
+
+def test_teaching_mode_groups_exactly_like_detect_multiscale(faces: FacesProcessor, astronaut: np.ndarray) -> None:
+    plain = faces.process(astronaut)
+    faces.configure(teaching=True)
+    taught = faces.process(astronaut)
+    np.testing.assert_array_equal(plain.boxes, taught.boxes)
+
+
+def test_higher_min_neighbors_never_finds_more(faces: FacesProcessor, astronaut: np.ndarray) -> None:
+    faces.configure(min_neighbors=0, teaching=True)
+    everything = faces.process(astronaut)
+    assert len(everything) == len(everything.candidates)  # 0 = every raw window is a "face"
+    faces.configure(min_neighbors=50)
+    assert len(faces.process(astronaut)) == 0
+
+
+def test_eyes_are_inside_the_face(faces: FacesProcessor, astronaut: np.ndarray) -> None:
+    faces.configure(eyes=True)
+    result = faces.process(astronaut)
+    assert len(result) == 1 and len(result.eyes) == 1
+    eyes = result.eyes[0]
+    assert len(eyes) == 2
+    fx1, fy1, fx2, fy2 = result.boxes[0]
+    for x1, y1, x2, y2 in eyes:
+        assert fx1 <= x1 < x2 <= fx2 and fy1 <= y1 < y2 <= fy1 + 0.7 * (fy2 - fy1)
+    # Left-to-right: her right eye (image left, ~x=200) then her left eye (~x=245).
+    centres = (eyes[:, 0] + eyes[:, 2]) / 2
+    assert 185 < centres[0] < 215 and 230 < centres[1] < 260
+    assert "eyes" in result.to_json()[0]
+
+
+def test_profile_cascade_finds_the_camera_man_both_ways(faces: FacesProcessor, camera_man: np.ndarray) -> None:
+    faces.configure(cascade="profile")
+    faces.process(camera_man)  # runs at the defaults without error
+    faces.configure(detect_scale=0.75)
+    result = faces.process(camera_man)
+    assert len(result) == 1
+    x1, y1, x2, y2 = result.boxes[0]
+    assert x1 < CAMERA_MAN_FACE_CENTRE[0] < x2 and y1 < CAMERA_MAN_FACE_CENTRE[1] < y2
+    # The mirrored photo: the cascade only knows one side, the mirrored pass must find him and map back.
+    mirrored = faces.process(np.ascontiguousarray(camera_man[:, ::-1]))
+    assert len(mirrored) == 1
+    w = camera_man.shape[1]
+    np.testing.assert_allclose(mirrored.boxes[0], [w - x2, y1, w - x1, y2], atol=2)
+
+
+@pytest.mark.parametrize("size", [(768, 768), (384, 384), (640, 480), (1280, 1080)])
+def test_boxes_are_in_frame_pixels_for_any_size_and_aspect(faces: FacesProcessor, astronaut: np.ndarray,
+                                                           size: tuple[int, int]) -> None:
+    """A resized copy: boxes come back in the new frame's pixels, near the original box mapped by the resize.
+
+    (Haar cascades only know upright, undistorted faces, so the stretch stays mild: 512x512 -> 640x480
+    squeezes her face by 1.25. A 16:9 stretch of a square photo makes her face too wide to be found.)
+    """
+    ref = faces.process(astronaut).boxes[0]
+    sx, sy = size[0] / astronaut.shape[1], size[1] / astronaut.shape[0]
+    expected = ref * [sx, sy, sx, sy]
+    result = faces.process(cv2.resize(astronaut, size, interpolation=cv2.INTER_AREA))
+    assert len(result) == 1
+    box = result.boxes[0]
+    centre, want = (box[:2] + box[2:]) / 2, (expected[:2] + expected[2:]) / 2
+    assert np.all(np.abs(centre - want) < 0.1 * (expected[2:] - expected[:2])), (box, expected)
+    assert contains(box, np.array(FACE_CORE) * [sx, sy, sx, sy])
+
+
+def test_boxes_follow_padding(faces: FacesProcessor, astronaut: np.ndarray) -> None:
+    """The photo pasted into a wider canvas at (300, 40): the face box moves by exactly that."""
+    ref = faces.process(astronaut).boxes[0]
+    canvas = np.full((600, 1100, 3), 127, np.uint8)
+    canvas[40:40 + 512, 300:300 + 512] = astronaut
+    result = faces.process(canvas)
+    assert len(result) == 1
+    np.testing.assert_allclose(result.boxes[0], ref + [300, 40, 300, 40], atol=0.06 * 512)
+
+
+def test_settings_change_between_frames_without_reload(faces: FacesProcessor, astronaut: np.ndarray) -> None:
+    faces.process(astronaut)
+    generation = faces._generation
+    faces.configure(min_neighbors=50)
+    assert faces.process(astronaut).is_empty()
+    faces.configure(min_neighbors=5)
+    assert len(faces.process(astronaut)) == 1
+    assert faces._generation == generation  # no reload for a threshold
+    faces.configure(cascade="frontal_alt2")
+    faces.process(astronaut)
+    assert faces._generation == generation + 1  # a different cascade is a reload
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"scale_factor": 1.0}, "1.01 to 2"),
+    ({"min_neighbors": -1}, "0 to 50"),
+    ({"detect_scale": 0}, "0.1 to 1"),
+    ({"cascade": "cat"}, "frontal, frontal_alt2, profile"),
+])
+def test_bad_settings_name_the_valid_values(faces: FacesProcessor, change: dict, words: str) -> None:
+    with pytest.raises(SettingsError, match=words):
+        faces.configure(**change)
+
+
+def test_a_broken_cascade_file_is_a_model_error_naming_it(tmp_path) -> None:
+    bad = tmp_path / "haarcascade_broken.xml"
+    bad.write_text("<opencv_storage><nonsense/></opencv_storage>")
+    with pytest.raises(ModelError, match="haarcascade_broken.xml"):
+        load_cascade(bad)
+    with pytest.raises(ModelError, match="missing"):
+        load_cascade(tmp_path / "nothing.xml")
+
+
+def test_each_thread_gets_its_own_classifier(faces: FacesProcessor, astronaut: np.ndarray) -> None:
+    results, classifiers = [], []
+
+    def work() -> None:
+        results.append(faces.process(astronaut))
+        classifiers.append(faces._classifier("haarcascade_frontalface_default.xml"))
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(len(r) == 1 for r in results)
+    assert len({id(c) for c in classifiers}) == 3
+
+
+def test_core_call_runs_the_bare_cascade(faces: FacesProcessor, astronaut: np.ndarray) -> None:
+    rects, counts = faces.core_call(astronaut)()[0]
+    assert len(rects) == 1  # detectMultiScale on the half-size frame: one face
+
+
+def test_tiny_and_grey_frames_give_no_face(faces: FacesProcessor) -> None:
+    assert faces.process(np.zeros((10, 10, 3), np.uint8)).is_empty()
+    assert faces.process(np.full((480, 640, 3), 128, np.uint8)).is_empty()
