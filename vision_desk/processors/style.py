@@ -271,6 +271,8 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
     def core_call(self, image: np.ndarray) -> Callable[[], object]:
         if not self._loaded:
             self.load()
+        else:
+            self._apply_pending()  # time the network the current settings use
         session, feeds, _ = self._prepare(image)
         return lambda: session.run(feeds)
 
