@@ -52,6 +52,24 @@ class Source(ABC):
     def fps(self) -> float:
         return self.info.fps
 
+    @property
+    def warnings(self) -> list[str]:
+        """Non-fatal problems met so far, oldest first (files skipped in a folder, a truncated video).
+
+        Read it when :meth:`read` returns ``None`` to tell a clean end from one
+        that lost frames. Sources append to ``self._warnings``.
+        """
+        return list(getattr(self, "_warnings", ()))
+
+    @property
+    def dropped(self) -> int:
+        """Frames a live source captured that the reader never received.
+
+        Live sources keep only the newest frame, so a slow reader misses some;
+        ``Frame.index`` counts captured frames, so its gaps show the same thing.
+        """
+        return 0
+
     def seek(self, index: int) -> None:
         """Jump to a frame index (seekable sources only)."""
         raise NotImplementedError(f"{type(self).__name__} cannot seek")
