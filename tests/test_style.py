@@ -186,3 +186,68 @@ def test_flicker_reduction_in_the_processor(astronaut):
     assert p.concurrent_ok()
     assert np.array_equal(first, p.process(frames[0]).image)
     p.close()
+
+
+# --- the style gallery ------------------------------------------------------------------------------
+
+
+def test_gallery_renders_26_thumbnails_and_caches_them(coffee, tmp_path, monkeypatch):
+    from vision_desk import runtime
+    from vision_desk.processors import style_gallery
+
+    calls = []
+    real_create = runtime.create_session
+    monkeypatch.setattr(runtime, "create_session", lambda *a, **k: calls.append(a) or real_create(*a, **k))
+    thumbs = style_gallery.style_thumbnails(coffee, 96, cache_dir=tmp_path)
+    assert len(thumbs) == NUM_STYLES and len(calls) == 1
+    assert [t.index for t in thumbs] == list(range(NUM_STYLES))
+    assert thumbs[3].label == style_label(3)
+    for t in thumbs:
+        assert t.image.shape == (96, 96, 3) and t.image.dtype == np.uint8
+    # Painted by the network: the tiles differ from each other (two most alike styles differ by ~18).
+    assert min(mad(thumbs[i].image, thumbs[j].image) for i in range(0, 26, 5) for j in range(i + 1, 26, 5)) > 10.0
+    assert len(list(tmp_path.glob("*.png"))) == 1
+
+    monkeypatch.setattr(runtime, "create_session", lambda *a, **k: pytest.fail("cache miss: a session was created"))
+    again = style_gallery.style_thumbnails(coffee, 96, cache_dir=tmp_path)
+    assert all(np.array_equal(a.image, b.image) for a, b in zip(thumbs, again))
+
+
+def test_gallery_cache_key_depends_on_content_and_size(coffee, chelsea):
+    from vision_desk.processors.style_gallery import cache_key
+
+    assert cache_key(coffee, 96, 256) == cache_key(coffee.copy(), 96, 256)
+    assert cache_key(coffee, 96, 256) != cache_key(chelsea, 96, 256)
+    assert cache_key(coffee, 96, 256) != cache_key(coffee, 128, 256)
+
+
+def test_gallery_rerenders_a_damaged_cache_and_survives_an_unwritable_one(chelsea, tmp_path):
+    from vision_desk.processors import style_gallery
+
+    style_gallery.style_thumbnails(chelsea, 32, cache_dir=tmp_path)
+    (cached,) = tmp_path.glob("*.png")
+    cached.write_bytes(b"garbage")
+    assert len(style_gallery.style_thumbnails(chelsea, 32, cache_dir=tmp_path)) == NUM_STYLES
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder should be")
+    assert len(style_gallery.style_thumbnails(chelsea, 32, cache_dir=blocker / "sub")) == NUM_STYLES
+
+
+def test_gallery_cache_folder_follows_the_platform(monkeypatch, tmp_path):
+    import sys
+
+    from vision_desk.processors.style_gallery import user_cache_dir
+
+    if sys.platform.startswith("linux"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+        assert user_cache_dir() == tmp_path / "vision_desk"
+    assert user_cache_dir().name == "vision_desk"
+
+
+def test_gallery_rejects_bad_input(coffee, tmp_path):
+    from vision_desk.processors.style_gallery import style_thumbnails
+
+    with pytest.raises(SettingsError, match="16 to 1024"):
+        style_thumbnails(coffee, 4, cache_dir=tmp_path)
+    with pytest.raises(SettingsError, match="BGR uint8"):
+        style_thumbnails(coffee[:, :, 0], 64, cache_dir=tmp_path)
