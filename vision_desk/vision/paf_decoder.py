@@ -77,7 +77,7 @@ class PafDecoder:
 
     def __init__(self, *, keypoint_threshold: float = 0.1, limb_threshold: float = 0.05,
                  min_keypoints: int = 4, min_person_score: float = 0.2, upsample: int = 2,
-                 smooth_sigma: float = 0.8, samples: int = 10, min_aligned: float = 0.8,
+                 smooth_sigma: float = 1.0, samples: int = 10, min_aligned: float = 0.8,
                  max_peaks_per_part: int = 32) -> None:
         self.keypoint_threshold = keypoint_threshold  # heatmap value a peak must reach
         self.limb_threshold = limb_threshold  # PAF . direction a sample must exceed to count as aligned
@@ -113,24 +113,40 @@ class PafDecoder:
             hm = cv2.resize(hm, size, interpolation=cv2.INTER_CUBIC)
             paf = cv2.resize(paf, size, interpolation=cv2.INTER_LINEAR)
             cell /= self.upsample
-        if self.smooth_sigma > 0:
-            hm = cv2.GaussianBlur(hm, (0, 0), self.smooth_sigma)
         return hm, paf, cell
 
     # --- 2. keypoint candidates ----------------------------------------------------------------
     def find_peaks(self, hm: np.ndarray, cell: float) -> Peaks:
-        """Local maxima above the threshold, refined to sub-cell precision by a parabola fit."""
+        """Local maxima above the threshold, refined to sub-cell precision by a parabola fit.
+
+        Peaks are located on a lightly smoothed copy (noise in the network's maps would give
+        twin peaks one cell apart) but scored and thresholded on the map itself, so a score
+        is the network's own confidence, not one lowered by the blur.
+        """
+        raw = hm
+        if self.smooth_sigma > 0:
+            hm = cv2.GaussianBlur(hm, (0, 0), self.smooth_sigma)
         pooled = cv2.dilate(hm, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0)
-        mask = (hm == pooled) & (hm >= self.keypoint_threshold)
+        mask = (hm == pooled) & (raw >= self.keypoint_threshold)
         # Transposed so that np.nonzero lists the peaks grouped by part.
         part, ys, xs = np.nonzero(mask.transpose(2, 0, 1))
-        score = hm[ys, xs, part]
+        h, w = hm.shape[:2]
+        # A flat top (two equal neighbouring cells, e.g. a peak midway between them) passes the
+        # max-pool test twice: keep only its first cell in raster order, the one whose earlier
+        # neighbours are all strictly lower.
+        first = np.ones(len(part), bool)
+        for dy, dx in ((0, -1), (-1, -1), (-1, 0), (-1, 1)):
+            ny, nx = ys + dy, xs + dx
+            inside = (ny >= 0) & (nx >= 0) & (nx < w)
+            first[inside] &= hm[ny[inside], nx[inside], part[inside]] < hm[ys[inside], xs[inside], part[inside]]
+        part, ys, xs = part[first], ys[first], xs[first]
+        score = raw[ys, xs, part]
         if len(score) and self.max_peaks_per_part:
             keep = _top_k_per_group(part, score, self.max_peaks_per_part)
             part, ys, xs, score = part[keep], ys[keep], xs[keep], score[keep]
-        h, w = hm.shape[:2]
-        dx = _parabola_offset(hm[ys, np.maximum(xs - 1, 0), part], score, hm[ys, np.minimum(xs + 1, w - 1), part])
-        dy = _parabola_offset(hm[np.maximum(ys - 1, 0), xs, part], score, hm[np.minimum(ys + 1, h - 1), xs, part])
+        top = hm[ys, xs, part]  # the fit runs on the map the peak was found in
+        dx = _parabola_offset(hm[ys, np.maximum(xs - 1, 0), part], top, hm[ys, np.minimum(xs + 1, w - 1), part])
+        dy = _parabola_offset(hm[np.maximum(ys - 1, 0), xs, part], top, hm[np.minimum(ys + 1, h - 1), xs, part])
         # Cell i covers [i, i+1) in map units, its centre is i + 0.5.
         xy = np.stack([(xs + 0.5 + dx) * cell, (ys + 0.5 + dy) * cell], axis=1).astype(np.float32)
         return Peaks(xy.reshape(-1, 2), score.astype(np.float32), part.astype(np.int64))
@@ -159,7 +175,7 @@ class PafDecoder:
             score = dots.mean(axis=2) + np.minimum(0.5 * image_height / length - 1.0, 0.0)
             ok = aligned & (score > 0)
             ka, kb = np.nonzero(ok)
-            out.append(_greedy_match(ia[ka], ib[kb], score[ka, kb]))
+            out.append(greedy_match(ia[ka], ib[kb], score[ka, kb]))
         return out
 
     # --- 5. people ---------------------------------------------------------------------------
@@ -247,7 +263,7 @@ def _parabola_offset(left: np.ndarray, centre: np.ndarray, right: np.ndarray) ->
     return np.clip(off, -0.5, 0.5).astype(np.float32)
 
 
-def _greedy_match(ga: np.ndarray, gb: np.ndarray, score: np.ndarray) -> np.ndarray:
+def greedy_match(ga: np.ndarray, gb: np.ndarray, score: np.ndarray) -> np.ndarray:
     """Best pairs first; a candidate of either part joins at most one pair. Returns M x 3 (a, b, score)."""
     if len(score) == 0:
         return np.zeros((0, 3), np.float32)
