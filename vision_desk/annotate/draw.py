@@ -60,8 +60,8 @@ def color_for(class_id: int) -> Color:
     hues) still differ. Deterministic: no random state, same colour every run.
     """
     hue = (int(class_id) * 0.618033988749895) % 1.0
-    sat = 0.85 if class_id % 2 == 0 else 0.65
-    val = 0.95 if (class_id // 2) % 2 == 0 else 0.80
+    sat = 0.9 if class_id % 2 == 0 else 0.75
+    val = 1.0 if (class_id // 2) % 2 == 0 else 0.85
     r, g, b = colorsys.hsv_to_rgb(hue, sat, val)
     return int(b * 255), int(g * 255), int(r * 255)
 
@@ -77,11 +77,21 @@ def _int_box(box: np.ndarray | tuple[float, float, float, float]) -> tuple[int, 
     return x1, y1, x2, y2
 
 
+OUTLINE: Color = (20, 20, 20)
+
+
 def draw_box(image: np.ndarray, box: np.ndarray | tuple[float, float, float, float], color: Color,
-             thickness: int | None = None) -> None:
-    """A rectangle for an x1 y1 x2 y2 box; thickness defaults to the image's line size."""
+             thickness: int | None = None, outline: bool = False) -> None:
+    """A rectangle for an x1 y1 x2 y2 box; thickness defaults to the image's line size.
+
+    ``outline`` first lays a dark line one pixel wider on each side, so the box
+    stays visible on a background of its own colour (a red class on a red cup).
+    """
     x1, y1, x2, y2 = _int_box(box)
-    cv2.rectangle(image, (x1, y1), (x2, y2), color, thickness or style_for(image).line, cv2.LINE_AA)
+    t = thickness or style_for(image).line
+    if outline:
+        cv2.rectangle(image, (x1, y1), (x2, y2), OUTLINE, t + 2, cv2.LINE_AA)
+    cv2.rectangle(image, (x1, y1), (x2, y2), color, t, cv2.LINE_AA)
 
 
 def text_size(text: str, style: Style) -> tuple[int, int, int]:
