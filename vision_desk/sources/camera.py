@@ -31,6 +31,8 @@ from vision_desk.sources.live import LatestFrameGrabber
 from vision_desk.sources.stream import open_capture_bounded
 
 _IS_LINUX = sys.platform.startswith("linux")
+_DEV_DIR = Path("/dev")
+_SYSFS_DIR = Path("/sys/class/video4linux")
 _ALTERNATIVES = "Use --source sample to play the bundled clip, or --source synthetic for a moving test pattern"
 
 # V4L2 (linux/videodev2.h): VIDIOC_QUERYCAP = _IOR('V', 0, struct v4l2_capability) (104 bytes).
@@ -82,12 +84,12 @@ def _v4l2_capture_capable(device: str) -> bool | None:
 
 def _linux_cameras() -> list[CameraInfo]:
     found = []
-    for dev in Path("/dev").glob("video*"):
+    for dev in _DEV_DIR.glob("video*"):
         m = re.fullmatch(r"video(\d+)", dev.name)
         if not m:
             continue
         n = int(m.group(1))
-        sysfs = Path("/sys/class/video4linux") / dev.name
+        sysfs = _SYSFS_DIR / dev.name
         try:
             name = (sysfs / "name").read_text(encoding="utf-8", errors="replace").strip() or f"camera {n}"
         except OSError:
