@@ -1,0 +1,158 @@
+"""Body pose: OpenPose (heatmaps + Part Affinity Fields) on MobileNet-thin, many people at once.
+
+How it works, briefly: the network looks at the whole frame once and gives, at
+1/8 of the input resolution, a "where is a nose / a neck / ..." heatmap for
+each of 18 keypoint types, and for each of 19 limbs a field of little arrows
+that point along that limb wherever one is (the Part Affinity Field). The
+decoder (:mod:`vision_desk.vision.paf_decoder`) finds heatmap peaks, links
+them where the arrows agree, and groups the links into people. The cost does
+not grow with the number of people, unlike detect-then-estimate methods.
+
+The model takes raw BGR 0-255 (no mean, no scaling) and any input size that is
+a multiple of 8. The frame is scaled to ``input_height`` keeping its aspect
+ratio (a squashed person splits in two) and padded to a multiple of 8.
+The teaching view shows one heatmap or the strength of one limb's field.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from vision_desk import runtime
+from vision_desk.processors.base import Processor
+from vision_desk.processors.settings import setting
+from vision_desk.results import KEYPOINT_NAMES, Poses
+from vision_desk.vision.letterbox import LetterboxMeta, fit_size, letterbox
+from vision_desk.vision.paf_decoder import (
+    BACKGROUND_CHANNEL,
+    LIMB_NAMES,
+    LIMB_PAF_CHANNELS,
+    NUM_HEATMAPS,
+    PafDecoder,
+)
+
+MODEL_ID = "pose-openpose-mobilenet-thin"
+STRIDE = 8
+INPUT_HEIGHTS = (256, 368, 432)
+# Padding colour: mid grey, as CMU's own demo pads; black borders make spurious edges near the rim.
+PAD_VALUE = 128
+VIEW_OFF = "off"
+VIEW_BACKGROUND = "background"
+VIEW_CHOICES: tuple[str, ...] = (VIEW_OFF, *KEYPOINT_NAMES, VIEW_BACKGROUND, *LIMB_NAMES)
+
+
+@dataclass(frozen=True)
+class PoseSettings:
+    input_height: int = setting(368, choices=INPUT_HEIGHTS, label="network input height",
+                                help="height the frame is scaled to for the network (width follows the aspect "
+                                     "ratio): 256 is ~2x faster, 432 finds smaller people")
+    keypoint_threshold: float = setting(0.1, range=(0.01, 1.0), step=0.01,
+                                        help="heatmap value a keypoint needs; lower finds more (and more "
+                                             "false) keypoints")
+    limb_threshold: float = setting(0.05, range=(0.0, 1.0), step=0.01,
+                                    help="how well the limb field must point along a candidate limb for its "
+                                         "samples to count; higher links fewer keypoints")
+    min_keypoints: int = setting(4, range=(1, 18), help="people with fewer keypoints are dropped")
+    view: str = setting(VIEW_OFF, choices=VIEW_CHOICES, label="teaching view",
+                        help="show what the network sees: one keypoint heatmap (e.g. nose), the background map, "
+                             "or the strength of one limb's affinity field (e.g. neck-r_shoulder); off to hide")
+
+
+def overlay_title(view: str) -> str:
+    """Human-readable name of a teaching-view channel."""
+    if view in KEYPOINT_NAMES:
+        return f"heatmap: {view}"
+    if view == VIEW_BACKGROUND:
+        return "heatmap: background"
+    return f"limb field (PAF): {view}"
+
+
+class PoseProcessor(Processor[PoseSettings, Poses]):
+    name = "pose"
+    title = "Body pose (OpenPose, MobileNet-thin)"
+    settings_type = PoseSettings
+
+    def __init__(self, settings: PoseSettings | None = None, **overrides: object) -> None:
+        super().__init__(settings, **overrides)
+        self._session: runtime.ModelSession | None = None
+        self._decoder = self._make_decoder(self._settings)
+
+    @staticmethod
+    def _make_decoder(s: PoseSettings) -> PafDecoder:
+        return PafDecoder(keypoint_threshold=s.keypoint_threshold, limb_threshold=s.limb_threshold,
+                          min_keypoints=s.min_keypoints)
+
+    def _load(self) -> None:
+        self._session = runtime.create_session(MODEL_ID)
+        self._input_name = self._session.input_names[0]
+        self._decoder = self._make_decoder(self._settings)
+
+    def _settings_changed(self, old: PoseSettings, new: PoseSettings) -> None:
+        # A new object rather than mutating the old one: a frame being decoded keeps its own.
+        self._decoder = self._make_decoder(new)
+
+    def close(self) -> None:
+        self._session = None
+        super().close()
+
+    @property
+    def provider(self) -> str:
+        return runtime.provider_label(self._session.provider) if self._session is not None else "CPU"
+
+    # --- the pipeline -------------------------------------------------------------------
+    def prepare(self, image: np.ndarray) -> tuple[np.ndarray, LetterboxMeta]:
+        """The network input (1 x 3 x H x W float32 BGR 0-255) and how the frame sits in it."""
+        h, w = image.shape[:2]
+        size = fit_size(w, h, self._settings.input_height, multiple=STRIDE)
+        # Shrinking a lot (1080p -> 368) with bilinear sampling aliases thin limbs away; area
+        # averaging does not, but costs ~5x more, so it is kept for big reductions only.
+        shrink = min(size[0] / w, size[1] / h) < 0.5
+        padded, meta = letterbox(image, size, pad_value=PAD_VALUE,
+                                 interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+        # blobFromImage: HWC uint8 -> NCHW float32 in one C pass (no scaling, no mean, no swap).
+        return cv2.dnn.blobFromImage(padded), meta
+
+    def _run(self, blob: np.ndarray) -> np.ndarray:
+        assert self._session is not None, "load() first"
+        return self._session.run({self._input_name: blob})[0][0]  # h/8 x w/8 x 57
+
+    def _process(self, image: np.ndarray) -> Poses:
+        decoder, view = self._decoder, self._settings.view
+        blob, meta = self.prepare(image)
+        maps = self._run(blob)
+        keypoints, scores = decoder(maps[:, :, :NUM_HEATMAPS], maps[:, :, NUM_HEATMAPS:], STRIDE)
+        keypoints[:, :, :2] = meta.to_source(keypoints[:, :, :2])
+        poses = Poses(keypoints, scores)
+        if view != VIEW_OFF:
+            poses.overlay = teaching_overlay(maps, view, meta, image.shape[:2])
+            poses.overlay_name = overlay_title(view)
+        return poses
+
+    def core_call(self, image: np.ndarray) -> Callable[[], object]:
+        if self._session is None:
+            self.load()
+        blob, _ = self.prepare(image)
+        return lambda: self._run(blob)
+
+
+def teaching_overlay(maps: np.ndarray, view: str, meta: LetterboxMeta, frame_hw: tuple[int, int]) -> np.ndarray:
+    """One map channel (a heatmap, or a limb field's magnitude) as float32 0..1, warped onto the frame."""
+    if view in KEYPOINT_NAMES:
+        channel = maps[:, :, KEYPOINT_NAMES.index(view)]
+    elif view == VIEW_BACKGROUND:
+        channel = maps[:, :, BACKGROUND_CHANNEL]
+    else:
+        cx, cy = LIMB_PAF_CHANNELS[LIMB_NAMES.index(view)]
+        channel = np.hypot(maps[:, :, NUM_HEATMAPS + cx], maps[:, :, NUM_HEATMAPS + cy])
+    channel = np.clip(channel, 0.0, 1.0).astype(np.float32)
+    # Frame pixel index u (centre u + 0.5) -> network (u + 0.5) * scale + pad -> map index that / 8 - 0.5.
+    k = meta.scale / STRIDE
+    m = np.array([[k, 0.0, 0.5 * k + meta.pad[0] / STRIDE - 0.5],
+                  [0.0, k, 0.5 * k + meta.pad[1] / STRIDE - 0.5]], np.float64)
+    h, w = frame_hw
+    out = cv2.warpAffine(channel, m, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                         borderMode=cv2.BORDER_REPLICATE)
+    return np.clip(out, 0.0, 1.0)
