@@ -127,7 +127,8 @@ class StatsCollector:
         self.output = RateMeter(window)
         self.latency = WindowedSeries(window)
         self.stages: dict[str, WindowedSeries] = {}
-        self.dropped = 0
+        self.dropped = 0  # frames the pipeline's own latest-wins slot replaced
+        self.source_dropped = 0  # frames a live source's capture thread replaced before we read them
         self.errors = 0
 
     def reset_clock(self) -> None:
@@ -143,6 +144,10 @@ class StatsCollector:
     def on_dropped(self, n: int = 1) -> None:
         with self._lock:
             self.dropped += n
+
+    def set_source_dropped(self, n: int) -> None:
+        with self._lock:
+            self.source_dropped = int(n)
 
     def on_processed(self, stage_ms: dict[str, float], errors: int) -> None:
         with self._lock:
@@ -179,7 +184,7 @@ class StatsCollector:
                 processed_fps=self.processed.rate(),
                 output_fps=self.output.rate(),
                 total_fps=self.processed.total_rate(since=self.capture.first or self.started, now=now),
-                dropped=self.dropped,
+                dropped=self.dropped + self.source_dropped,
                 errors=self.errors,
                 latency_ms=latency_ms,
                 latency_p50_ms=self.latency.median(),
@@ -198,7 +203,7 @@ class StatsCollector:
                 frames_captured=self.capture.count,
                 frames_processed=self.processed.count,
                 frames_output=self.output.count,
-                dropped=self.dropped,
+                dropped=self.dropped + self.source_dropped,
                 errors=self.errors,
                 elapsed_s=elapsed,
                 output_fps=self.output.count / elapsed if self.output.count else 0.0,

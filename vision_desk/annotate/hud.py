@@ -1,0 +1,101 @@
+"""The heads-up display: what the pipeline is doing, drawn on the frame itself.
+
+Four short lines in a darkened box at the top-left:
+
+    FPS  capture 30.0  processed 24.8  output 24.8
+    ms   objects 15.2  style 61.0  read 2.1  draw 0.8  write 3.0
+    latency 45 ms  dropped 12  errors 0
+    CPU (1 thread) - CUDA not used: ...
+
+Why on the frame: a teacher projecting the window, or someone watching a
+recorded video, sees the cost of each model next to its effect. Sizes follow
+:func:`vision_desk.annotate.draw.style_for` (legible at 480p, not huge at
+1080p); a line too long for the frame is cut with "..." rather than running off
+the edge. OpenCV's Hershey fonts draw ASCII only, so other characters (the
+em dash in the provider line) are replaced.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from vision_desk.annotate.draw import FONT, Style, style_for, text_size
+from vision_desk.pipeline.types import Stats
+
+_ASCII = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2026": "...", "\u00d7": "x", "\u2019": "'"})
+# Stages that are not processors, shown after the processors in this order.
+_FIXED_STAGES = ("read", "draw", "write")
+_MIN_FONT_SCALE = 0.45  # below this, Hershey text at 1 px stops being readable on a projector
+
+
+def ascii_text(text: str) -> str:
+    return text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
+
+
+def hud_lines(stats: Stats, processors: Sequence[str] | None = None) -> list[str]:
+    """The HUD's text, also handy for logs and tests."""
+    med = stats.stage_median_ms or stats.stage_ms
+    names = list(processors) if processors is not None else [k for k in med if k not in _FIXED_STAGES]
+    stages = [n for n in names if n in med] + [n for n in _FIXED_STAGES if n in med]
+    ms = "  ".join(f"{n} {med[n]:.1f}" for n in stages) or "-"
+    lines = [
+        f"FPS  capture {stats.capture_fps:.1f}  processed {stats.processed_fps:.1f}  output {stats.output_fps:.1f}",
+        f"ms   {ms}",
+        f"latency {stats.latency_p50_ms or stats.latency_ms:.0f} ms  dropped {stats.dropped}  errors {stats.errors}",
+    ]
+    if stats.provider:
+        # The reason CUDA is not used can be long; the HUD keeps the verdict, `vision-desk info` has the reason.
+        head, sep, tail = stats.provider.partition(" \u2014 ")
+        lines.append(head + (" - " + tail.split(":")[0] if sep else ""))
+    return [ascii_text(line) for line in lines]
+
+
+def _fit(text: str, max_width: int, style: Style) -> str:
+    """``text`` cut with '...' so that it is at most ``max_width`` pixels wide."""
+    if text_size(text, style)[0] <= max_width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:  # longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if text_size(text[:mid] + "...", style)[0] <= max_width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + "..."
+
+
+class HudAnnotator:
+    """Draws :func:`hud_lines` in place; ``annotate(image, stats)`` returns the same image."""
+
+    def __init__(self, corner: str = "top-left", opacity: float = 0.6) -> None:
+        self.corner = corner
+        self.opacity = opacity
+
+    def annotate(self, image: np.ndarray, stats: Stats, processors: Sequence[str] | None = None) -> np.ndarray:
+        base = style_for(image)
+        st = Style(base.line, max(base.font_scale * 0.85, _MIN_FONT_SCALE), base.text, base.pad, base.radius)
+        h_img, w_img = image.shape[:2]
+        margin = st.pad
+        max_w = max(10, w_img - 2 * margin - 2 * st.pad)
+        lines = [_fit(line, max_w, st) for line in hud_lines(stats, processors)]
+        sizes = [text_size(line, st) for line in lines]
+        line_h = max(h + b for _, h, b in sizes) + st.pad
+        box_w = min(w_img - 2 * margin, max(w for w, _, _ in sizes) + 2 * st.pad)
+        box_h = min(h_img - 2 * margin, line_h * len(lines) + st.pad)
+        x0 = margin if self.corner.endswith("left") else w_img - box_w - margin
+        y0 = margin if self.corner.startswith("top") else h_img - box_h - margin
+        if box_w <= 0 or box_h <= 0:
+            return image
+        roi = image[y0:y0 + box_h, x0:x0 + box_w]
+        roi[...] = cv2.convertScaleAbs(roi, alpha=1.0 - self.opacity)
+        y = y0 + st.pad
+        for line, (_, th, base_d) in zip(lines, sizes):
+            y_text = y + th
+            if y_text + base_d > y0 + box_h:
+                break
+            cv2.putText(image, line, (x0 + st.pad, y_text), FONT, st.font_scale, (255, 255, 255), st.text,
+                        cv2.LINE_AA)
+            y += line_h
+        return image

@@ -1,0 +1,255 @@
+"""The pipeline's last two threads: output (reorder, draw, HUD, on_result) and writer (sinks).
+
+Why two: drawing and handing a frame to the window must not wait for the
+video encoder or the disk, and encoding must not hold up the window. The
+writer is fed through a bounded channel (back-pressure: a slow disk slows
+the file run instead of filling memory) and, on stop, finishes the frames
+already queued, so a recording's video frames and JSON lines always match.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from vision_desk.annotate.hud import HudAnnotator
+from vision_desk.errors import OutputError
+from vision_desk.pipeline import events as ev
+from vision_desk.pipeline.events import PipelineEvent
+from vision_desk.pipeline.processor_set import ProcessorSet, one_line
+from vision_desk.pipeline.sinks import Sink
+from vision_desk.pipeline.slots import Channel, ChannelClosed
+from vision_desk.pipeline.stats import StatsCollector
+from vision_desk.pipeline.types import FrameResult
+from vision_desk.sources.base import SourceInfo
+
+WRITE_QUEUE = 8
+SINK_LOCK_TIMEOUT_S = 10.0
+
+
+class OutputStage:
+    def __init__(self, procs: ProcessorSet, stats: StatsCollector, emit: Callable[[PipelineEvent], None], *,
+                 hud: bool, sinks: Sequence[Sink], on_result: Callable[[FrameResult], None] | None) -> None:
+        self._procs = procs
+        self._stats = stats
+        self._emit = emit
+        self.hud_on = hud
+        self._hud = HudAnnotator()
+        self._on_result = on_result
+        self._annotators: dict[str, Any] = {}
+        self._cond = threading.Condition()
+        self._buffer: dict[int, Any] = {}
+        self._total: int | None = None  # set when no more results will come
+        self._aborted = False
+        self._writes: Channel[FrameResult] = Channel(WRITE_QUEUE)
+        self._sink_lock = threading.Lock()
+        self._sinks: list[Sink] = list(sinks)
+        self._opened: set[int] = set()
+        self._closed: set[int] = set()
+        self._info: SourceInfo | None = None
+        self._writer_done = threading.Event()
+        self.sink_errors: list[OutputError] = []
+        self.latest: FrameResult | None = None
+        self.frames_written = 0
+
+    def set_source_info(self, info: SourceInfo) -> None:
+        self._info = info
+
+    # --- from the processing threads -----------------------------------------------------
+    def deliver(self, seq: int, processed: Any) -> None:
+        with self._cond:
+            self._buffer[seq] = processed
+            self._cond.notify_all()
+
+    def no_more_results(self, total: int) -> None:
+        with self._cond:
+            self._total = total
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._aborted = True
+            self._cond.notify_all()
+        self._writes.close()  # the writer drains what is queued, then ends
+
+    # --- output thread ----------------------------------------------------------------------
+    def run_output(self) -> None:
+        nxt = 0
+        try:
+            while True:
+                with self._cond:
+                    while (nxt not in self._buffer and not self._aborted
+                           and not (self._total is not None and nxt >= self._total)):
+                        self._cond.wait(0.2)
+                    if self._aborted or nxt not in self._buffer:
+                        return
+                    processed = self._buffer.pop(nxt)
+                nxt += 1
+                result = self._render(processed)
+                self.latest = result
+                if self._on_result is not None:
+                    try:
+                        self._on_result(result)
+                    except Exception as exc:
+                        traceback.print_exc()
+                        self._emit(PipelineEvent(ev.ERROR, f"result handler failed: {type(exc).__name__}: "
+                                                           f"{one_line(exc)}"))
+                if self._has_sinks():
+                    self._writes.put(result)
+        finally:
+            self._writes.close()
+
+    def _annotator(self, name: str) -> Any:
+        if name not in self._annotators:
+            ann = None
+            try:
+                ann = self._procs_annotator(name)
+            except Exception as exc:  # drawing is optional; the results still flow
+                self._emit(PipelineEvent(ev.ERROR, f"{name}: no overlay ({type(exc).__name__}: {one_line(exc)})",
+                                         name))
+            self._annotators[name] = ann
+        return self._annotators[name]
+
+    def _procs_annotator(self, name: str) -> Any:
+        from vision_desk import processors
+
+        cls = self._procs.processor_class(name)
+        factory = getattr(cls, "annotator", None)  # fakes in tests bring their own
+        if factory is not None:
+            return factory()
+        if name not in processors.PROCESSOR_NAMES:
+            return None
+        return processors.annotator_for(name)
+
+    def _render(self, p: Any) -> FrameResult:
+        t0 = time.perf_counter()
+        annotated = p.image
+        copied = False
+        for name, res in p.results.items():
+            ann = self._annotator(name)
+            if ann is None:
+                continue
+            if not copied:
+                annotated, copied = p.image.copy(), True
+            try:
+                out = ann.annotate(annotated, res)
+                if out is not None:
+                    annotated = out
+            except Exception as exc:
+                p.errors[f"{name}.draw"] = f"{type(exc).__name__}: {one_line(exc)}"
+        hud = self.hud_on
+        if hud and not copied:
+            annotated, copied = p.image.copy(), True
+        draw_ms = (time.perf_counter() - t0) * 1000
+        latency_ms = (time.perf_counter() - p.frame.timestamp) * 1000
+        self._stats.on_output(draw_ms, latency_ms)
+        stage = dict(p.stage_ms)
+        stage["draw"] = draw_ms
+        snap = self._stats.snapshot(stage, latency_ms)
+        if hud:
+            t1 = time.perf_counter()
+            self._hud.annotate(annotated, snap, processors=list(p.results) or self._procs.loaded_names)
+            snap.stage_ms["draw"] = draw_ms + (time.perf_counter() - t1) * 1000
+        return FrameResult(p.frame, p.image, annotated, p.results, p.errors, snap)
+
+    # --- writer thread ----------------------------------------------------------------------
+    def _has_sinks(self) -> bool:
+        with self._sink_lock:
+            return bool(self._sinks)
+
+    def run_writer(self) -> None:
+        try:
+            while True:
+                try:
+                    result = self._writes.get()
+                except ChannelClosed:
+                    return
+                self._write(result)
+        finally:
+            self.close_sinks()
+            self._writer_done.set()
+
+    def _write(self, result: FrameResult) -> None:
+        with self._sink_lock:
+            sinks = list(self._sinks)
+            # Image sinks first, so that the JSON record of this frame carries its write time.
+            ordered = [s for s in sinks if not getattr(s, "records", False)] + \
+                      [s for s in sinks if getattr(s, "records", False)]
+            t0 = time.perf_counter()
+            wrote_image = False
+            for sink in ordered:
+                if getattr(sink, "records", False) and not wrote_image:
+                    wrote_image = True
+                    self._note_write(result, t0)
+                try:
+                    if id(sink) not in self._opened:
+                        self._opened.add(id(sink))
+                        if self._info is not None:
+                            sink.open(self._info)
+                    sink.write(result)
+                except Exception as exc:
+                    self._sink_failed(sink, exc)
+            if not wrote_image:
+                self._note_write(result, t0)
+            self.frames_written += 1
+
+    def _note_write(self, result: FrameResult, t0: float) -> None:
+        ms = (time.perf_counter() - t0) * 1000
+        result.stats.stage_ms["write"] = ms
+        self._stats.on_write(ms)
+
+    def _sink_failed(self, sink: Sink, exc: BaseException) -> None:
+        """Called with the sink lock held: finalize what the sink has written, drop it, tell the owner."""
+        err = exc if isinstance(exc, OutputError) else OutputError(
+            f"writing {getattr(sink, 'path', sink)} failed: {type(exc).__name__}: {one_line(exc)}")
+        if not isinstance(exc, (OutputError, OSError)):
+            traceback.print_exc()
+        self.sink_errors.append(err)
+        if sink in self._sinks:
+            self._sinks.remove(sink)
+        self._close_one(sink)
+        self._emit(PipelineEvent(ev.ERROR, one_line(err)))
+
+    def _close_one(self, sink: Sink) -> None:
+        if id(sink) in self._closed:
+            return
+        self._closed.add(id(sink))
+        try:
+            sink.close()
+        except Exception as exc:
+            err = exc if isinstance(exc, OutputError) else OutputError(
+                f"finishing {getattr(sink, 'path', sink)} failed: {type(exc).__name__}: {one_line(exc)}")
+            self.sink_errors.append(err)
+            self._emit(PipelineEvent(ev.ERROR, one_line(err)))
+
+    # --- sinks from the owner ---------------------------------------------------------------
+    def add_sink(self, sink: Sink, info: SourceInfo | None) -> None:
+        with self._sink_lock:
+            self._sinks.append(sink)
+
+    def remove_sink(self, sink: Sink) -> None:
+        """Stop feeding ``sink`` and finalize it (waits for the frame being written, if any)."""
+        if not self._sink_lock.acquire(timeout=SINK_LOCK_TIMEOUT_S):
+            raise OutputError("the writer is stuck; the recording could not be finished")
+        try:
+            if sink in self._sinks:
+                self._sinks.remove(sink)
+            self._close_one(sink)
+        finally:
+            self._sink_lock.release()
+
+    def close_sinks(self) -> None:
+        if not self._sink_lock.acquire(timeout=SINK_LOCK_TIMEOUT_S):
+            return
+        try:
+            for sink in list(self._sinks):
+                self._close_one(sink)
+        finally:
+            self._sink_lock.release()
+
+    def wait_done(self, stop: threading.Event) -> None:
+        while not self._writer_done.wait(0.2):
+            if stop.is_set():
+                return

@@ -1,0 +1,464 @@
+"""The capture -> processing -> output pipeline, on plain threads (no Qt).
+
+::
+
+    capture thread --Frame--> Channel --> processing thread(s) --> reorder --> output thread --> writer thread
+      source.read()        live: latest wins    run the chain       by seq    annotate, HUD,       sinks
+      pacing, seek, loop   files: back-pressure  on one frame                  on_result
+
+Why these threads: reading (decode), inference and writing (encode) each
+take a few milliseconds that would add up on one thread; on their own threads
+they overlap, and numpy/OpenCV/onnxruntime release the GIL while they work.
+
+Live sources (``Mode.LIVE``): a one-slot channel where the newest frame
+replaces the waiting one (the replaced frame is counted as dropped) and one
+frame in flight, so the picture is never older than one frame plus one
+processing time. Files (``Mode.LOSSLESS``): a bounded queue with back-pressure
+and ``inflight`` frames processed at once by as many threads, each running the
+whole chain on its frame; results are put back in frame order before drawing
+and writing. On few cores this beats one frame at a time with more
+intra-op threads (see ARCHITECTURE.md "frames in flight").
+
+Stopping is cooperative: a stop event, closable channels and gates wake every
+waiting thread; joins have timeouts, so :meth:`Pipeline.stop` returns promptly
+even when a model is still loading (that daemon thread ends when its load does).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from vision_desk import runtime
+from vision_desk.errors import SourceError, VisionDeskError
+from vision_desk.frame import Frame
+from vision_desk.pipeline import events as ev
+from vision_desk.pipeline.events import Mode, PipelineEvent
+from vision_desk.pipeline.output import OutputStage
+from vision_desk.pipeline.processor_set import ActiveProcessor, ProcessorSet, one_line
+from vision_desk.pipeline.sinks import Sink
+from vision_desk.pipeline.slots import Channel, ChannelClosed, GateClosed
+from vision_desk.pipeline.stats import RunSummary, StatsCollector
+from vision_desk.pipeline.types import FrameResult, Stats
+from vision_desk.sources.base import Source, SourceInfo
+
+__all__ = ["Mode", "Pipeline", "PipelineEvent", "default_inflight"]
+
+QUEUE_FRAMES = 8  # lossless input queue: enough to ride out a slow frame, little memory at 1080p (6 MB each)
+ERROR_EVENT_INTERVAL_S = 1.0  # a processor failing on every frame emits at most one event per second
+
+
+def default_inflight() -> int:
+    """Frames processed at once for files: about one per core, given each session's intra-op threads.
+
+    Measured on a 2-core machine (SSDLite): 2 frames in flight with 1 thread each
+    beat 1 frame with 2 threads by ~15%; 3 in flight gained nothing more.
+    """
+    cores = os.cpu_count() or 2
+    return max(1, min(4, cores // max(1, runtime.current_config().intra_threads)))
+
+
+@dataclass
+class _Captured:
+    frame: Frame
+    read_ms: float
+
+
+@dataclass
+class _Processed:
+    seq: int
+    frame: Frame
+    image: np.ndarray
+    results: dict[str, Any]
+    errors: dict[str, str]
+    stage_ms: dict[str, float]
+
+
+class Pipeline:
+    """Source -> processors -> annotators (+HUD) -> on_result and sinks. See the module docstring."""
+
+    def __init__(self, source: Source, processors: Sequence[str] = (), *,
+                 mode: Mode | None = None,
+                 settings: Mapping[str, Mapping[str, Any]] | None = None,
+                 hud: bool = False,
+                 sinks: Sequence[Sink] = (),
+                 on_result: Callable[[FrameResult], None] | None = None,
+                 on_event: Callable[[PipelineEvent], None] | None = None,
+                 loop: bool = False,
+                 inflight: int | None = None,
+                 registry: Mapping[str, type] | None = None) -> None:
+        """``inflight``: frames processed at once in lossless/realtime modes (default
+        :func:`default_inflight`; live mode always keeps one). ``registry``: processor
+        classes by name instead of the built-in four (tests use fakes)."""
+        self._source = source
+        self._mode_requested = Mode(mode) if mode is not None else None
+        self._mode = self._mode_requested or Mode.LOSSLESS
+        self._on_event = on_event
+        self._loop = loop
+        self._inflight_max = max(1, inflight if inflight is not None else default_inflight())
+        self._stop = threading.Event()
+        self._finished = threading.Event()
+        self._state = "idle"
+        self._state_lock = threading.Lock()
+        self._info: SourceInfo | None = None
+        self.error: VisionDeskError | None = None  # what faulted the pipeline, if anything
+        self._procs = ProcessorSet(self._emit, registry, settings)
+        self._procs.set_wanted(list(processors), initial=True)
+        self._stats = StatsCollector(provider=runtime.describe_device())
+        self._input: Channel[_Captured] = Channel(QUEUE_FRAMES)
+        self._output = OutputStage(self._procs, self._stats, self._emit, hud=hud, sinks=sinks,
+                                   on_result=on_result)
+        # capture-thread controls (files)
+        self._ctl = threading.Condition()
+        self._paused = False
+        self._step = 0
+        self._seek_to: int | None = None
+        self._pace_reset = True
+        # processing dispatch
+        self._dispatch_lock = threading.Lock()
+        self._slots = threading.Condition()
+        self._in_flight = 0
+        self._next_seq = 0
+        self._workers_left = 0
+        self._last_error_event: dict[str, float] = {}
+        self._threads: list[threading.Thread] = []
+
+    # --- public state --------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def _set_state(self, state: str, only_from: Sequence[str] | None = None) -> None:
+        with self._state_lock:
+            if only_from is None or self._state in only_from:
+                self._state = state
+
+    @property
+    def source_info(self) -> SourceInfo | None:
+        return self._info
+
+    @property
+    def mode(self) -> Mode:
+        return self._mode
+
+    @property
+    def stats(self) -> Stats:
+        latest = self._output.latest
+        return latest.stats if latest is not None else self._stats.snapshot()
+
+    def latest(self) -> FrameResult | None:
+        return self._output.latest
+
+    def summary(self) -> RunSummary:
+        """Whole-run figures (frames, FPS, per-stage medians, drops, errors) for a final report."""
+        return self._stats.summary()
+
+    @property
+    def processors(self) -> list[str]:
+        """The wanted processors, in chain order (some may still be loading)."""
+        return self._procs.wanted
+
+    # --- lifecycle -----------------------------------------------------------------
+    def start(self) -> None:
+        if self._state != "idle":
+            raise RuntimeError(f"pipeline already {self._state}")
+        self._set_state("starting")
+        self._procs.start()
+        self._spawn(self._capture_loop, "vd-capture")
+        self._workers_left = self._inflight_max
+        for i in range(self._inflight_max):
+            self._spawn(self._process_loop, f"vd-process-{i}")
+        self._spawn(self._output.run_output, "vd-output")
+        self._spawn(self._output.run_writer, "vd-writer")
+        self._spawn(self._watch_end, "vd-watch")
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        t = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(t)
+        t.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop every thread (joined with ``timeout`` overall), close the source, finalize sinks."""
+        if self._state == "idle":
+            self._set_state("stopped")
+            self._output.close_sinks()
+            return
+        finished = self._finished.is_set()
+        self._set_state("stopping", only_from=("starting", "running", "paused"))
+        deadline = time.monotonic() + timeout
+        self._stop.set()
+        with self._ctl:
+            self._ctl.notify_all()
+        self._input.abort()
+        self._procs.close_gates()
+        with self._slots:
+            self._slots.notify_all()
+        self._output.stop()  # stops drawing at once; the writer finishes the frames already queued
+        for t in self._threads:
+            t.join(max(0.0, deadline - time.monotonic()))
+        self._procs.stop(max(0.05, deadline - time.monotonic()))
+        self._output.close_sinks()
+        if not finished:
+            self._set_state("stopped", only_from=("stopping",))
+        left = [t.name for t in self._threads if t.is_alive()]
+        msg = "stopped" if not left else f"stopped (still finishing: {', '.join(left)})"
+        self._emit(PipelineEvent(ev.STOPPED, msg))
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once a finite source is fully processed and its outputs flushed (or the pipeline ended)."""
+        return self._finished.wait(timeout)
+
+    # --- live changes ----------------------------------------------------------------
+    def set_processors(self, names: Sequence[str]) -> None:
+        self._procs.set_wanted(list(names))
+
+    def configure(self, name: str, **settings: Any) -> None:
+        self._procs.configure(name, **settings)
+
+    def processor_settings(self, name: str) -> Any:
+        return self._procs.settings_of(name)
+
+    def processor_instance(self, name: str) -> Any | None:
+        """The loaded processor object serving ``name`` now (None while loading or when off)."""
+        return self._procs.instance(name)
+
+    def set_hud(self, on: bool) -> None:
+        self._output.hud_on = bool(on)
+
+    def add_sink(self, sink: Sink) -> None:
+        self._output.add_sink(sink, self._info)
+
+    def remove_sink(self, sink: Sink) -> None:
+        self._output.remove_sink(sink)
+
+    def set_paused(self, paused: bool) -> None:
+        with self._ctl:
+            self._paused = bool(paused)
+            self._pace_reset = True
+            self._ctl.notify_all()
+        self._set_state("paused" if paused else "running", only_from=("running", "paused"))
+
+    def step(self) -> None:
+        """While paused: let exactly one more frame through."""
+        with self._ctl:
+            self._step += 1
+            self._ctl.notify_all()
+
+    def seek(self, index: int) -> None:
+        """Jump to a frame (seekable sources); frames read but not yet processed are discarded."""
+        if self._info is not None and not self._info.seekable:
+            raise SourceError(f"{self._info.description} cannot seek")
+        with self._ctl:
+            self._seek_to = max(0, int(index))
+            self._ctl.notify_all()
+
+    def set_loop(self, on: bool) -> None:
+        self._loop = bool(on)
+
+    def set_mode(self, mode: Mode) -> None:
+        self._mode_requested = Mode(mode)
+        self._apply_mode(Mode(mode))
+
+    def _apply_mode(self, mode: Mode) -> None:
+        self._mode = mode
+        live = mode == Mode.LIVE
+        dropped = self._input.set_policy(1 if live else QUEUE_FRAMES, drop_oldest=live)
+        if dropped:
+            self._stats.on_dropped(len(dropped))
+        with self._ctl:
+            self._pace_reset = True
+        with self._slots:
+            self._slots.notify_all()
+
+    def _inflight_limit(self) -> int:
+        return 1 if self._mode == Mode.LIVE else self._inflight_max
+
+    # --- events ----------------------------------------------------------------------
+    def _emit(self, event: PipelineEvent) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(event)
+        except Exception:  # the owner's callback must not kill a pipeline thread
+            traceback.print_exc()
+
+    def _fault(self, error: VisionDeskError, kind: str = ev.ERROR) -> None:
+        if self.error is None:
+            self.error = error
+        self._set_state("faulted", only_from=("starting", "running", "paused"))
+        self._emit(PipelineEvent(kind, one_line(error)))
+
+    # --- capture thread ----------------------------------------------------------------
+    def _capture_loop(self) -> None:
+        try:
+            self._capture()
+        except SourceError as exc:
+            self._fault(exc, ev.SOURCE_LOST if self._info is not None else ev.ERROR)
+        except VisionDeskError as exc:
+            self._fault(exc)
+        except Exception as exc:  # a bug: fault with a message instead of a silent dead thread
+            traceback.print_exc()
+            self._fault(VisionDeskError(f"capture failed: {type(exc).__name__}: {one_line(exc)}"))
+        finally:
+            self._input.close()
+            with contextlib.suppress(Exception):
+                self._source.close()
+
+    def _capture(self) -> None:
+        info = self._source.open()
+        self._info = info
+        self._output.set_source_info(info)
+        if self._mode_requested is None:
+            self._apply_mode(Mode.LIVE if info.is_live else Mode.LOSSLESS)
+        else:
+            self._apply_mode(self._mode_requested)
+        self._emit(PipelineEvent(ev.SOURCE_OPENED, f"opened {info.description}"))
+        if not info.is_live and not self._wait_initial_loads():
+            return
+        self._set_state("running", only_from=("starting",))
+        pace_wall = pace_pts = 0.0
+        while not self._stop.is_set():
+            with self._ctl:
+                if self._seek_to is not None:
+                    target, self._seek_to = self._seek_to, None
+                    self._source.seek(target)
+                    self._input.clear()
+                    self._pace_reset = True
+                    if self._paused:
+                        self._step = max(self._step, 1)  # show the frame sought to
+                if self._paused and self._step == 0:
+                    self._ctl.wait(0.1)
+                    continue
+                if self._paused:
+                    self._step -= 1
+            t0 = time.perf_counter()
+            frame = self._source.read()
+            read_ms = (time.perf_counter() - t0) * 1000
+            if frame is None:
+                if self._loop and info.seekable and not self._stop.is_set():
+                    self._source.seek(0)
+                    self._pace_reset = True
+                    continue
+                self._emit(PipelineEvent(ev.SOURCE_ENDED, f"end of {info.description}"))
+                return
+            if self._mode == Mode.REALTIME and info.fps > 0:
+                if self._pace_reset:
+                    pace_wall, pace_pts, self._pace_reset = time.perf_counter(), frame.pts_ms, False
+                due = pace_wall + (frame.pts_ms - pace_pts) / 1000.0
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    self._stop.wait(delay)
+                elif delay < -0.5:  # far behind (slow processing): restart the clock, do not race to catch up
+                    self._pace_reset = True
+            self._stats.on_capture(read_ms)
+            dropped = self._input.put(_Captured(frame, read_ms))
+            if dropped:
+                self._stats.on_dropped(len(dropped))
+            self._stats.set_source_dropped(getattr(self._source, "dropped", 0) or 0)
+
+    def _wait_initial_loads(self) -> bool:
+        """Files: every frame gets every processor, so wait for the first models; a load failure ends the run."""
+        outcome = self._procs.initial
+        while not outcome.done.wait(0.1):
+            if self._stop.is_set():
+                return False
+        if outcome.failures and not self._stop.is_set():
+            self._fault(outcome.failures[0])
+            return False
+        return not self._stop.is_set()
+
+    # --- processing threads -------------------------------------------------------------
+    def _process_loop(self) -> None:
+        try:
+            while not self._stop.is_set():
+                with self._slots:
+                    while self._in_flight >= self._inflight_limit() and not self._stop.is_set():
+                        self._slots.wait(0.2)
+                    if self._stop.is_set():
+                        return
+                    self._in_flight += 1
+                try:
+                    job = self._dispatch()
+                    if job is None:
+                        return
+                    seq, item, chain = job
+                    processed = self._run_chain(seq, item, chain)
+                    if processed is None:
+                        return
+                    self._output.deliver(seq, processed)
+                finally:
+                    with self._slots:
+                        self._in_flight -= 1
+                        self._slots.notify_all()
+        finally:
+            with self._slots:
+                self._workers_left -= 1
+                last = self._workers_left == 0
+            if last:
+                self._output.no_more_results(self._next_seq)
+
+    def _dispatch(self) -> tuple[int, _Captured, tuple[ActiveProcessor, ...]] | None:
+        with self._dispatch_lock:
+            while True:
+                if self._stop.is_set():
+                    return None
+                try:
+                    item = self._input.get(timeout=0.2)
+                    break
+                except TimeoutError:
+                    continue
+                except ChannelClosed:
+                    return None
+            seq = self._next_seq
+            self._next_seq += 1
+            return seq, item, self._procs.chain(seq)
+
+    def _run_chain(self, seq: int, item: _Captured, chain: tuple[ActiveProcessor, ...]) -> _Processed | None:
+        frame = item.frame
+        image = frame.image
+        results: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        stage_ms: dict[str, float] = {"read": item.read_ms}
+        for act in chain:
+            try:
+                with act.gate.turn(seq) if act.gate is not None else contextlib.nullcontext():
+                    t0 = time.perf_counter()
+                    try:
+                        # Analyzers see the original frame; a transform works on the previous transform's output.
+                        res = act.proc.process(image if act.is_transform else frame.image)
+                        results[act.name] = res
+                        if act.is_transform:
+                            image = res.image
+                    except Exception as exc:
+                        errors[act.name] = f"{type(exc).__name__}: {one_line(exc)}"
+                        self._processor_failed(act.name, errors[act.name])
+                    stage_ms[act.name] = (time.perf_counter() - t0) * 1000
+            except GateClosed:
+                return None
+        self._stats.on_processed(stage_ms, len(errors))
+        return _Processed(seq, frame, image, results, errors, stage_ms)
+
+    def _processor_failed(self, name: str, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last_error_event.get(name, -1e9) >= ERROR_EVENT_INTERVAL_S:
+            self._last_error_event[name] = now
+            self._emit(PipelineEvent(ev.PROCESSOR_ERROR, f"{name}: {message}", name))
+
+    # --- end of stream ----------------------------------------------------------------
+    def _watch_end(self) -> None:
+        """Marks the pipeline finished once every thread that carries frames has ended by itself."""
+        self._output.wait_done(self._stop)
+        if self._stop.is_set():
+            self._finished.set()
+            return
+        self._output.close_sinks()
+        if self._state not in ("faulted",):
+            self._set_state("finished", only_from=("starting", "running", "paused"))
+        self._finished.set()

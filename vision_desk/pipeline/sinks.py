@@ -1,0 +1,278 @@
+"""Where processed frames go: a video file, a JSON-lines log, a folder of images.
+
+Every sink checks its path in ``__init__`` (before any frame is processed), so a
+missing or read-only folder is an :class:`~vision_desk.errors.OutputError` up
+front instead of a failure after minutes of work. Writes happen on the
+pipeline's writer thread, in frame order; ``close()`` finalizes, and a sink
+that fails part-way (disk full) raises OutputError and is closed by the
+pipeline so what it wrote so far stays valid.
+
+Video is written by one of two backends behind :class:`VideoSink`:
+- PyAV (``av``, FFmpeg's libraries) when installed: H.264 in a *fragmented*
+  MP4, which stays playable even if the process is killed hard, and reports
+  write errors (disk full) as exceptions;
+- otherwise ``cv2.VideoWriter`` with MPEG-4 Part 2 (``mp4v``), which needs a
+  clean close to be playable and reports nothing when a write fails, so this
+  sink watches the free space itself and stops the recording, finalized,
+  before the disk is full.
+"""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import cv2
+import numpy as np
+
+from vision_desk.errors import OutputError
+from vision_desk.frame import Frame
+from vision_desk.pipeline.types import FrameResult
+from vision_desk.pipeline.video_backends import VIDEO_SUFFIXES, VideoBackend, open_backend
+from vision_desk.sources.base import SourceInfo
+
+DEFAULT_FPS = 25.0
+MIN_FREE_BYTES = 64 * 1024 * 1024  # stop a recording, finalized, when the disk has less than this left
+FREE_CHECK_EVERY = 25  # frames between free-space checks
+
+
+@runtime_checkable
+class Sink(Protocol):
+    def open(self, info: SourceInfo) -> None: ...
+
+    def write(self, result: FrameResult) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def check_writable_file(path: Path, what: str) -> Path:
+    """Raise OutputError unless ``path`` can be created or overwritten; the check leaves no file behind."""
+    path = Path(path).expanduser()
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"{what} {path} is a folder; give a file name (e.g. {path / ('out' + _suffix(what))})")
+    if not parent.exists():
+        raise OutputError(f"cannot write {what} {path}: folder {parent} does not exist; create it first")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {what} {path}: {parent} is not a folder")
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write {what} {path}: {exc.strerror or exc}; choose a writable location") from None
+    if not existed:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+    return path
+
+
+def _suffix(what: str) -> str:
+    return ".jsonl" if "JSON" in what else ".mp4"
+
+
+def letterbox_to(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``image`` scaled to fit ``size`` (w, h) without distortion, centred on black."""
+    w, h = size
+    ih, iw = image.shape[:2]
+    if (iw, ih) == (w, h):
+        return image
+    scale = min(w / iw, h / ih)
+    nw, nh = max(1, round(iw * scale)), max(1, round(ih * scale))
+    resized = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    canvas = np.zeros((h, w, 3), np.uint8)
+    x0, y0 = (w - nw) // 2, (h - nh) // 2
+    canvas[y0:y0 + nh, x0:x0 + nw] = resized
+    return canvas
+
+
+class VideoSink:
+    """An MP4 (or AVI/MKV) of the frames, at the source's frame rate (25 when unknown).
+
+    The first frame fixes the size (rounded down to even numbers, which H.264 needs);
+    later frames of another size (an image folder) are letterboxed into it.
+    ``annotated=False`` records the frames without overlays.
+    """
+
+    records = False
+
+    def __init__(self, path: Path | str, fps: float | None = None, annotated: bool = True,
+                 backend: str = "auto") -> None:
+        self.path = Path(path).expanduser()
+        suffix = self.path.suffix.lower()
+        if suffix not in VIDEO_SUFFIXES:
+            raise OutputError(f"cannot write video {self.path}: unknown video type {suffix or '(no extension)'!r}; "
+                              f"use one of: {', '.join(VIDEO_SUFFIXES)}")
+        check_writable_file(self.path, "video")
+        self.fps = fps
+        self.annotated = annotated
+        self.backend_name = backend
+        self._backend: VideoBackend | None = None
+        self._size: tuple[int, int] | None = None
+        self.frames_written = 0
+        self._closed = False
+
+    def open(self, info: SourceInfo) -> None:
+        if not self.fps:
+            self.fps = info.fps if info.fps and info.fps > 0 else DEFAULT_FPS
+
+    def write(self, result: FrameResult) -> None:
+        if self._closed:
+            raise OutputError(f"video {self.path} is already closed")
+        image = result.annotated if self.annotated else result.image
+        if self._backend is None:
+            h, w = image.shape[:2]
+            self._size = (max(2, w - w % 2), max(2, h - h % 2))
+            self._backend = open_backend(self.backend_name, self.path, self.fps or DEFAULT_FPS, self._size)
+        assert self._size is not None
+        if (image.shape[1], image.shape[0]) != self._size:
+            h, w = image.shape[:2]
+            if (w - w % 2, h - h % 2) == self._size:
+                image = image[: self._size[1], : self._size[0]]
+            else:
+                image = letterbox_to(image, self._size)
+        self._backend.write(np.ascontiguousarray(image))
+        self.frames_written += 1
+        if self._backend.silent_errors and self.frames_written % FREE_CHECK_EVERY == 0:
+            self._check_free_space()
+
+    def _check_free_space(self) -> None:
+        try:
+            free = shutil.disk_usage(self.path.parent if str(self.path.parent) else ".").free
+        except OSError:
+            return
+        if free < MIN_FREE_BYTES:
+            raise OutputError(f"disk almost full while writing {self.path} ({free // 2**20} MB left): recording "
+                              f"stopped after {self.frames_written} frames; the file is finalized and playable")
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._backend is not None:
+            self._backend.close()
+
+    @property
+    def backend(self) -> str:
+        """The backend in use ("pyav" or "opencv"); known after the first frame."""
+        return self._backend.name if self._backend is not None else self.backend_name
+
+
+class JsonlSink:
+    """One JSON object per frame and line (FrameResult.to_json), each written whole with one system call.
+
+    A line is either fully in the file or not at all: after Ctrl-C there is no
+    half line, and when the disk fills mid-line the partial line is cut off again.
+    """
+
+    records = True  # written after the image sinks, so its timings include this frame's write
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = check_writable_file(Path(path), "JSON-lines file")
+        self._fd: int | None = None
+        self._size = 0
+        self.lines_written = 0
+
+    def open(self, info: SourceInfo) -> None:
+        if self._fd is not None:
+            return
+        try:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot write JSON-lines file {self.path}: {exc.strerror or exc}") from None
+        self._size = 0
+
+    def write(self, result: FrameResult) -> None:
+        if self._fd is None:
+            self.open(None)  # type: ignore[arg-type]
+        assert self._fd is not None
+        data = (json.dumps(result.to_json(), separators=(",", ":"), allow_nan=False) + "\n").encode()
+        try:
+            written = os.write(self._fd, data)
+            while written < len(data):  # rare: a short write; finish it or fail below
+                n = os.write(self._fd, data[written:])
+                if n <= 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                written += n
+        except OSError as exc:
+            self._cut_partial_line()
+            reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+            raise OutputError(f"writing {self.path} failed ({reason}) after {self.lines_written} lines; "
+                              "the lines written so far are complete") from None
+        self._size += len(data)
+        self.lines_written += 1
+
+    def _cut_partial_line(self) -> None:
+        try:
+            assert self._fd is not None
+            os.ftruncate(self._fd, self._size)
+        except (OSError, AssertionError):
+            pass
+
+    def close(self) -> None:
+        if self._fd is not None:
+            try:
+                os.close(self._fd)
+            finally:
+                self._fd = None
+
+
+def default_image_name(frame: Frame) -> str:
+    return f"{frame.index:06d}.png"
+
+
+class ImageFolderSink:
+    """One PNG per frame in ``folder`` (created if its parent exists). ``name_for`` names each file."""
+
+    records = False
+
+    def __init__(self, folder: Path | str, annotated: bool = True,
+                 name_for: Callable[[Frame], str] | None = None) -> None:
+        self.path = Path(folder).expanduser()
+        if self.path.exists() and not self.path.is_dir():
+            raise OutputError(f"output {self.path} is a file, but image input writes a folder of images; "
+                              "give a folder name")
+        if not self.path.exists():
+            if not self.path.parent.is_dir():
+                raise OutputError(f"cannot create output folder {self.path}: {self.path.parent} does not exist")
+            try:
+                self.path.mkdir()
+            except OSError as exc:
+                raise OutputError(f"cannot create output folder {self.path}: {exc.strerror or exc}") from None
+        probe = self.path / ".vision-desk-write-test"
+        try:
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise OutputError(f"cannot write into folder {self.path}: {exc.strerror or exc}") from None
+        self.annotated = annotated
+        self.name_for = name_for or default_image_name
+        self.files_written: list[Path] = []
+
+    def open(self, info: SourceInfo) -> None:
+        pass
+
+    def write(self, result: FrameResult) -> None:
+        image = result.annotated if self.annotated else result.image
+        target = self.path / self.name_for(result.frame)
+        ok, buf = cv2.imencode(target.suffix or ".png", image)
+        if not ok:
+            raise OutputError(f"could not encode {target}")
+        tmp = target.with_name(target.name + ".part")
+        try:
+            tmp.write_bytes(buf.tobytes())
+            os.replace(tmp, target)  # never leave a half-written picture under the final name
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+            raise OutputError(f"writing {target} failed ({reason}) after {len(self.files_written)} images") from None
+        self.files_written.append(target)
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,142 @@
+"""Video encoders behind :class:`vision_desk.pipeline.sinks.VideoSink`.
+
+``open_backend("auto", ...)`` uses PyAV when it is installed, else OpenCV:
+
+- :class:`PyAvBackend`: H.264 (libx264 from the PyAV wheel's bundled FFmpeg)
+  in a fragmented MP4 (``frag_keyframe+empty_moov``): the index is written
+  with every fragment instead of once at the end, so a recording cut short by
+  a crash or ``kill -9`` still plays up to its last complete fragment (~2 s).
+  FFmpeg's errors arrive as exceptions, so a full disk is reported at once.
+- :class:`OpenCvBackend`: ``cv2.VideoWriter`` with MPEG-4 Part 2 (``mp4v``) or
+  Motion-JPEG for .avi. Needs a clean :meth:`close` for a playable MP4, and
+  ``write`` reports no errors (``silent_errors``), so the sink checks free space.
+"""
+from __future__ import annotations
+
+import importlib.util
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+
+from vision_desk.errors import OutputError
+
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".avi")
+BACKENDS = ("auto", "pyav", "opencv")
+KEYFRAME_SECONDS = 2.0  # a fragment per keyframe: at most this much is lost when killed hard
+
+
+class VideoBackend(Protocol):
+    name: str
+    silent_errors: bool
+
+    def write(self, image: np.ndarray) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def pyav_available() -> bool:
+    return importlib.util.find_spec("av") is not None
+
+
+def open_backend(name: str, path: Path, fps: float, size: tuple[int, int]) -> VideoBackend:
+    if name not in BACKENDS:
+        raise OutputError(f"unknown video backend {name!r}; valid values: {', '.join(BACKENDS)}")
+    if name == "pyav" or (name == "auto" and pyav_available()):
+        return PyAvBackend(path, fps, size)
+    return OpenCvBackend(path, fps, size)
+
+
+class OpenCvBackend:
+    name = "opencv"
+    silent_errors = True
+
+    def __init__(self, path: Path, fps: float, size: tuple[int, int]) -> None:
+        fourcc = "MJPG" if path.suffix.lower() == ".avi" else "mp4v"
+        self._writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), float(fps), size)
+        if not self._writer.isOpened():
+            raise OutputError(f"cannot write video {path}: OpenCV could not start a {fourcc} writer "
+                              f"({size[0]}x{size[1]} at {fps:g} fps)")
+        self._path = path
+
+    def write(self, image: np.ndarray) -> None:
+        self._writer.write(image)
+
+    def close(self) -> None:
+        self._writer.release()
+
+
+def _pick_codec(av: Any) -> str:
+    for codec in ("libx264", "libopenh264", "h264", "mpeg4"):
+        if codec in av.codecs_available:
+            try:
+                av.codec.Codec(codec, "w")
+                return codec
+            except Exception:
+                continue
+    raise OutputError("PyAV has no usable video encoder (looked for libx264, libopenh264, h264, mpeg4)")
+
+
+class PyAvBackend:
+    name = "pyav"
+    silent_errors = False
+    _FORMATS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska", ".avi": "avi"}
+
+    def __init__(self, path: Path, fps: float, size: tuple[int, int]) -> None:
+        import av
+
+        self._av = av
+        self._path = path
+        fmt = self._FORMATS.get(path.suffix.lower(), "mp4")
+        options = {}
+        if fmt in ("mp4", "mov"):
+            options = {"movflags": "frag_keyframe+empty_moov+default_base_moof", "flush_packets": "1"}
+        try:
+            self._container = av.open(str(path), "w", format=fmt, options=options)
+            codec = _pick_codec(av)
+            rate = Fraction(fps).limit_denominator(1001)
+            stream = self._container.add_stream(codec, rate=rate)
+            stream.width, stream.height = size
+            stream.pix_fmt = "yuv420p"
+            gop = str(max(1, round(fps * KEYFRAME_SECONDS)))
+            if codec == "libx264":
+                stream.options = {"preset": "veryfast", "crf": "21", "g": gop}
+            else:
+                stream.options = {"g": gop}
+            stream.codec_context.time_base = 1 / rate
+        except OutputError:
+            raise
+        except Exception as exc:
+            raise OutputError(f"cannot write video {path}: {_msg(exc)}") from None
+        self._stream = stream
+        self.codec = codec
+        self._pts = 0
+
+    def write(self, image: np.ndarray) -> None:
+        try:
+            frame = self._av.VideoFrame.from_ndarray(image, format="bgr24")
+            frame.pts = self._pts
+            self._pts += 1
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except Exception as exc:
+            raise OutputError(f"writing video {self._path} failed: {_msg(exc)}") from None
+
+    def close(self) -> None:
+        try:
+            for packet in self._stream.encode(None):
+                self._container.mux(packet)
+        except Exception as exc:
+            raise OutputError(f"finishing video {self._path} failed: {_msg(exc)}") from None
+        finally:
+            try:
+                self._container.close()
+            except Exception:
+                pass
+
+
+def _msg(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
