@@ -102,7 +102,7 @@ def test_bad_threshold_names_the_valid_range(objects: ObjectsProcessor) -> None:
 
 
 def test_unknown_class_name_lists_the_valid_names(objects: ObjectsProcessor) -> None:
-    with pytest.raises(SettingsError, match="unknown COCO class name.*'persn'.*valid names: person, bicycle"):
+    with pytest.raises(SettingsError, match="objects.classes: unknown COCO class name.*'persn'.*valid names: person, bicycle"):
         objects.configure(classes="persn,cup")
     with pytest.raises(SettingsError, match="toothbrush"):
         create("objects", classes="dragon")
@@ -117,29 +117,36 @@ def test_registry_and_provider() -> None:
 
 
 # --- geometry: boxes in the given frame's pixels whatever its size ---------------------------
-def test_stretched_frame_gives_stretched_boxes(objects: ObjectsProcessor, motorcycle: np.ndarray) -> None:
-    ref = objects.process(motorcycle)
-    ref_box = ref.boxes[labels(ref).index("motorcycle")]
-    h, w = motorcycle.shape[:2]
+@pytest.mark.parametrize("photo, label", [("astronaut", "person"), ("motorcycle", "motorcycle")])
+def test_stretched_frame_gives_stretched_boxes(objects: ObjectsProcessor, photo: str, label: str,
+                                               request: pytest.FixtureRequest) -> None:
+    """The photo resized to 1280x720 (a 16:9 stretch): its box is the original box stretched the same way."""
+    image = request.getfixturevalue(photo)
+    ref = objects.process(image)
+    ref_box = ref.boxes[labels(ref).index(label)]
+    h, w = image.shape[:2]
     size = (1280, 720)
-    frame = cv2.resize(motorcycle, size, interpolation=cv2.INTER_AREA)
-    result = objects.process(frame)
-    box = result.boxes[labels(result).index("motorcycle")]
+    result = objects.process(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
+    box = result.boxes[labels(result).index(label)]
     expected = ref_box * [size[0] / w, size[1] / h, size[0] / w, size[1] / h]
     np.testing.assert_allclose(box, expected, atol=0.03 * size[0])
 
 
-def test_padded_frame_gives_shifted_boxes(objects: ObjectsProcessor, coffee: np.ndarray) -> None:
-    """The photo pasted into a wider grey canvas: the cup box moves by the paste offset."""
-    ref = objects.process(coffee)
-    ref_box = ref.boxes[labels(ref).index("cup")]
-    h, w = coffee.shape[:2]
-    canvas = np.full((h + 80, w + 400, 3), 114, np.uint8)
-    canvas[50:50 + h, 250:250 + w] = coffee
+@pytest.mark.parametrize("photo, label, offset", [("coffee", "cup", (250, 50)), ("astronaut", "person", (600, 100))])
+def test_padded_frame_gives_shifted_boxes(objects: ObjectsProcessor, photo: str, label: str,
+                                          offset: tuple[int, int], request: pytest.FixtureRequest) -> None:
+    """The photo pasted into a wider grey canvas: the box moves by the paste offset."""
+    image = request.getfixturevalue(photo)
+    ref = objects.process(image)
+    ref_box = ref.boxes[labels(ref).index(label)]
+    h, w = image.shape[:2]
+    dx, dy = offset
+    canvas = np.full((h + 2 * dy, w + 2 * dx, 3), 114, np.uint8)
+    canvas[dy:dy + h, dx:dx + w] = image
     result = objects.process(canvas)
-    assert "cup" in labels(result)
-    box = result.boxes[labels(result).index("cup")]
-    assert iou(box, ref_box + [250, 50, 250, 50]) > 0.8, (box, ref_box)
+    assert label in labels(result)
+    box = result.boxes[labels(result).index(label)]
+    assert iou(box, ref_box + [dx, dy, dx, dy]) > 0.8, (box, ref_box)
 
 
 def test_core_call_runs_the_bare_session(objects: ObjectsProcessor, astronaut: np.ndarray) -> None:

@@ -37,7 +37,8 @@ CASCADE_FILES = {
 EYE_FILE = "haarcascade_eye.xml"
 GROUP_EPS = 0.2  # what detectMultiScale itself uses to group windows
 # Eye search: the face's upper part, resized to this width so eyes are well above the 20 px eye window.
-EYE_FACE_WIDTH = 160
+EYE_FACE_WIDTH = 120  # eyes then measure ~30 px (window 20 px); 160 finds the same eyes at 2x the cost
+EYE_WINDOW = 20  # haarcascade_eye.xml's window: nothing smaller can be found
 EYE_REGION = (0.12, 0.62)  # fraction of the face height: eyes sit in this band of a Haar face box
 PROFILE_MERGE_IOU = 0.3  # a face found in both orientations is kept once
 
@@ -228,7 +229,7 @@ class FacesProcessor(Processor[FacesSettings, Faces]):
         roi = cv2.resize(roi, (max(1, round(roi.shape[1] * k)), max(1, round(roi.shape[0] * k))),
                          interpolation=interp)
         roi = cv2.equalizeHist(roi)
-        lo, hi = round(0.12 * EYE_FACE_WIDTH), round(0.4 * EYE_FACE_WIDTH)
+        lo, hi = max(EYE_WINDOW, round(0.12 * EYE_FACE_WIDTH)), round(0.4 * EYE_FACE_WIDTH)
         rects, counts = self._classifier(EYE_FILE).detectMultiScale2(roi, 1.1, 3, minSize=(lo, lo),
                                                                       maxSize=(hi, hi))
         rects = np.asarray(rects, np.float32).reshape(-1, 4)
@@ -248,6 +249,8 @@ class FacesProcessor(Processor[FacesSettings, Faces]):
         """The bare detectMultiScale call(s) on the already prepared grayscale frame."""
         if not self._loaded:
             self.load()
+        else:
+            self._apply_pending()  # measure the settings the next frame would use
         s = self._settings
         gray, _, _, min_px = self._prepare(image)
         clf = self._classifier(CASCADE_FILES[s.cascade])

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from vision_desk import runtime
+from vision_desk.errors import SettingsError
 from vision_desk.processors.base import Processor
 from vision_desk.processors.settings import setting
 from vision_desk.results import Detections
@@ -43,7 +44,10 @@ class ObjectsSettings:
     def __post_init__(self) -> None:
         # Check names as soon as the setting is made (configure, CLI, GUI), and keep them in one spelling.
         normalized = normalize_class_filter(self.classes if self.classes is not None else "")
-        parse_class_filter(normalized)
+        try:
+            parse_class_filter(normalized)
+        except SettingsError as exc:
+            raise SettingsError(f"objects.classes: {exc}") from None
         object.__setattr__(self, "classes", normalized)
 
 
@@ -142,6 +146,8 @@ class ObjectsProcessor(Processor[ObjectsSettings, Detections]):
         """The bare ``session.run`` on this frame's already prepared 300x300 RGB input."""
         if not self._loaded:
             self.load()
+        else:
+            self._apply_pending()  # measure the settings the next frame would use
         assert self._session is not None
         session, feeds = self._session, self._feeds(image)
         return lambda: session.run(feeds)
