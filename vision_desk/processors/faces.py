@@ -142,9 +142,11 @@ class FacesProcessor(Processor[FacesSettings, Faces]):
         return "OpenCV"
 
     # --- the pipeline -----------------------------------------------------------------
-    def _prepare(self, image: np.ndarray) -> tuple[np.ndarray, float, float, int]:
+    # Settings are passed down rather than re-read from self, so one frame uses one set of settings even
+    # when another thread applies a change in the middle of it.
+    @staticmethod
+    def _prepare(image: np.ndarray, s: FacesSettings) -> tuple[np.ndarray, float, float, int]:
         """Grayscale, downscaled, equalized frame + the x/y factors back to the original + min window."""
-        s = self._settings
         h, w = image.shape[:2]
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         if s.detect_scale < 1.0:
@@ -156,16 +158,17 @@ class FacesProcessor(Processor[FacesSettings, Faces]):
         min_px = max(1, round(s.min_size / max(fx, fy)))
         return gray, fx, fy, min_px
 
-    def _orientations(self) -> list[bool]:
+    @staticmethod
+    def _orientations(s: FacesSettings) -> list[bool]:
         """False = the image as is; True = mirrored (the profile cascade only knows one side)."""
-        return [False, True] if self._settings.cascade == "profile" else [False]
+        return [False, True] if s.cascade == "profile" else [False]
 
-    def _detect(self, clf: cv2.CascadeClassifier, gray: np.ndarray, min_px: int,
-                teaching: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    @staticmethod
+    def _detect(clf: cv2.CascadeClassifier, gray: np.ndarray, min_px: int,
+                s: FacesSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Grouped boxes (x y w h), their neighbour counts, and the raw windows (teaching only)."""
-        s = self._settings
         size = (min_px, min_px)
-        if not teaching:
+        if not s.teaching:
             rects, counts = clf.detectMultiScale2(gray, s.scale_factor, s.min_neighbors, minSize=size)
             return np.asarray(rects, np.int32).reshape(-1, 4), np.asarray(counts, np.int32).reshape(-1), \
                 np.zeros((0, 4), np.int32)
@@ -178,13 +181,13 @@ class FacesProcessor(Processor[FacesSettings, Faces]):
 
     def _process(self, image: np.ndarray) -> Faces:
         s = self._settings
-        gray, fx, fy, min_px = self._prepare(image)
+        gray, fx, fy, min_px = self._prepare(image, s)
         clf = self._classifier(CASCADE_FILES[s.cascade])
         gw = gray.shape[1]
         boxes, counts, cands = [], [], []
-        for mirrored in self._orientations():
+        for mirrored in self._orientations(s):
             g = cv2.flip(gray, 1) if mirrored else gray
-            rects, n, raw = self._detect(clf, g, min_px, s.teaching)
+            rects, n, raw = self._detect(clf, g, min_px, s)
             for arr, out in ((rects, boxes), (raw, cands)):
                 xyxy = _xywh_to_xyxy(arr)
                 if mirrored:  # x -> width - x, so x1 and x2 swap
@@ -252,9 +255,9 @@ class FacesProcessor(Processor[FacesSettings, Faces]):
         else:
             self._apply_pending()  # measure the settings the next frame would use
         s = self._settings
-        gray, _, _, min_px = self._prepare(image)
+        gray, _, _, min_px = self._prepare(image, s)
         clf = self._classifier(CASCADE_FILES[s.cascade])
-        inputs = [cv2.flip(gray, 1) if m else gray for m in self._orientations()]
+        inputs = [cv2.flip(gray, 1) if m else gray for m in self._orientations(s)]
         mn = 0 if s.teaching else s.min_neighbors
 
         def run() -> object:

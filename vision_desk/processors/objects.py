@@ -7,11 +7,13 @@ sigmoid scores for 1917 anchor boxes x 90 COCO ids plus the decoded boxes
 graph, so this module thresholds the scores and runs per-class NMS.
 
 We resize to 300x300 ourselves (cv2 bilinear, the graph's own method) before
-the call: the result is the same, and a 1080p frame then costs a 300x300
-colour conversion and copy instead of full-frame ones.
+the call: scores agree within ~0.01 on the test photos, and a 1080p frame then
+costs a 300x300 colour conversion and copy instead of full-frame ones (measured
+here: 11 ms per 1080p frame instead of 16).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,7 +25,8 @@ from vision_desk.errors import SettingsError
 from vision_desk.processors.base import Processor
 from vision_desk.processors.settings import setting
 from vision_desk.results import Detections
-from vision_desk.vision.coco_labels import COCO_LABELS, NUM_IDS, label_for, normalize_class_filter, parse_class_filter
+from vision_desk.vision.coco_labels import (COCO_LABELS, NUM_IDS, label_for, normalize_class_filter,
+                                            parse_class_filter)
 
 MODEL_ID = "objects-ssdlite-mobilenetv2-coco"
 INPUT_SIZE = 300  # what the graph resizes to anyway
@@ -51,11 +54,13 @@ class ObjectsSettings:
         object.__setattr__(self, "classes", normalized)
 
 
+@functools.lru_cache(maxsize=32)
 def allowed_columns(class_filter: str) -> np.ndarray:
     """A bool per score column: True for the COCO ids to report (all 80 named ones when the filter is empty)."""
     ids = parse_class_filter(class_filter) or tuple(COCO_LABELS)  # the gap ids are never reported
     allowed = np.zeros(NUM_IDS, bool)
     allowed[np.array(ids) - 1] = True
+    allowed.flags.writeable = False  # shared by the cache
     return allowed
 
 
@@ -85,16 +90,10 @@ class ObjectsProcessor(Processor[ObjectsSettings, Detections]):
     def __init__(self, settings: ObjectsSettings | None = None, **overrides: object) -> None:
         super().__init__(settings, **overrides)
         self._session: runtime.ModelSession | None = None
-        self._allowed = allowed_columns(self._settings.classes)
 
     def _load(self) -> None:
         self._session = runtime.create_session(MODEL_ID)
         self._input = self._session.input_names[0]
-        self._allowed = allowed_columns(self._settings.classes)
-
-    def _settings_changed(self, old: ObjectsSettings, new: ObjectsSettings) -> None:
-        if old.classes != new.classes:
-            self._allowed = allowed_columns(new.classes)
 
     def close(self) -> None:
         self._session = None
@@ -117,11 +116,11 @@ class ObjectsProcessor(Processor[ObjectsSettings, Detections]):
 
     def decode(self, scores: np.ndarray, boxes: np.ndarray, width: int, height: int) -> Detections:
         """Scores (anchors x 90) and normalized y1 x1 y2 x2 boxes -> thresholded, NMS'd detections in pixels."""
-        s = self._settings
+        s = self._settings  # read once: one frame, one set of settings
         # Threshold first, on the flat matrix (flatnonzero is ~10x faster than a 2-D nonzero), so that the
         # rest of the work sees a handful of (anchor, class) pairs instead of 172k.
         flat = np.flatnonzero(scores >= s.score_threshold)
-        flat = flat[self._allowed[flat % scores.shape[1]]]  # drop the gap columns and filtered-out classes
+        flat = flat[allowed_columns(s.classes)[flat % scores.shape[1]]]  # drop gap ids and filtered-out classes
         if len(flat) == 0:
             return Detections.empty()
         cand_scores = scores.reshape(-1)[flat]
