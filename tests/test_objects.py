@@ -132,7 +132,9 @@ def test_stretched_frame_gives_stretched_boxes(objects: ObjectsProcessor, photo:
     np.testing.assert_allclose(box, expected, atol=0.03 * size[0])
 
 
-@pytest.mark.parametrize("photo, label, offset", [("coffee", "cup", (250, 50)), ("astronaut", "person", (600, 100))])
+@pytest.mark.parametrize("photo, label, offset", [
+    ("coffee", "cup", (250, 50)), ("astronaut", "person", (600, 100)),
+])
 def test_padded_frame_gives_shifted_boxes(objects: ObjectsProcessor, photo: str, label: str,
                                           offset: tuple[int, int], request: pytest.FixtureRequest) -> None:
     """The photo pasted into a wider grey canvas: the box moves by the paste offset."""
