@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import cv2
@@ -18,7 +20,7 @@ import pytest
 from vision_desk.errors import SourceError
 from vision_desk.sources import camera as camera_mod
 from vision_desk.sources import list_cameras, open_source, redact
-from vision_desk.sources.pattern import read_index_stamp
+from vision_desk.sources.pattern import PatternPainter, read_index_stamp
 
 # ---------------------------------------------------------------- synthetic
 
@@ -255,3 +257,56 @@ def test_redact(url: str, expected: str) -> None:
 def test_stream_spec_is_live_and_never_shows_credentials() -> None:
     src = open_source("rtsp://admin:secret@127.0.0.1:9/live")
     assert "secret" not in repr(src) and "secret" not in src.url
+
+
+@pytest.fixture()
+def mjpeg_camera() -> Iterator[str]:
+    """An MJPEG network camera on the loopback address: 12 stamped frames at 20 fps, then silence."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
+            self.end_headers()
+            painter = PatternPainter(320, 240, 20)
+            try:
+                for i in range(12):
+                    ok, buf = cv2.imencode(".jpg", painter.draw(i))
+                    self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n" % len(buf))
+                    self.wfile.write(buf.tobytes() + b"\r\n")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+                stop.wait(10)  # the camera hangs: connection open, no more frames
+            except OSError:
+                pass
+
+    stop = threading.Event()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://cam:pw123@127.0.0.1:{server.server_address[1]}/video.mjpg"
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_mjpeg_stream_delivers_then_reports_the_lost_connection(mjpeg_camera: str) -> None:
+    src = open_source(mjpeg_camera, open_timeout=5, read_timeout=0.5)
+    info = src.open()
+    try:
+        assert (info.kind, info.is_live, info.width, info.height) == ("stream", True, 320, 240)
+        assert "pw123" not in info.description and "***@127.0.0.1" in info.description
+        frames = []
+        with pytest.raises(SourceError, match=r"stopped delivering frames \(connection lost\?\)") as err:
+            for _ in range(100):
+                frames.append(src.read())
+        assert "pw123" not in str(err.value)
+    finally:
+        src.close()
+    assert frames and all(read_index_stamp(f.image) == f.index for f in frames)
+    assert frames[-1].index == 11  # every frame the camera sent, up to the last one, reached the reader

@@ -105,6 +105,7 @@ class ImageSource(Source):
         self._cache: tuple[int, np.ndarray] | None = None  # last decoded, for repeat
         self._next_due = 0.0
         self._bad: set[int] = set()  # positions that failed to decode
+        self._closed = False
         self._source_id = self._files[0].name if len(self._files) == 1 else self._files[0].parent.name
 
     @property
@@ -116,6 +117,7 @@ class ImageSource(Source):
         return self._files[index % len(self._files)]
 
     def open(self) -> SourceInfo:
+        self._closed = False
         for pos, path in enumerate(self._files):
             try:
                 img = self._decode(path)
@@ -176,6 +178,8 @@ class ImageSource(Source):
         return img.copy() if self._repeat else img
 
     def read(self) -> Frame | None:
+        if self._closed:
+            return None
         if self._info is None:
             self.open()
         misses = 0
@@ -211,6 +215,7 @@ class ImageSource(Source):
         self._pos = index
 
     def close(self) -> None:
+        self._closed = True
         self._first = None
         self._cache = None
 

@@ -33,7 +33,9 @@ def _to_uint8(img: np.ndarray) -> np.ndarray:
     if img.dtype == np.bool_:
         return img.astype(np.uint8) * 255
     if np.issubdtype(img.dtype, np.floating):
-        f = np.nan_to_num(img.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        # errstate: values beyond float32 become inf (then 0) without a RuntimeWarning for a user's odd file.
+        with np.errstate(all="ignore"):
+            f = np.nan_to_num(img.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
         scale = 255.0 if f.size and float(f.max()) <= 1.0 else 1.0
         return np.clip(f * scale + 0.5, 0, 255).astype(np.uint8)
     # Other integer types (int8/16/32, uint32): stretch their actual range.

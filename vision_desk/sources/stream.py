@@ -130,13 +130,25 @@ class StreamSource(Source):
             )
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
         self._stop.clear()
-        state = {"fail_since": None}
+        state: dict[str, float | None] = {"fail_since": None, "next_due": None}
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        fps = float(fps) if 0 < fps < 1000 else 0.0
+        # A video file served over HTTP decodes as fast as the CPU allows; play it at its own
+        # rate, as a live stream would arrive. Real streams are paced by the sender instead.
+        pace = 1.0 / fps if fps and cap.get(cv2.CAP_PROP_FRAME_COUNT) > 0 else 0.0
 
         def capture() -> np.ndarray | None:
             while not self._stop.is_set():
+                if pace and state["next_due"] is not None:
+                    delay = state["next_due"] - time.perf_counter()
+                    if delay > 0 and self._stop.wait(delay):
+                        return None
                 ok, img = cap.read()
                 if ok and img is not None and img.size:
                     state["fail_since"] = None
+                    if pace:
+                        now = time.perf_counter()
+                        state["next_due"] = max(now, (state["next_due"] or now) + pace)
                     return img
                 now = time.monotonic()
                 state["fail_since"] = state["fail_since"] or now
@@ -158,8 +170,6 @@ class StreamSource(Source):
         if first is None:
             self.close()
             raise SourceError(f"stream {self._safe} connected but sent no video frame within {self._open_timeout:g} s")
-        fps = cap.get(cv2.CAP_PROP_FPS)
-        fps = float(fps) if 0 < fps < 1000 else 0.0
         self._info = SourceInfo(kind="stream", description=f"stream {self._safe}", fps=fps, frame_count=None,
                                 width=first.width, height=first.height, is_live=True)
         return self._info
