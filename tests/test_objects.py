@@ -102,7 +102,8 @@ def test_bad_threshold_names_the_valid_range(objects: ObjectsProcessor) -> None:
 
 
 def test_unknown_class_name_lists_the_valid_names(objects: ObjectsProcessor) -> None:
-    with pytest.raises(SettingsError, match="objects.classes: unknown COCO class name.*'persn'.*valid names: person, bicycle"):
+    with pytest.raises(SettingsError,
+                       match="objects.classes: unknown COCO class name.*'persn'.*valid names: person, bicycle"):
         objects.configure(classes="persn,cup")
     with pytest.raises(SettingsError, match="toothbrush"):
         create("objects", classes="dragon")
