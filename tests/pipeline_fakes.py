@@ -144,6 +144,7 @@ class FakeResult:
 @dataclass(frozen=True)
 class FakeSettings:
     delay_ms: float = setting(0.0, range=(0.0, 10000.0), help="sleep this long per frame")
+    jitter_ms: float = setting(0.0, range=(0.0, 1000.0), help="extra sleep that varies from frame to frame")
     fail_on: int = setting(-1, range=(-1, 1 << BITS), help="raise on the frame with this stamp")
     model: str = setting("a", choices=("a", "b"), reload=True, help="which (fake) model; changing it reloads")
 
@@ -182,8 +183,9 @@ class FakeAnalyzer(Processor[FakeSettings, FakeResult]):
         try:
             idx = read_stamp(image)
             s = self._settings
-            if s.delay_ms:
-                time.sleep(s.delay_ms / 1000)
+            delay = s.delay_ms + s.jitter_ms * ((idx * 7) % 5) / 4
+            if delay:
+                time.sleep(delay / 1000)
             self.seen.append(idx)
             if idx == s.fail_on:
                 raise RuntimeError(f"fake failure on frame {idx}")

@@ -1,0 +1,329 @@
+"""Pipeline mechanics: order, drops, live changes, errors, stopping. Fake processors (see pipeline_fakes.py)."""
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+
+import cv2
+import pytest
+
+from pipeline_fakes import FileLikeSource, PacedLiveSource, Recorder, fake_registry, read_stamp
+from vision_desk.errors import SettingsError, SourceError
+from vision_desk.pipeline import events as ev
+from vision_desk.pipeline.pipeline import Mode, Pipeline
+from vision_desk.pipeline.sinks import JsonlSink, VideoSink
+from vision_desk.sources.base import Source, SourceInfo
+
+
+@pytest.fixture
+def no_leftover_threads():
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        extra = [t for t in threading.enumerate() if t not in before and t.name.startswith("vd-")]
+        if not extra:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"pipeline threads left behind: {[t.name for t in extra]}")
+
+
+def make(source: Source, names, rec: Recorder, **kw) -> Pipeline:
+    kw.setdefault("registry", fake_registry())
+    return Pipeline(source, names, on_result=rec.on_result, on_event=rec.on_event, **kw)
+
+
+def video_stamps(path) -> list[int]:
+    cap = cv2.VideoCapture(str(path))
+    out = []
+    while True:
+        ok, img = cap.read()
+        if not ok:
+            break
+        out.append(read_stamp(img))
+    cap.release()
+    return out
+
+
+def test_lossless_every_frame_once_in_order_with_frames_in_flight(tmp_path, no_leftover_threads):
+    """Three frames in flight finish out of order (jitter); video, JSON and on_result are still in order."""
+    rec = Recorder()
+    n = 90
+    video, log = tmp_path / "out.mp4", tmp_path / "out.jsonl"
+    p = make(FileLikeSource(n), ["alpha", "gamma"], rec, inflight=3,
+             settings={"alpha": {"delay_ms": 2, "jitter_ms": 12}},
+             sinks=[VideoSink(video, backend="opencv"), JsonlSink(log)])
+    p.start()
+    assert p.wait(60)
+    alpha, gamma = p.processor_instance("alpha"), p.processor_instance("gamma")
+    p.stop()
+    assert p.state == "finished"
+    assert [r.frame.index for r in rec.results] == list(range(n))
+    assert [read_stamp(r.image) for r in rec.results] == list(range(n))
+    # Frames really overlapped in the concurrent analyzer, and did not in the stateful transform.
+    assert alpha.max_active >= 2
+    assert sorted(alpha.seen) == list(range(n))
+    assert gamma.seen == list(range(n)) and gamma.max_active == 1
+    assert video_stamps(video) == list(range(n))
+    lines = log.read_text().splitlines()
+    assert [json.loads(line)["frame"] for line in lines] == list(range(n))
+    rec0 = json.loads(lines[0])
+    assert rec0["alpha"] == {"seen": 0} and rec0["gamma"] == {"style": "seen 0"}
+    assert {"read", "alpha", "gamma", "draw", "write"} <= set(rec0["timings_ms"])
+    assert rec.threads == {"vd-output"}  # on_result runs on the pipeline's output thread
+    summary = p.summary()
+    assert summary.frames_output == n and summary.dropped == 0 and summary.errors == 0
+    assert rec.kinds()[-2:] == [ev.SOURCE_ENDED, ev.STOPPED]
+
+
+def test_analyzers_see_the_original_and_the_transform_output_is_delivered():
+    rec = Recorder()
+    p = make(FileLikeSource(5), ["gamma", "alpha"], rec)
+    p.start()
+    assert p.wait(30)
+    p.stop()
+    assert p.processors == ["alpha", "gamma"]  # analyzers first, whatever order they were asked in
+    for r in rec.results:
+        assert r.results["alpha"].index == r.frame.index
+        original_body = r.frame.image[20:, :]
+        assert (r.image[20:, :] == 255 - original_body).all()  # the fake transform's output
+
+
+def test_live_drops_old_frames_and_latency_stays_bounded(no_leftover_threads):
+    """A 60 fps camera and a 40 ms processor: most frames are dropped, and the delay does not pile up."""
+    rec = Recorder()
+    p = make(PacedLiveSource(fps=60), ["alpha"], rec, inflight=3, settings={"alpha": {"delay_ms": 40}})
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 45, timeout=30)
+    p.stop()
+    assert p.mode == Mode.LIVE
+    lat = [r.stats.latency_ms for r in rec.results]
+    early, late = statistics.median(lat[3:13]), statistics.median(lat[-10:])
+    # A lossless queue would be ~1.5 s behind by now; newest-wins keeps it near one frame + one processing time.
+    assert late < 400, (early, late)
+    assert late < early + 150, (early, late)
+    idx = [r.frame.index for r in rec.results]
+    assert idx == sorted(idx) and len(set(idx)) == len(idx)
+    gaps = sum(b - a - 1 for a, b in zip(idx, idx[1:]))
+    assert gaps > 0 and rec.results[-1].stats.dropped > 0
+    # Every frame the pipeline received was either processed or counted as dropped.
+    summary = p.summary()
+    assert summary.frames_captured - summary.frames_processed <= summary.dropped + 1
+
+
+def test_live_mode_keeps_one_frame_in_flight():
+    rec = Recorder()
+    p = make(PacedLiveSource(fps=100), ["alpha"], rec, inflight=3, settings={"alpha": {"delay_ms": 15}})
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 15)
+    inst = p.processor_instance("alpha")
+    p.stop()
+    assert inst.max_active == 1
+
+
+def test_live_with_the_synthetic_camera_counts_source_drops():
+    from vision_desk.sources.synthetic import SyntheticSource
+
+    rec = Recorder()
+    p = make(SyntheticSource(fps=60, width=320, height=240), ["alpha"], rec, settings={"alpha": {"delay_ms": 50}})
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 12, timeout=30)
+    p.stop()
+    assert rec.results[-1].stats.dropped > 0
+
+
+def test_a_processor_failing_on_one_frame_is_counted_and_the_stream_goes_on(no_leftover_threads):
+    rec = Recorder()
+    p = make(FileLikeSource(20), ["alpha", "beta"], rec, settings={"alpha": {"fail_on": 5}})
+    p.start()
+    assert p.wait(30)
+    p.stop()
+    assert len(rec.results) == 20
+    bad = rec.results[5]
+    assert "alpha" in bad.errors and "fake failure on frame 5" in bad.errors["alpha"]
+    assert "beta" in bad.results  # the other processor still ran on that frame
+    assert all(not r.errors for i, r in enumerate(rec.results) if i != 5)
+    assert rec.results[-1].stats.errors == 1 and p.summary().errors == 1
+    errs = [e for e in rec.events if e.kind == ev.PROCESSOR_ERROR]
+    assert len(errs) == 1 and errs[0].processor == "alpha"
+    assert "errors" in bad.to_json()
+
+
+def test_add_remove_and_configure_while_running(no_leftover_threads):
+    slow = type("SlowLoad", (fake_registry()["beta"],), {"load_s": 0.4})
+    rec = Recorder()
+    p = make(PacedLiveSource(fps=100), ["alpha"], rec, registry=fake_registry(beta=slow))
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 5)
+
+    p.set_processors(["alpha", "beta"])
+    n_at_add = len(rec.results)
+    assert rec.wait_for(lambda: ev.LOADED in rec.kinds() and any("beta" in r.results for r in rec.results[-3:]))
+    loaded_at = next(i for i, r in enumerate(rec.results) if "beta" in r.results)
+    assert loaded_at - n_at_add >= 5, "frames kept flowing (skipping beta) while its model loaded"
+
+    # A setting that needs a new model: loaded beside the old one, then swapped in.
+    old = p.processor_instance("alpha")
+    p.configure("alpha", model="b")
+    assert rec.wait_for(lambda: p.processor_instance("alpha") is not old)
+    assert p.processor_instance("alpha").loaded_model == "b"
+    assert p.processor_settings("alpha").model == "b"
+    # A cheap setting applies between frames on the same instance.
+    inst = p.processor_instance("alpha")
+    p.configure("alpha", fail_on=4095)
+    assert p.processor_instance("alpha") is inst
+    assert rec.wait_for(lambda: inst.settings.fail_on == 4095)
+
+    with pytest.raises(SettingsError, match="out of range"):
+        p.configure("alpha", delay_ms=-1)
+    with pytest.raises(SettingsError, match="valid values: a, b"):
+        p.configure("alpha", model="zzz")
+    with pytest.raises(SettingsError, match="unknown processor"):
+        p.set_processors(["alpha", "nope"])
+
+    p.set_processors(["alpha"])
+    mark = len(rec.results)
+    assert rec.wait_for(lambda: len(rec.results) >= mark + 5)
+    assert all("beta" not in r.results for r in rec.results[mark + 2:])
+    # Switching it back on is instant: the parked instance is reused, no second load.
+    p.set_processors(["alpha", "beta"])
+    assert p.processor_instance("beta") is not None and p.processor_instance("beta").loads == 1
+    p.stop()
+    assert p.state == "stopped"
+
+
+def test_stop_is_prompt_even_while_a_model_is_loading(no_leftover_threads):
+    gate = threading.Event()
+    blocked = type("Blocked", (fake_registry()["alpha"],), {"load_gate": gate})
+    rec = Recorder()
+    p = make(PacedLiveSource(fps=30), ["alpha"], rec, registry=fake_registry(alpha=blocked))
+    p.start()
+    assert rec.wait_for(lambda: ev.LOADING in rec.kinds())
+    t0 = time.monotonic()
+    p.stop(timeout=1.0)
+    assert time.monotonic() - t0 < 3.0
+    assert p.state == "stopped"
+    gate.set()  # the load returns; the loader thread then ends by itself (checked by the fixture)
+
+
+def test_source_lost_mid_stream_finalizes_outputs(tmp_path, no_leftover_threads):
+    rec = Recorder()
+    video, log = tmp_path / "lost.mp4", tmp_path / "lost.jsonl"
+    p = make(FileLikeSource(50, fail_after=12), ["alpha"], rec,
+             sinks=[VideoSink(video, backend="opencv"), JsonlSink(log)])
+    p.start()
+    assert p.wait(30)
+    p.stop()
+    assert p.state == "faulted"
+    lost = [e for e in rec.events if e.kind == ev.SOURCE_LOST]
+    assert lost and "unplugged" in lost[0].message
+    assert isinstance(p.error, SourceError)
+    assert video_stamps(video) == list(range(12))
+    assert len(log.read_text().splitlines()) == 12
+
+
+class _Unopenable(FileLikeSource):
+    def open(self) -> SourceInfo:
+        raise SourceError("no such camera: 7")
+
+
+def test_a_source_that_cannot_open_faults_with_its_message(no_leftover_threads):
+    rec = Recorder()
+    p = make(_Unopenable(1), ["alpha"], rec)
+    p.start()
+    assert p.wait(10)
+    p.stop()
+    assert p.state == "faulted" and "no such camera" in str(p.error)
+    assert any(e.kind == ev.ERROR and "no such camera" in e.message for e in rec.events)
+
+
+def test_a_model_that_fails_to_load_ends_a_file_run_before_any_frame(no_leftover_threads):
+    broken = type("Broken", (fake_registry()["alpha"],), {"fail_load": True})
+    rec = Recorder()
+    p = make(FileLikeSource(10), ["alpha"], rec, registry=fake_registry(alpha=broken))
+    p.start()
+    assert p.wait(10)
+    p.stop()
+    assert p.state == "faulted" and "damaged" in str(p.error)
+    assert rec.results == []
+
+
+def test_pause_step_and_seek_on_a_file():
+    rec = Recorder()
+    p = make(FileLikeSource(300, fps=50), ["alpha"], rec, mode=Mode.REALTIME)
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 3)
+    p.set_paused(True)
+    assert p.state == "paused"
+    time.sleep(0.3)
+    n = len(rec.results)
+    time.sleep(0.3)
+    assert len(rec.results) == n  # nothing moves while paused
+    p.step()
+    assert rec.wait_for(lambda: len(rec.results) == n + 1)
+    p.seek(200)
+    assert rec.wait_for(lambda: rec.results[-1].frame.index == 200)
+    p.set_paused(False)
+    assert rec.wait_for(lambda: rec.results[-1].frame.index >= 205)
+    p.stop()
+
+
+def test_realtime_mode_paces_a_file_at_its_frame_rate():
+    rec = Recorder()
+    p = make(FileLikeSource(1000, fps=20), [], rec, mode=Mode.REALTIME)
+    p.start()
+    time.sleep(0.5)
+    p.stop()
+    # As fast as possible this would be hundreds of frames; at 20 fps about 10.
+    assert 3 <= len(rec.results) <= 20
+
+
+def test_loop_restarts_a_file():
+    rec = Recorder()
+    p = make(FileLikeSource(5), [], rec, loop=True)
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 12)
+    p.stop()
+    assert [r.frame.index for r in rec.results[:12]] == [0, 1, 2, 3, 4] * 2 + [0, 1]
+
+
+def test_sinks_can_be_added_and_removed_while_running(tmp_path):
+    rec = Recorder()
+    p = make(PacedLiveSource(fps=100), [], rec)
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 3)
+    log = JsonlSink(tmp_path / "rec.jsonl")
+    p.add_sink(log)
+    assert rec.wait_for(lambda: log.lines_written >= 5)
+    p.remove_sink(log)
+    written = log.lines_written
+    time.sleep(0.2)
+    p.stop()
+    assert log.lines_written == written
+    assert len((tmp_path / "rec.jsonl").read_text().splitlines()) == written
+
+
+def test_hud_is_drawn_only_on_the_annotated_image():
+    rec = Recorder()
+    p = make(FileLikeSource(3), ["alpha"], rec, hud=True)
+    p.start()
+    assert p.wait(10)
+    p.set_hud(False)
+    p.stop()
+    r = rec.results[-1]
+    assert read_stamp(r.image) == 2
+    assert (r.annotated != r.image).any()
+    assert r.stats.provider and r.stats.frames >= 1
+
+
+def test_stop_before_start_and_twice_is_harmless():
+    p = Pipeline(FileLikeSource(3), [], registry=fake_registry())
+    p.stop()
+    assert p.state == "stopped"
+    p2 = Pipeline(FileLikeSource(3), [], registry=fake_registry())
+    p2.start()
+    p2.wait(10)
+    p2.stop()
+    p2.stop()
