@@ -1,0 +1,100 @@
+"""Starting the window: the QApplication, the saved state, the first source.
+
+``run(options)`` is what ``vision-desk`` (``vision-desk gui``) calls;
+``build(options)`` makes the window without running the event loop (tests).
+"""
+from __future__ import annotations
+
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from vision_desk import __version__
+from vision_desk import processors as registry
+from vision_desk.gui.controller import Controller
+from vision_desk.gui.main_window import MainWindow
+from vision_desk.gui.settings_store import SettingsStore
+from vision_desk.gui.window_logic import WindowLogic
+
+DEFAULT_CAMERA = "0"
+FALLBACK_SOURCE = "sample"
+DEFAULT_PROCESSORS = ["faces"]  # the cheapest: something shows at once on the first start
+
+
+@dataclass
+class LaunchOptions:
+    source: str | None = None  # None: the last source, else the default camera
+    processors: list[str] | None = None  # None: the last ones, else DEFAULT_PROCESSORS
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # per processor, over the saved ones
+    settings_path: str | None = None  # an INI file instead of the user's settings
+    fresh: bool = False  # ignore saved settings (they are still saved on exit)
+    presenter: bool = False
+    screenshot: Path | None = None  # save a picture of the window, then quit
+    screenshot_after: int = 20  # frames with every overlay shown first
+
+
+@dataclass
+class Gui:
+    """A built window and the objects behind it."""
+
+    window: MainWindow
+    controller: Controller
+    logic: WindowLogic
+    store: SettingsStore
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("vision_desk")
+    app.setOrganizationName("vision_desk")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("vision_desk")
+    return app  # type: ignore[return-value]
+
+
+def build(options: LaunchOptions | None = None, store: SettingsStore | None = None) -> Gui:
+    """Make the window and open the first source (the event loop is the caller's)."""
+    options = options or LaunchOptions()
+    store = store or SettingsStore(options.settings_path)
+    saved_settings = {} if options.fresh else {n: store.processor_settings(n) for n in registry.PROCESSOR_NAMES}
+    settings = {n: {**saved_settings.get(n, {}), **options.settings.get(n, {})} for n in registry.PROCESSOR_NAMES}
+    controller = Controller({n: v for n, v in settings.items() if v})
+    window = MainWindow(controller.run_job)
+    logic = WindowLogic(window, controller, store)
+    saved_procs = None if options.fresh else store.processors
+    processors = options.processors if options.processors is not None else saved_procs
+    logic.restore(processors if processors is not None else list(DEFAULT_PROCESSORS), settings)
+    if options.screenshot is not None:
+        from vision_desk.gui.screenshot import ScreenshotTrigger
+
+        ScreenshotTrigger(window, controller, options.screenshot, options.screenshot_after)
+    source = options.source or ("" if options.fresh else store.source) or DEFAULT_CAMERA
+    fallback = FALLBACK_SOURCE if source != FALLBACK_SOURCE else None
+    logic.open_source(source, fallback=fallback)
+    if options.presenter:
+        window.actions_by_name["presenter"].setChecked(True)
+    return Gui(window, controller, logic, store)
+
+
+def run(options: LaunchOptions | None = None) -> int:
+    """Open the window and run until it is closed; 0 on a normal exit."""
+    app = application()
+    gui = build(options)
+    if not (options and options.presenter):
+        gui.window.show()
+    # Ctrl+C in the terminal closes the window cleanly (Python only sees signals between Qt events).
+    signal.signal(signal.SIGINT, lambda *_: gui.window.close())
+    heartbeat = QTimer()
+    heartbeat.start(200)
+    heartbeat.timeout.connect(lambda: None)
+    app.setQuitOnLastWindowClosed(True)
+    code = app.exec()
+    gui.controller.shutdown()
+    return int(code)

@@ -1,0 +1,490 @@
+"""The window's one link to the pipeline: owns it, and turns its callbacks into Qt signals.
+
+Why this layer: the pipeline is Qt-free and calls back on its own threads; the
+widgets must only be touched on the GUI thread. The controller
+
+- keeps the newest FrameResult under a lock (the pipeline's output thread
+  writes it, nothing else happens there) and a display timer on the GUI thread
+  hands it to the view at display rate: processing and painting never wait for
+  each other;
+- re-emits pipeline events as signals (queued across threads by Qt);
+- does everything that may block (stopping a pipeline, finalizing a
+  recording, listing cameras, writing snapshots) on worker threads, so the
+  event loop never stalls.
+
+If the pipeline's API changes, only this module changes.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from vision_desk import processors as registry
+from vision_desk.errors import OutputError, VisionDeskError
+from vision_desk.gui.mirror import MirroredSource
+from vision_desk.pipeline.types import FrameResult
+from vision_desk.processors import settings as settings_mod
+
+DISPLAY_INTERVAL_MS = 15  # ~60 Hz polling; a frame is painted only when a new one arrived
+
+
+def _timestamp() -> str:
+    return _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _jsonable(value: Any) -> Any:
+    return value if isinstance(value, (bool, int, float, str)) or value is None else str(value)
+
+
+class Controller(QObject):
+    frameReady = Signal(object)  # FrameResult, on the GUI thread, at most once per display tick
+    sourceOpened = Signal(object)  # SourceInfo
+    sourceEnded = Signal()
+    sourceChanged = Signal(str)  # spec being opened
+    loadingChanged = Signal(str, bool)  # processor, loading
+    error = Signal(str)  # a message for the banner
+    notice = Signal(str)  # information for the banner (not an error)
+    recordingChanged = Signal(bool, str)  # recording, path of the video (or "")
+    snapshotSaved = Signal(list)  # paths written
+    deviceDescribed = Signal(str)
+    camerasListed = Signal(list)  # list of CameraInfo (or an empty list)
+    stateChanged = Signal(str)
+    processorDropped = Signal(str)  # a processor whose model failed to load was switched off
+    _call = Signal(object)  # run a callable on the GUI thread (from worker threads)
+
+    def __init__(self, settings: dict[str, dict[str, Any]] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._latest: FrameResult | None = None
+        self._latest_seq = 0
+        self._shown_seq = 0
+        self._generation = 0
+        self._pipeline: Any = None
+        self._source: MirroredSource | None = None
+        self._spec = ""
+        self._fallback: str | None = None
+        self._opened = False
+        self._processors: list[str] = []
+        self._settings: dict[str, dict[str, Any]] = {n: dict(v) for n, v in (settings or {}).items()}
+        self._mirrored = False
+        self._hud = False
+        self._loop = False
+        self._realtime = True
+        self._paused = False
+        self._finished = False
+        self._pending_seek: int | None = None
+        self._recording: list[Any] = []
+        self._record_path: Path | None = None
+        self._closed = False
+        # Stops and starts happen in order on one thread; other slow jobs on another.
+        self._lifecycle = ThreadPoolExecutor(1, thread_name_prefix="vd-lifecycle")
+        self._jobs = ThreadPoolExecutor(2, thread_name_prefix="vd-jobs")
+        self._call.connect(self._run_call)  # a slot of self: queued onto the GUI thread
+        self._timer = QTimer(self)
+        self._timer.setInterval(DISPLAY_INTERVAL_MS)
+        self._timer.timeout.connect(self._display_tick)
+        self._timer.start()
+
+    # --- state the window reads -----------------------------------------------------
+    @property
+    def pipeline(self) -> Any:
+        return self._pipeline
+
+    @property
+    def source_spec(self) -> str:
+        return self._spec
+
+    @property
+    def source_info(self) -> Any:
+        p = self._pipeline
+        return p.source_info if p is not None else None
+
+    @property
+    def processors(self) -> list[str]:
+        return list(self._processors)
+
+    @property
+    def recording(self) -> bool:
+        return bool(self._recording)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def latest(self) -> FrameResult | None:
+        with self._lock:
+            return self._latest
+
+    def changed_settings(self, name: str) -> dict[str, Any]:
+        """The settings of one processor that differ from its defaults (what is worth saving)."""
+        current = self.processor_settings(name)
+        defaults = type(current)()
+        return {k: _jsonable(getattr(current, k)) for k in self._settings.get(name, {})
+                if getattr(current, k) != getattr(defaults, k)}
+
+    def processor_settings(self, name: str) -> Any:
+        """The current settings dataclass of a processor, active or not."""
+        cls = registry.processor_class(name).settings_type
+        return settings_mod.update(cls(), name, **self._settings.get(name, {}))
+
+    # --- sources ---------------------------------------------------------------------
+    def open_source(self, spec: str, *, fallback: str | None = None, seek_to: int | None = None) -> None:
+        """Open ``spec`` (replacing the current source); if it fails before its first frame, open ``fallback``.
+
+        The old pipeline is stopped and the new one built and started on the
+        lifecycle thread: stopping joins threads and building one asks the
+        runtime about the device, neither of which may stall the window.
+        """
+        from vision_desk.sources import open_source
+
+        if self._closed:
+            return
+        spec = spec.strip()
+        try:
+            # Not opened yet: cheap, raises at once for a spec that cannot be a source.
+            # repeat=True keeps a single picture on screen so processors can be toggled on it.
+            inner = open_source(spec, repeat=True)
+        except VisionDeskError as exc:
+            self.error.emit(str(exc))
+            if fallback and fallback != spec:
+                self.notice.emit(f"Playing {fallback!r} instead.")
+                self.open_source(fallback)
+            return
+        if self._recording:
+            self.stop_recording()
+        old, self._pipeline = self._pipeline, None
+        self._generation += 1
+        gen = self._generation
+        source = self._source = MirroredSource(inner, self._mirrored)
+        self._spec, self._fallback, self._opened, self._paused = spec, fallback, False, False
+        self._finished, self._pending_seek = False, seek_to
+        with self._lock:
+            self._latest = None
+        self.sourceChanged.emit(spec)
+        self._lifecycle.submit(self._guard(lambda: self._switch(gen, old, source)))
+
+    def _switch(self, gen: int, old: Any, source: MirroredSource) -> None:  # lifecycle thread
+        from vision_desk.pipeline.pipeline import Pipeline
+
+        if old is not None:
+            old.stop()
+        if gen != self._generation:  # replaced again before it started
+            return
+        try:
+            pipeline = Pipeline(source, self._processors, settings=self._settings, hud=self._hud, loop=self._loop,
+                                on_result=lambda r: self._on_result(gen, r),
+                                on_event=lambda e: self._on_event(gen, e))
+        except VisionDeskError as exc:
+            self._emit_later(self.error.emit, str(exc))
+            return
+        with self._lock:
+            if gen != self._generation:
+                return
+            self._pipeline = pipeline
+        pipeline.start()
+        # Changes made on the GUI thread while the pipeline was being built (idempotent).
+        pipeline.set_processors(self._processors)
+        pipeline.set_hud(self._hud)
+        pipeline.set_loop(self._loop)
+        for name, values in list(self._settings.items()):
+            try:
+                pipeline.configure(name, **values)
+            except VisionDeskError:
+                pass
+
+    def list_cameras(self) -> None:
+        """Probe the cameras on a worker thread; ``camerasListed`` answers."""
+        from vision_desk.sources import list_cameras
+
+        def job() -> None:
+            try:
+                cams = list(list_cameras())
+            except Exception as exc:  # a probe failure must not take the menu down
+                self._emit_later(self.error.emit, f"Could not list cameras: {exc}")
+                cams = []
+            self._emit_later(self.camerasListed.emit, cams)
+
+        self._jobs.submit(job)
+
+    def describe_device(self) -> None:
+        """Find out (once, on a worker thread: it may try CUDA) where inference runs and why."""
+        from vision_desk import runtime
+
+        self._jobs.submit(self._guard(lambda: self._emit_later(self.deviceDescribed.emit, runtime.describe_device())))
+
+    # --- processors ------------------------------------------------------------------------
+    def set_processors(self, names: list[str]) -> None:
+        self._processors = [n for n in registry.PROCESSOR_NAMES if n in names]
+        if self._pipeline is not None:
+            self._pipeline.set_processors(self._processors)
+
+    def configure(self, name: str, **values: Any) -> None:
+        """Apply settings live; raises SettingsError at once when a value is invalid."""
+        merged = {**self._settings.get(name, {}), **values}
+        cls = registry.processor_class(name).settings_type
+        checked = settings_mod.update(cls(), name, **merged)  # raises SettingsError
+        self._settings[name] = {k: _jsonable(getattr(checked, k)) for k in merged}
+        if self._pipeline is not None:
+            self._pipeline.configure(name, **values)
+
+    # --- view options ---------------------------------------------------------------------
+    def set_hud(self, on: bool) -> None:
+        self._hud = bool(on)
+        if self._pipeline is not None:
+            self._pipeline.set_hud(self._hud)
+
+    def set_mirrored(self, on: bool) -> None:
+        self._mirrored = bool(on)
+        if self._source is not None:
+            self._source.mirrored = self._mirrored
+
+    # --- playback (files) -------------------------------------------------------------------
+    def _seekable(self) -> bool:
+        info = self.source_info
+        return info is not None and bool(info.seekable)
+
+    @property
+    def finished(self) -> bool:
+        """A file played to its end (without loop): play, step or seek open it again."""
+        return self._finished
+
+    def _reopen(self, seek_to: int = 0, paused: bool = False) -> None:
+        self.open_source(self._spec, seek_to=seek_to if seek_to > 0 else None)
+        self._paused = paused
+
+    def set_paused(self, paused: bool) -> None:
+        if self._finished and not paused:
+            self._reopen()
+            return
+        if self._pipeline is None or not self._seekable():
+            return
+        self._paused = bool(paused)
+        self._pipeline.set_paused(self._paused)
+
+    def step(self) -> None:
+        if self._finished:
+            self._reopen(paused=True)
+            return
+        if self._pipeline is None or not self._seekable():
+            return
+        if not self._paused:
+            self.set_paused(True)
+        self._pipeline.step()
+
+    def seek(self, index: int) -> None:
+        if self._finished:
+            self._reopen(seek_to=index, paused=self._paused)
+            return
+        if self._pipeline is not None and self._seekable():
+            self._pipeline.seek(max(0, int(index)))
+
+    def set_loop(self, on: bool) -> None:
+        self._loop = bool(on)
+        if self._pipeline is not None:
+            self._pipeline.set_loop(self._loop)
+
+    def set_realtime(self, on: bool) -> None:
+        """Files: at their own frame rate (on) or as fast as the processors go (off)."""
+        self._realtime = bool(on)
+        if self._pipeline is not None:
+            self._apply_mode(self._pipeline)
+
+    def _apply_mode(self, pipeline: Any) -> None:
+        from vision_desk.pipeline.pipeline import Mode
+
+        info = pipeline.source_info
+        if info is not None and not info.is_live:  # live sources keep LIVE (newest frame wins)
+            pipeline.set_mode(Mode.REALTIME if self._realtime else Mode.LOSSLESS)
+
+    # --- outputs ----------------------------------------------------------------------------------
+    def start_recording(self, folder: Path) -> Path:
+        """Record the processed video (mp4) and every frame's results (JSON lines) into ``folder``."""
+        from vision_desk.pipeline.sinks import JsonlSink, VideoSink
+
+        if self._pipeline is None:
+            raise OutputError("nothing to record: open a source first")
+        if self._recording:
+            return self._record_path  # type: ignore[return-value]
+        folder = Path(folder).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the output folder {folder}: {exc.strerror or exc}; "
+                              "choose another output folder") from None
+        stem = folder / f"recording-{_timestamp()}"
+        info = self.source_info
+        fps = info.fps if info is not None and info.fps > 0 else None
+        video = VideoSink(stem.with_suffix(".mp4"), fps=fps)
+        jsonl = JsonlSink(stem.with_suffix(".jsonl"))
+        for sink in (video, jsonl):
+            self._pipeline.add_sink(sink)
+        self._recording, self._record_path = [video, jsonl], stem.with_suffix(".mp4")
+        self.recordingChanged.emit(True, str(self._record_path))
+        return self._record_path
+
+    def stop_recording(self) -> None:
+        """Finalize the recording on the lifecycle thread (closing an mp4 can take a moment)."""
+        sinks, path, pipeline = self._recording, self._record_path, self._pipeline
+        if not sinks:
+            return
+        self._recording, self._record_path = [], None
+
+        def finish() -> None:
+            for sink in sinks:
+                try:
+                    if pipeline is not None:
+                        pipeline.remove_sink(sink)
+                    else:
+                        sink.close()
+                except VisionDeskError as exc:
+                    self._emit_later(self.error.emit, f"Recording: {exc}")
+            self._emit_later(self.recordingChanged.emit, False, str(path))
+
+        self._lifecycle.submit(self._guard(finish))
+
+    def snapshot(self, folder: Path, result: FrameResult | None = None) -> None:
+        """Save the frame on screen as PNG, with overlays and without (written on a worker thread)."""
+        import cv2
+
+        result = result or self.latest()
+        if result is None:
+            self.error.emit("Snapshot: there is no frame to save yet.")
+            return
+        folder = Path(folder).expanduser()
+        stem = f"snapshot-{_timestamp()}-{result.frame.index:06d}"
+
+        def job() -> None:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                paths = [folder / f"{stem}.png", folder / f"{stem}-clean.png"]
+                for path, image in zip(paths, (result.annotated, result.image)):
+                    ok, data = cv2.imencode(".png", image)
+                    if not ok:
+                        raise OSError("PNG encoding failed")
+                    path.write_bytes(data.tobytes())
+            except OSError as exc:
+                self._emit_later(self.error.emit, f"Snapshot: cannot write to {folder}: "
+                                                  f"{getattr(exc, 'strerror', None) or exc}; choose another output folder")
+                return
+            self._emit_later(self.snapshotSaved.emit, [str(p) for p in paths])
+
+        self._jobs.submit(job)
+
+    def run_job(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> Future:
+        """Run ``fn`` on a worker thread and ``done(result)`` on the GUI thread (thumbnails, file checks)."""
+        def job() -> None:
+            try:
+                value = fn()
+            except Exception as exc:  # reported, never raised into the pool
+                value = exc
+            self._emit_later(done, value)
+
+        return self._jobs.submit(job)
+
+    # --- shutdown ----------------------------------------------------------------------------------
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop every thread: pending jobs, the pipeline (a recording is finalized by its stop)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._timer.stop()
+        self._generation += 1
+        self._jobs.shutdown(wait=True, cancel_futures=True)
+        self._lifecycle.shutdown(wait=True)
+        if self._pipeline is not None:
+            self._pipeline.stop(timeout)
+        self._recording = []
+
+    # --- pipeline callbacks (pipeline threads) ----------------------------------------------
+    def _on_result(self, gen: int, result: FrameResult) -> None:
+        if gen != self._generation:
+            return
+        with self._lock:
+            self._latest = result
+            self._latest_seq += 1
+
+    def _on_event(self, gen: int, event: Any) -> None:
+        if gen != self._generation:
+            return
+        if event.kind == "source_opened":
+            # Here, on the capture thread, before the first frame is read: set the file's
+            # playback mode and a pending seek now, so no frame goes through in the wrong one.
+            pipeline = self._pipeline
+            if pipeline is not None:
+                self._apply_mode(pipeline)
+                seek, self._pending_seek = self._pending_seek, None
+                if seek and pipeline.source_info is not None and pipeline.source_info.seekable:
+                    pipeline.seek(seek)
+                if self._paused and pipeline.source_info is not None and pipeline.source_info.seekable:
+                    pipeline.set_paused(True)
+                    pipeline.step()
+        self._emit_later(lambda: self._handle_event(gen, event))
+
+    def _handle_event(self, gen: int, event: Any) -> None:  # GUI thread
+        if gen != self._generation:
+            return
+        kind, message, proc = event.kind, event.message, event.processor
+        if kind == "source_opened":
+            self._opened = True
+            if self._pipeline is not None and self._pipeline.source_info is not None:
+                self.sourceOpened.emit(self._pipeline.source_info)
+        elif kind == "loading" and proc:
+            self.loadingChanged.emit(proc, True)
+        elif kind == "loaded" and proc:
+            self.loadingChanged.emit(proc, False)
+        elif kind == "source_ended":
+            self._finished = not self._loop
+            self.sourceEnded.emit()
+        elif kind in ("error", "source_lost", "processor_error"):
+            if proc:
+                self.loadingChanged.emit(proc, False)
+            if kind == "error" and proc and proc in self._processors:
+                # A model that failed to load is dropped from the chain by the pipeline: say so in the toggles.
+                self._processors.remove(proc)
+                self.processorDropped.emit(proc)
+            if kind != "processor_error" and not proc and not self._opened and self._fallback:
+                fallback, self._fallback = self._fallback, None
+                self.notice.emit(f"{message} — playing the sample clip instead.")
+                self.open_source(fallback)
+                return
+            self.error.emit(message)
+        self.stateChanged.emit(kind)
+
+    # --- display timer (GUI thread) -----------------------------------------------------------
+    def set_display_frozen(self, frozen: bool) -> None:
+        """Hold the picture on screen (screenshots); processing goes on."""
+        if frozen:
+            self._timer.stop()
+        elif not self._closed:
+            self._timer.start()
+
+    def _display_tick(self) -> None:
+        with self._lock:
+            if self._latest_seq == self._shown_seq or self._latest is None:
+                return
+            self._shown_seq = self._latest_seq
+            result = self._latest
+        self.frameReady.emit(result)
+
+    # --- helpers -----------------------------------------------------------------------------------
+    @Slot(object)
+    def _run_call(self, fn: Callable[[], Any]) -> None:
+        fn()
+
+    def _emit_later(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Call ``fn(*args)`` on the GUI thread (queued through a signal; safe from any thread)."""
+        if not self._closed or threading.current_thread() is threading.main_thread():
+            self._call.emit(lambda: fn(*args))
+
+    def _guard(self, fn: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                fn()
+            except Exception as exc:  # a bug in a worker must reach the window, not vanish
+                self._emit_later(self.error.emit, f"{type(exc).__name__}: {exc}")
+        return run

@@ -1,0 +1,117 @@
+"""The main window's layout: where each widget sits, and nothing else.
+
+Behaviour lives elsewhere: the controller (pipeline), window_logic (what each
+action does), the widgets themselves. This module only builds the shapes:
+
+    ┌ menu bar ────────────────────────────────────────────────────────────┐
+    │ tool bar: Camera ▾ · Open file · Folder · URL · Sample · Record · …  │
+    ├──────────────────────────────────────────────┬───────────────────────┤
+    │ banner (errors / notices, hidden when none)   │ Processors (dock)     │
+    │                                              │  faces / objects /    │
+    │                 video view                   │  pose / style+gallery │
+    │                                              ├───────────────────────┤
+    │ playback bar (files only)                    │ Statistics (dock)     │
+    ├──────────────────────────────────────────────┴───────────────────────┤
+    │ status bar: source · messages                                         │
+    └──────────────────────────────────────────────────────────────────────┘
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
+
+from vision_desk.gui.banner import Banner
+from vision_desk.gui.processor_panel import ProcessorPanel
+from vision_desk.gui.shortcuts import COMMANDS, HelpOverlay, make_actions
+from vision_desk.gui.source_bar import CameraMenu, PlaybackBar, make_source_toolbar
+from vision_desk.gui.stats_panel import StatsPanel
+from vision_desk.gui.style_gallery import Runner, StyleGallery
+from vision_desk.gui.video_view import VideoView
+
+MENUS = (("&File", "Sources", "Output"), ("&Processors", "Processors", "Teaching"), ("P&layback", "Playback"),
+         ("&View", "View"), ("&Help", "Help"))
+
+
+class MainWindow(QMainWindow):
+    closing = Signal()  # the user closed the window: stop everything
+    dropped = Signal(str)  # a file, folder or URL dropped on the window
+
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("vision_desk")
+        self.setObjectName("main_window")
+        self.setAcceptDrops(True)
+        self.actions_by_name = make_actions(self)
+
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.banner = Banner()
+        self.view = VideoView()
+        self.view.setObjectName("video_view")
+        self.playback = PlaybackBar(self.actions_by_name)
+        self.playback.hide()
+        column.addWidget(self.banner)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.playback)
+        self.setCentralWidget(central)
+        self.help_overlay = HelpOverlay(central)
+
+        self.camera_menu = CameraMenu(self)
+        self.toolbar = make_source_toolbar(self.actions_by_name, self.camera_menu, self)
+        self.addToolBar(self.toolbar)
+
+        self.gallery = StyleGallery(runner)
+        self.processor_panel = ProcessorPanel(self.gallery)
+        self.stats_panel = StatsPanel()
+        self.processor_dock = self._dock("Processors", self.processor_panel)
+        self.stats_dock = self._dock("Statistics", self.stats_panel)
+        self._build_menus()
+
+        self.source_label = QLabel("No source")
+        self.source_label.setObjectName("source_label")
+        self.statusBar().addPermanentWidget(self.source_label)
+        self.resize(1280, 800)
+        # The processor settings need the height; the statistics fit in less.
+        self.resizeDocks([self.processor_dock, self.stats_dock], [520, 260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.processor_dock], [380], Qt.Orientation.Horizontal)
+
+    def _dock(self, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        for title, *groups in MENUS:
+            menu = self.menuBar().addMenu(title)
+            for i, group in enumerate(groups):
+                if i:
+                    menu.addSeparator()
+                for cmd in COMMANDS:
+                    if cmd.group == group:
+                        menu.addAction(self.actions_by_name[cmd.name])
+
+    # --- drag and drop: files, folders and URLs ---------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() or event.mimeData().hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        mime = event.mimeData()
+        urls = mime.urls()
+        if urls:
+            url = urls[0]
+            self.dropped.emit(url.toLocalFile() if url.isLocalFile() else url.toString())
+        elif mime.hasText():
+            self.dropped.emit(mime.text().strip())
+        event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.closing.emit()
+        event.accept()

@@ -1,0 +1,153 @@
+"""Every command of the window, its keys, and the help overlay that lists them.
+
+Why one table: the menus, the tool bars, the keyboard and the help overlay
+(F1 or ?) are all built from it, so the overlay can never disagree with what
+the keys really do. Single-letter keys are safe beside the settings widgets:
+a focused spin box or text field takes printable keys first (Qt's shortcut
+override), so typing a number never toggles a processor.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    text: str
+    keys: tuple[str, ...]
+    tip: str
+    checkable: bool = False
+    group: str = ""
+    short: str = ""  # tool bar label, when shorter than the menu text
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("camera", "Camera…", ("C",), "choose a camera", group="Sources"),
+    Command("open_file", "Open file…", ("Ctrl+O",), "open a video or an image (or drop it on the window)",
+            group="Sources", short="Open file"),
+    Command("open_folder", "Open image folder…", ("Ctrl+Shift+O",), "play the pictures of a folder", group="Sources", short="Folder"),
+    Command("open_url", "Open stream URL…", ("Ctrl+L",), "an rtsp:// or http:// stream", group="Sources", short="Stream"),
+    Command("open_sample", "Sample clip", ("Ctrl+D",), "the short clip that ships with vision_desk", group="Sources", short="Sample"),
+    Command("toggle_faces", "Faces", ("1",), "face detection on/off", True, "Processors"),
+    Command("toggle_objects", "Objects", ("2",), "object detection on/off", True, "Processors"),
+    Command("toggle_pose", "Pose", ("3",), "body pose on/off", True, "Processors"),
+    Command("toggle_style", "Style transfer", ("4",), "style transfer on/off", True, "Processors"),
+    Command("prev_style", "Previous style", ("[",), "the style before this one", group="Processors"),
+    Command("next_style", "Next style", ("]",), "the next of the 26 styles", group="Processors"),
+    Command("style_image", "Style from image…", ("Ctrl+I",), "any picture as the style", group="Processors"),
+    Command("haar_windows", "Haar raw windows", ("W",), "faces: show every raw candidate window (teaching view)",
+            True, "Teaching"),
+    Command("pose_maps", "Pose heatmaps", ("V",), "pose: show what the network sees (heatmap / limb field)",
+            True, "Teaching"),
+    Command("side_by_side", "Original beside processed", ("B",), "before / after side by side", True, "Teaching", short="Side by side"),
+    Command("play_pause", "Play / pause", ("Space",), "files: pause or resume", group="Playback", short="Play/Pause"),
+    Command("step", "Step one frame", (".", "Right"), "files: pause and show the next frame", group="Playback", short="Step"),
+    Command("restart", "Back to the start", ("Home",), "files: seek to the first frame", group="Playback", short="Restart"),
+    Command("loop", "Loop", ("L",), "files: start again at the end", True, "Playback"),
+    Command("realtime", "Real-time playback", ("T",), "files: at their own speed (off: as fast as possible)",
+            True, "Playback", short="Real-time"),
+    Command("record", "Record", ("R",), "record the processed video (mp4) and the results (JSON lines)", True,
+            "Output"),
+    Command("snapshot", "Snapshot", ("S",), "save the frame on screen as PNG, with and without overlays",
+            group="Output"),
+    Command("output_dir", "Output folder…", ("Ctrl+Shift+S",), "where recordings and snapshots go", group="Output"),
+    Command("hud", "HUD on video", ("H",), "frame rate, stage times and device drawn on the video", True, "View", short="HUD"),
+    Command("mirror", "Mirror", ("M",), "selfie view: flip the picture left-right", True, "View"),
+    Command("presenter", "Presenter mode", ("F11", "F"), "full screen, large text (Esc leaves)", True, "View", short="Presenter"),
+    Command("help", "Keyboard shortcuts", ("F1", "?"), "this list", group="Help", short="Help"),
+    Command("quit", "Quit", ("Ctrl+Q",), "close vision_desk", group="Help"),
+)
+
+COMMANDS_BY_NAME = {c.name: c for c in COMMANDS}
+
+
+def make_actions(parent: QWidget) -> dict[str, QAction]:
+    """One QAction per command, with its keys, added to ``parent`` so they work anywhere in the window."""
+    actions: dict[str, QAction] = {}
+    for cmd in COMMANDS:
+        act = QAction(cmd.text, parent)
+        act.setObjectName(f"action_{cmd.name}")
+        act.setShortcuts([QKeySequence(k) for k in cmd.keys])
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.setCheckable(cmd.checkable)
+        if cmd.short:
+            act.setIconText(cmd.short)
+        keys = " or ".join(cmd.keys)
+        act.setToolTip(f"{cmd.text} ({keys}): {cmd.tip}")
+        act.setStatusTip(cmd.tip)
+        parent.addAction(act)
+        actions[cmd.name] = act
+    return actions
+
+
+def shortcut_rows() -> list[tuple[str, str, str]]:
+    """(group, keys, what) rows, for the overlay and the README table."""
+    rows = [(c.group, " / ".join(c.keys), f"{c.text}: {c.tip}") for c in COMMANDS]
+    rows.append(("View", "Esc", "leave presenter mode / close this list"))
+    return rows
+
+
+class HelpOverlay(QWidget):
+    """A translucent sheet over the window listing every shortcut; any key or click closes it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("help_overlay")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.hide()
+        parent.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.parent() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def toggle(self) -> None:
+        self.setVisible(not self.isVisible())
+
+    def showEvent(self, event: QEvent) -> None:  # noqa: N802
+        self.setGeometry(self.parentWidget().rect())
+        self.raise_()
+        self.setFocus()
+
+    def keyPressEvent(self, event: QEvent) -> None:  # noqa: N802
+        self.hide()
+
+    def mousePressEvent(self, event: QEvent) -> None:  # noqa: N802
+        self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(0, 0, 0, 215))
+        rows = shortcut_rows()
+        base = QFont(self.font())
+        # Fit the whole list: two columns, the font as large as the space allows (presenter mode is full screen).
+        per_col = (len(rows) + 1) // 2 + 1
+        size = max(8.0, min(20.0, self.height() / (per_col + 3) / 1.9))
+        base.setPointSizeF(size)
+        p.setFont(base)
+        fm = p.fontMetrics()
+        line = fm.height() * 1.35
+        title = QFont(base)
+        title.setPointSizeF(size * 1.3)
+        title.setBold(True)
+        p.setFont(title)
+        p.setPen(QColor(255, 255, 255))
+        p.drawText(24, int(fm.height() * 1.8), "Keyboard shortcuts  (any key closes this)")
+        p.setFont(base)
+        col_w = (self.width() - 48) // 2
+        key_w = fm.horizontalAdvance("Ctrl+Shift+O / X") + 16
+        for i, (_group, keys, what) in enumerate(rows):
+            col, r = divmod(i, per_col - 1)
+            x = 24 + col * col_w
+            y = int(fm.height() * 3 + r * line)
+            p.setPen(QColor(255, 213, 79))
+            p.drawText(x, y, fm.elidedText(keys, Qt.TextElideMode.ElideRight, key_w - 8))
+            p.setPen(QColor(235, 235, 235))
+            p.drawText(x + key_w, y, fm.elidedText(what, Qt.TextElideMode.ElideRight, col_w - key_w - 12))
+        p.end()

@@ -1,0 +1,214 @@
+"""The video area: paints the latest processed frame, aspect-fit, with QPainter.
+
+Why a painted widget and not a QLabel with a pixmap: setting a new pixmap on a
+label every frame relayouts the label and copies the image twice; here a
+frame is wrapped as a QImage without copying and drawn straight into the
+widget's backing store in ``paintEvent``. The view never waits for the
+pipeline: :meth:`show_result` is called by the display timer with whatever
+result is newest, and the picture drawn is always that result's own
+``annotated`` image, so an overlay is never shown on another frame's pixels.
+"""
+from __future__ import annotations
+
+import time
+from collections import deque
+
+import numpy as np
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from vision_desk.pipeline.types import FrameResult
+
+
+def to_qimage(image: np.ndarray) -> QImage:
+    """Wrap a BGR uint8 HxWx3 array as a QImage without copying (keep the array alive while it is used)."""
+    if not image.flags["C_CONTIGUOUS"]:
+        image = np.ascontiguousarray(image)
+    h, w = image.shape[:2]
+    return QImage(image.data, w, h, int(image.strides[0]), QImage.Format.Format_BGR888)
+
+
+def aspect_fit(size: QSize, area: QRect) -> QRect:
+    """The largest rectangle with ``size``'s aspect ratio centred in ``area``."""
+    if size.width() <= 0 or size.height() <= 0 or area.width() <= 0 or area.height() <= 0:
+        return QRect()
+    scale = min(area.width() / size.width(), area.height() / size.height())
+    w, h = max(1, round(size.width() * scale)), max(1, round(size.height() * scale))
+    return QRect(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 2, w, h)
+
+
+class RateCounter:
+    """Events per second over the last ``window`` seconds."""
+
+    def __init__(self, window: float = 1.0) -> None:
+        self._window = window
+        self._times: deque[float] = deque()
+
+    def tick(self, now: float | None = None) -> None:
+        now = time.perf_counter() if now is None else now
+        self._times.append(now)
+        self._trim(now)
+
+    def _trim(self, now: float) -> None:
+        while self._times and now - self._times[0] > self._window:
+            self._times.popleft()
+
+    def rate(self, now: float | None = None) -> float:
+        now = time.perf_counter() if now is None else now
+        self._trim(now)
+        if len(self._times) < 2:
+            return 0.0
+        span = self._times[-1] - self._times[0]
+        return (len(self._times) - 1) / span if span > 0 else 0.0
+
+
+class VideoView(QWidget):
+    """Shows one FrameResult; optionally the original beside it, and a large caption (presenter mode)."""
+
+    framePainted = Signal(int)  # index of a newly shown frame (tests and the seek slider listen)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 240)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # we paint every pixel: no background erase
+        self._result: FrameResult | None = None
+        self._images: list[QImage] = []  # the QImages wrap arrays held by self._result
+        self._new_frame = False
+        self._side_by_side = False
+        self._caption = ""
+        self._caption_scale = 1.0
+        self._placeholder = "No video yet"
+        self._rate = RateCounter()
+        self._shown = 0
+
+    # --- what to show ----------------------------------------------------------
+    @property
+    def result(self) -> FrameResult | None:
+        """The result on screen now."""
+        return self._result
+
+    @property
+    def frames_shown(self) -> int:
+        return self._shown
+
+    def display_fps(self) -> float:
+        return self._rate.rate()
+
+    def show_result(self, result: FrameResult | None) -> None:
+        self._result = result
+        self._rebuild_images()
+        self._new_frame = result is not None
+        self.update()
+
+    def set_side_by_side(self, on: bool) -> None:
+        self._side_by_side = bool(on)
+        self._rebuild_images()
+        self.update()
+
+    @property
+    def side_by_side(self) -> bool:
+        return self._side_by_side
+
+    def set_caption(self, text: str, scale: float = 1.0) -> None:
+        """A line drawn under the picture (presenter mode: what runs and how fast, in large type)."""
+        self._caption, self._caption_scale = text, scale
+        self.update()
+
+    def set_placeholder(self, text: str) -> None:
+        """What the empty view says (e.g. "Opening camera…")."""
+        self._placeholder = text
+        if self._result is None:
+            self.update()
+
+    def clear(self, placeholder: str | None = None) -> None:
+        if placeholder is not None:
+            self._placeholder = placeholder
+        self.show_result(None)
+
+    def _rebuild_images(self) -> None:
+        r = self._result
+        if r is None:
+            self._images = []
+        elif self._side_by_side:
+            self._images = [to_qimage(r.frame.image), to_qimage(r.annotated)]
+        else:
+            self._images = [to_qimage(r.annotated)]
+
+    # --- painting ------------------------------------------------------------
+    def image_rects(self) -> list[QRect]:
+        """Where each image is drawn (also used by the screenshot check)."""
+        area = self.rect()
+        caption_h = self._caption_height()
+        area.setBottom(area.bottom() - caption_h)
+        if not self._images:
+            return []
+        if len(self._images) == 1:
+            return [aspect_fit(self._images[0].size(), area)]
+        gap = 8
+        half_w = (area.width() - gap) // 2
+        left = QRect(area.x(), area.y(), half_w, area.height())
+        right = QRect(area.x() + half_w + gap, area.y(), area.width() - half_w - gap, area.height())
+        return [aspect_fit(self._images[0].size(), left), aspect_fit(self._images[1].size(), right)]
+
+    def _caption_height(self) -> int:
+        if not self._caption:
+            return 0
+        return int(self.fontMetrics().height() * 1.6 * self._caption_scale) + 8
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(16, 16, 16))
+        if not self._images:
+            self._paint_placeholder(painter)
+        else:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            rects = self.image_rects()
+            for img, rect in zip(self._images, rects):
+                painter.drawImage(QRectF(rect), img)
+            if len(rects) == 2:
+                self._paint_tags(painter, rects)
+        if self._caption:
+            self._paint_caption(painter)
+        painter.end()
+        if self._new_frame:
+            self._new_frame = False
+            self._shown += 1
+            self._rate.tick()
+            if self._result is not None:
+                self.framePainted.emit(self._result.frame.index)
+
+    def _paint_placeholder(self, painter: QPainter) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        painter.setFont(font)
+        painter.setPen(QColor(200, 200, 200))
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder)
+
+    def _paint_tags(self, painter: QPainter, rects: list[QRect]) -> None:
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * max(1.0, self._caption_scale * 0.8))
+        painter.setFont(font)
+        fm = painter.fontMetrics()
+        for rect, text in zip(rects, ("original", "processed")):
+            box = QRect(rect.x() + 6, rect.y() + 6, fm.horizontalAdvance(text) + 12, fm.height() + 6)
+            painter.fillRect(box, QColor(0, 0, 0, 160))
+            painter.setPen(QColor(255, 255, 255))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_caption(self, painter: QPainter) -> None:
+        h = self._caption_height()
+        box = QRect(0, self.height() - h, self.width(), h)
+        painter.fillRect(box, QColor(0, 0, 0))
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * self._caption_scale)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(box.adjusted(12, 0, -12, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         painter.fontMetrics().elidedText(self._caption, Qt.TextElideMode.ElideRight, box.width() - 24))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(800, 560)

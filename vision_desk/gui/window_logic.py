@@ -1,0 +1,341 @@
+"""What the window's commands do: the glue between widgets, the controller and the settings store.
+
+The main window only lays widgets out and the controller only drives the
+pipeline; this class connects the two. Every handler here is quick: anything
+slow is the controller's job on a worker thread.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from vision_desk import processors as registry
+from vision_desk.errors import VisionDeskError
+from vision_desk.gui.controller import Controller
+from vision_desk.gui.main_window import MainWindow
+from vision_desk.gui.presenter import Presenter
+from vision_desk.gui.settings_store import SettingsStore
+from vision_desk.gui.source_bar import VIDEO_FILTER
+from vision_desk.gui.setting_widgets import PICTURE_FILTER
+
+STATS_INTERVAL_MS = 250
+NUM_STYLES = 26
+SOURCE_NAMES = {"camera": "Camera", "video": "Video", "image": "Picture", "folder": "Folder", "stream": "Stream",
+                "sample": "Sample clip", "synthetic": "Test pattern"}
+
+
+class WindowLogic(QObject):
+    def __init__(self, window: MainWindow, controller: Controller, store: SettingsStore) -> None:
+        super().__init__(window)
+        self.w, self.c, self.store = window, controller, store
+        self.a: dict[str, QAction] = window.actions_by_name
+        self.presenter = Presenter(window)
+        self._pose_view = "nose"  # what V shows when switched on (the panel's choice is remembered)
+        self._gallery_waiting = False
+        self._connect_actions()
+        self._connect_widgets()
+        self._connect_controller()
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setInterval(STATS_INTERVAL_MS)
+        self._stats_timer.timeout.connect(self._refresh_stats)
+        self._stats_timer.start()
+        self._closed = False
+
+    # --- wiring ---------------------------------------------------------------------------------
+    def _connect_actions(self) -> None:
+        a, c = self.a, self.c
+        a["camera"].triggered.connect(lambda: self.w.camera_menu.popup(self.w.mapToGlobal(self.w.view.pos())))
+        a["open_file"].triggered.connect(self.ask_open_file)
+        a["open_folder"].triggered.connect(self.ask_open_folder)
+        a["open_url"].triggered.connect(self.ask_open_url)
+        a["open_sample"].triggered.connect(lambda: self.open_source("sample"))
+        for name in registry.PROCESSOR_NAMES:
+            a[f"toggle_{name}"].toggled.connect(lambda on, n=name: self.set_processor(n, on))
+        a["prev_style"].triggered.connect(lambda: self.step_style(-1))
+        a["next_style"].triggered.connect(lambda: self.step_style(+1))
+        a["style_image"].triggered.connect(self.ask_style_image)
+        a["haar_windows"].toggled.connect(lambda on: self.apply_settings("faces", {"teaching": on}, enable=on))
+        a["pose_maps"].toggled.connect(self._toggle_pose_maps)
+        a["side_by_side"].toggled.connect(self._set_side_by_side)
+        a["play_pause"].triggered.connect(lambda: c.set_paused(not c.paused))
+        a["step"].triggered.connect(c.step)
+        a["restart"].triggered.connect(lambda: c.seek(0))
+        a["loop"].toggled.connect(lambda on: (c.set_loop(on), self.store.set_flag("loop", on)))
+        a["realtime"].toggled.connect(lambda on: (c.set_realtime(on), self.store.set_flag("realtime", on)))
+        a["record"].toggled.connect(self.set_recording)
+        a["snapshot"].triggered.connect(lambda: c.snapshot(self.store.output_dir, self.w.view.result))
+        a["output_dir"].triggered.connect(self.ask_output_dir)
+        a["hud"].toggled.connect(lambda on: (c.set_hud(on), self.store.set_flag("hud", on)))
+        a["mirror"].toggled.connect(lambda on: (c.set_mirrored(on), self.store.set_flag("mirror", on)))
+        a["presenter"].toggled.connect(self.presenter.set_active)
+        a["help"].triggered.connect(self.w.help_overlay.toggle)
+        a["quit"].triggered.connect(self.w.close)
+        escape = QAction(self.w)
+        escape.setShortcut(QKeySequence("Esc"))
+        escape.triggered.connect(self._escape)
+        self.w.addAction(escape)
+
+    def _connect_widgets(self) -> None:
+        w = self.w
+        w.processor_panel.toggled.connect(lambda n, on: self.a[f"toggle_{n}"].setChecked(on))
+        w.processor_panel.settingsEdited.connect(self.apply_settings)
+        w.gallery.styleChosen.connect(lambda i: self.apply_settings("style", {"style": i, "style_image": ""},
+                                                                    enable=True))
+        w.gallery.styleImageRequested.connect(self.ask_style_image)
+        w.gallery.repaint_button.clicked.connect(self._render_gallery)
+        w.gallery.renderFailed.connect(w.banner.show_error)
+        w.playback.seekRequested.connect(self.c.seek)
+        w.camera_menu.refreshRequested.connect(self.c.list_cameras)
+        w.camera_menu.cameraChosen.connect(self.open_source)
+        w.dropped.connect(self.open_source)
+        w.closing.connect(self.close)
+        self.presenter.changed.connect(self._presenter_changed)
+
+    def _connect_controller(self) -> None:
+        c, w = self.c, self.w
+        c.frameReady.connect(self._show_frame)
+        c.sourceChanged.connect(self._source_changed)
+        c.sourceOpened.connect(self._source_opened)
+        c.sourceEnded.connect(lambda: w.statusBar().showMessage("End of the video: play (Space) starts it again", 8000))
+        c.loadingChanged.connect(self._loading_changed)
+        c.processorDropped.connect(lambda name: self._sync_processor_actions(c.processors))
+        c.error.connect(w.banner.show_error)
+        c.notice.connect(w.banner.show_notice)
+        c.recordingChanged.connect(self._recording_changed)
+        c.snapshotSaved.connect(lambda paths: w.statusBar().showMessage(f"Snapshot saved: {paths[0]}", 8000))
+        c.deviceDescribed.connect(w.stats_panel.set_device)
+        c.camerasListed.connect(w.camera_menu.set_cameras)
+
+    # --- start-up and shutdown ---------------------------------------------------------------------
+    def restore(self, processors: list[str], settings: dict[str, dict[str, Any]]) -> None:
+        """Put the widgets in the saved (or given) state before the first source opens."""
+        geometry, state = self.store.window_state()
+        if geometry is not None:
+            self.w.restoreGeometry(geometry)
+        if state is not None:
+            self.w.restoreState(state)
+        for name in registry.PROCESSOR_NAMES:
+            try:
+                self.w.processor_panel.set_values(name, self.c.processor_settings(name))
+            except VisionDeskError as exc:  # a stale saved value: start from the defaults
+                self.w.banner.show_error(f"Saved settings of {name} ignored: {exc}")
+                self.c._settings.pop(name, None)  # noqa: SLF001 (the controller's own store)
+        style = self._style_settings()
+        if style is not None:
+            self.w.gallery.select(int(style.style))
+        for flag, default in (("hud", False), ("mirror", False), ("side_by_side", False), ("loop", True),
+                              ("realtime", True)):
+            self.a[flag].setChecked(self.store.flag(flag, default))
+        self.c.set_loop(self.a["loop"].isChecked())
+        self.c.set_realtime(self.a["realtime"].isChecked())
+        self._sync_processor_actions(processors)
+        self.c.set_processors(processors)
+        self.c.describe_device()
+
+    def close(self) -> None:
+        """Save what the user set, then stop every thread (a recording is finalized)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._stats_timer.stop()
+        self.w.processor_panel.flush()
+        self.presenter.set_active(False)
+        self.store.set_window_state(self.w.saveGeometry(), self.w.saveState())
+        self.store.processors = self.c.processors
+        for name in registry.PROCESSOR_NAMES:
+            try:
+                self.store.set_processor_settings(name, self.c.changed_settings(name))
+            except VisionDeskError:
+                pass
+        if self.c.source_spec:
+            self.store.source = self.c.source_spec
+        self.store.sync()
+        self.c.shutdown()
+
+    # --- sources -------------------------------------------------------------------------------------
+    def open_source(self, spec: str, fallback: str | None = None) -> None:
+        if not spec:
+            return
+        self.w.banner.dismiss()
+        self.c.open_source(spec, fallback=fallback)
+
+    def ask_open_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.w, "Open a video or a picture", self._last_dir(), VIDEO_FILTER)
+        if path:
+            self.open_source(path)
+
+    def ask_open_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self.w, "Open a folder of pictures", self._last_dir())
+        if path:
+            self.open_source(path)
+
+    def ask_open_url(self) -> None:
+        url, ok = QInputDialog.getText(self.w, "Open a stream", "Stream URL (rtsp://, http://, https://):")
+        if ok and url.strip():
+            self.open_source(url.strip())
+
+    def _last_dir(self) -> str:
+        spec = self.c.source_spec
+        path = Path(spec).expanduser() if spec else None
+        if path is not None and path.exists():
+            return str(path if path.is_dir() else path.parent)
+        return str(Path.home())
+
+    def _source_changed(self, spec: str) -> None:
+        self.w.view.clear(f"Opening {spec}…")
+        self.w.stats_panel.clear()
+        self.w.playback.hide()
+        self.w.source_label.setText(f"Opening {spec}…")
+
+    def _source_opened(self, info: Any) -> None:
+        kind = SOURCE_NAMES.get(info.kind, info.kind)
+        size = f"{info.width}x{info.height}" if info.width else ""
+        rate = f"{info.fps:.0f} fps" if info.fps else ""
+        self.w.source_label.setText(" · ".join(p for p in (f"{kind}: {info.description}", size, rate) if p))
+        self.w.setWindowTitle(f"vision_desk — {info.description}")
+        self.w.playback.setVisible(bool(info.seekable))
+        self.w.playback.set_length(info.frame_count)
+        self.store.source = self.c.source_spec
+
+    # --- processors and their settings ---------------------------------------------------------------
+    def set_processor(self, name: str, on: bool) -> None:
+        active = [n for n in registry.PROCESSOR_NAMES if n in self.c.processors or (n == name and on)]
+        if not on:
+            active.remove(name) if name in active else None
+        self._sync_processor_actions(active)
+        self.c.set_processors(active)
+        self.store.processors = active
+        if name == "style" and on:
+            self._render_gallery(only_if_needed=True)
+
+    def _sync_processor_actions(self, names: list[str]) -> None:
+        for n in registry.PROCESSOR_NAMES:
+            act = self.a[f"toggle_{n}"]
+            act.blockSignals(True)
+            act.setChecked(n in names)
+            act.blockSignals(False)
+        self.w.processor_panel.set_active(names)
+
+    def apply_settings(self, name: str, values: dict[str, Any], enable: bool = False) -> None:
+        try:
+            self.c.configure(name, **values)
+        except VisionDeskError as exc:
+            self.w.banner.show_error(str(exc))
+        finally:
+            self.w.processor_panel.set_values(name, self.c.processor_settings(name))  # show what really applies
+        if name == "style":
+            self.w.gallery.select(int(self.c.processor_settings("style").style))
+        if name == "pose" and values.get("view", "off") != "off":
+            self._pose_view = values["view"]
+        self._sync_teaching_actions()
+        if enable and name not in self.c.processors:
+            self.a[f"toggle_{name}"].setChecked(True)
+
+    def _sync_teaching_actions(self) -> None:
+        for act, on in ((self.a["haar_windows"], bool(self.c.processor_settings("faces").teaching)),
+                        (self.a["pose_maps"], self.c.processor_settings("pose").view != "off")):
+            act.blockSignals(True)
+            act.setChecked(on)
+            act.blockSignals(False)
+
+    def _toggle_pose_maps(self, on: bool) -> None:
+        self.apply_settings("pose", {"view": self._pose_view if on else "off"}, enable=on)
+
+    def _style_settings(self) -> Any:
+        try:
+            return self.c.processor_settings("style")
+        except Exception:
+            return None
+
+    def step_style(self, delta: int) -> None:
+        style = self._style_settings()
+        if style is not None:
+            self.apply_settings("style", {"style": (int(style.style) + delta) % NUM_STYLES, "style_image": ""},
+                                enable=True)
+
+    def ask_style_image(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.w, "Choose a picture to use as the style", self._last_dir(),
+                                              PICTURE_FILTER)
+        if path:
+            self.apply_settings("style", {"style_image": path}, enable=True)
+
+    def _render_gallery(self, only_if_needed: bool = False) -> None:
+        gallery = self.w.gallery
+        if only_if_needed and (gallery.rendered or gallery.rendering):
+            return
+        result = self.w.view.result
+        if result is None:  # nothing on screen yet: paint on the first frame that arrives
+            self._gallery_waiting = True
+            return
+        self._gallery_waiting = False
+        gallery.render_on(result.frame.image)
+
+    def _loading_changed(self, name: str, loading: bool) -> None:
+        self.w.processor_panel.set_loading(name, loading)
+        msg = f"Loading the {name} model…" if loading else ""
+        self.w.statusBar().showMessage(msg, 0 if loading else 1)
+
+    # --- view, outputs -------------------------------------------------------------------------------
+    def _show_frame(self, result: Any) -> None:
+        self.w.view.show_result(result)
+        if self.w.playback.isVisible():
+            self.w.playback.set_position(result.frame.index)
+        if self._gallery_waiting:
+            self._render_gallery()
+
+    def _set_side_by_side(self, on: bool) -> None:
+        self.w.view.set_side_by_side(on)
+        self.store.set_flag("side_by_side", on)
+
+    def set_recording(self, on: bool) -> None:
+        if on == self.c.recording:
+            return
+        if not on:
+            self.c.stop_recording()
+            return
+        try:
+            self.c.start_recording(self.store.output_dir)
+        except VisionDeskError as exc:
+            self.w.banner.show_error(f"Recording: {exc}")
+            self._set_record_checked(False)
+
+    def _set_record_checked(self, on: bool) -> None:
+        act = self.a["record"]
+        act.blockSignals(True)
+        act.setChecked(on)
+        act.blockSignals(False)
+
+    def _recording_changed(self, on: bool, path: str) -> None:
+        self._set_record_checked(on)
+        text = f"Recording to {path}" if on else (f"Recording saved: {path}" if path else "")
+        self.w.statusBar().showMessage(text, 0 if on else 10000)
+        self.presenter.set_recording(on)
+
+    def ask_output_dir(self) -> None:
+        path = QFileDialog.getExistingDirectory(self.w, "Where recordings and snapshots go", str(self.store.output_dir))
+        if path:
+            self.store.output_dir = Path(path)
+            self.w.statusBar().showMessage(f"Output folder: {path}", 6000)
+
+    def _refresh_stats(self) -> None:
+        result = self.w.view.result
+        fps = self.w.view.display_fps()
+        if result is not None:
+            self.w.stats_panel.update_stats(result.stats, fps, result.results)
+        self.presenter.update_caption(self.c.processors, result, fps)
+
+    def _presenter_changed(self, on: bool) -> None:
+        act = self.a["presenter"]
+        act.blockSignals(True)
+        act.setChecked(on)
+        act.blockSignals(False)
+
+    def _escape(self) -> None:
+        if self.w.help_overlay.isVisible():
+            self.w.help_overlay.hide()
+        elif self.presenter.active:
+            self.presenter.set_active(False)
