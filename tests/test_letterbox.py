@@ -84,4 +84,5 @@ def test_bad_sizes_raise():
 
 
 def test_round_up():
-    assert [round_up(v, 8) for v in (1, 8, 8 + 1e-12, 8.01, 16)] == [8, 8, 8, 16, 16]  # float noise does not add a stride
+    # Float noise (8 + 1e-12) does not add a whole stride.
+    assert [round_up(v, 8) for v in (1, 8, 8 + 1e-12, 8.01, 16)] == [8, 8, 8, 16, 16]

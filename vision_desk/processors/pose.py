@@ -37,7 +37,8 @@ from vision_desk.vision.paf_decoder import (
 MODEL_ID = "pose-openpose-mobilenet-thin"
 STRIDE = 8
 INPUT_HEIGHTS = (256, 368, 432)
-# Padding colour: mid grey, as CMU's own demo pads; black borders make spurious edges near the rim.
+# Padding colour: mid grey, as CMU's own demo pads. The width follows the frame's aspect ratio, so the
+# padding is a few columns (to a multiple of 8) unless the frame is wider than 4:1.
 PAD_VALUE = 128
 VIEW_OFF = "off"
 VIEW_BACKGROUND = "background"
