@@ -225,6 +225,7 @@ def test_repeat_delivers_fresh_copies_with_rising_index(tmp_path: Path, coffee: 
     with open_source(str(p), repeat=True, fps=200) as src:
         assert src.info.frame_count is None and src.info.fps == 200
         frames = [src.read() for _ in range(4)]
+        assert src.current_file == p
     assert [f.index for f in frames] == [0, 1, 2, 3]
     frames[0].image[:] = 0  # a processor drawing in place must not change later frames
     assert np.array_equal(frames[1].image, coffee) and np.array_equal(frames[3].image, coffee)

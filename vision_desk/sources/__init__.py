@@ -91,7 +91,9 @@ def _parse_synthetic(spec: str) -> dict[str, Any]:
                 f"unknown synthetic option {key!r} in {spec!r}; options: fps, size=WxH, frames, fail_after, image"
             ) from None
         except ValueError:
-            raise SourceError(f"bad synthetic option {item!r} in {spec!r}; e.g. synthetic:fps=15,size=320x240") from None
+            raise SourceError(
+                f"bad synthetic option {item!r} in {spec!r}; e.g. synthetic:fps=15,size=320x240"
+            ) from None
     return out
 
 
@@ -105,7 +107,9 @@ def open_source(spec: str, **options: Any) -> Source:
     """
     unknown = set(options) - _ALL_OPTIONS
     if unknown:
-        raise SourceError(f"unknown source option(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(_ALL_OPTIONS))}")
+        raise SourceError(
+            f"unknown source option(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(_ALL_OPTIONS))}"
+        )
     spec = (spec or "").strip()
     if not spec:
         raise SourceError(f"no source given; use {ACCEPTED_FORMS}")

@@ -106,6 +106,7 @@ class ImageSource(Source):
         self._next_due = 0.0
         self._bad: set[int] = set()  # positions that failed to decode
         self._closed = False
+        self._last_pos: int | None = None
         self._source_id = self._files[0].name if len(self._files) == 1 else self._files[0].parent.name
 
     @property
@@ -113,8 +114,13 @@ class ImageSource(Source):
         return list(self._files)
 
     def file_for(self, index: int) -> Path:
-        """The file a frame came from (for naming outputs after their inputs)."""
+        """The file the frame with this index came from (without ``repeat``, where index = position)."""
         return self._files[index % len(self._files)]
+
+    @property
+    def current_file(self) -> Path | None:
+        """The file of the frame read last (also with ``repeat``), for naming outputs after their inputs."""
+        return self._files[self._last_pos] if self._last_pos is not None else None
 
     def open(self) -> SourceInfo:
         self._closed = False
@@ -206,12 +212,14 @@ class ImageSource(Source):
         else:
             index = pos
         self._delivered += 1
+        self._last_pos = pos
         pts = index * 1000.0 / self._fps if self._fps > 0 else 0.0
         return Frame(image=img, index=index, timestamp=time.perf_counter(), source_id=self._source_id, pts_ms=pts)
 
     def seek(self, index: int) -> None:
         if not 0 <= index < len(self._files):
-            raise SourceError(f"cannot seek to image {index}: there are {len(self._files)} images (0..{len(self._files) - 1})")
+            n = len(self._files)
+            raise SourceError(f"cannot seek to image {index}: there are {n} images (0..{n - 1})")
         self._pos = index
 
     def close(self) -> None:
