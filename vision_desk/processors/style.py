@@ -246,14 +246,15 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
             square = cv2.resize(picture[top:top + side, left:left + side], (STYLE_VECTOR_SIDE,) * 2,
                                 interpolation=cv2.INTER_AREA)
             vector = self._session(PREDICT_MODEL).run({"style_image": _to_nhwc_rgb(square)})[0]
-            if len(self._vectors) >= 16:
-                self._vectors.pop(next(iter(self._vectors)))
-            self._vectors[key] = vector
+            with self._session_lock:
+                while len(self._vectors) >= 16:  # a handful of pictures in a session; keep memory flat
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[key] = vector
         return vector
 
-    def _prepare(self, image: np.ndarray) -> tuple[runtime.ModelSession, dict[str, np.ndarray], np.ndarray]:
+    def _prepare(self, image: np.ndarray, s: StyleSettings) -> tuple[runtime.ModelSession, dict[str, np.ndarray],
+                                                                    np.ndarray]:
         """Feeds for one frame, plus the scaled frame the network paints (same size as its cropped output)."""
-        s = self._settings
         if s.style_image:
             small = _fit(image, ARBITRARY_SIDE)
             content = _to_nhwc_rgb(_pad_to(small, ARBITRARY_SIDE, ARBITRARY_SIDE))
@@ -273,12 +274,12 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
             self.load()
         else:
             self._apply_pending()  # time the network the current settings use
-        session, feeds, _ = self._prepare(image)
+        session, feeds, _ = self._prepare(image, self._settings)
         return lambda: session.run(feeds)
 
     def _process(self, image: np.ndarray) -> Stylized:
-        s = self._settings
-        session, feeds, small = self._prepare(image)
+        s = self._settings  # read once: another thread may apply a change meanwhile
+        session, feeds, small = self._prepare(image, s)
         out = session.run(feeds)[0][0]
         np.maximum(out, 0, out=out)  # in place on onnxruntime's fresh output array
         h, w = small.shape[:2]
@@ -294,16 +295,17 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
             painted = cv2.resize(painted, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
         if s.strength < 1.0:
             painted = cv2.addWeighted(painted, s.strength, image, 1.0 - s.strength, 0.0)
-        return Stylized(painted, self._describe_style())
+        return Stylized(painted, describe_style(s))
 
-    def _describe_style(self) -> str:
-        s = self._settings
-        if s.style_image:
-            return f"picture: {Path(s.style_image).name}"
-        weights = parse_blend(s.blend)
-        if weights is None:
-            return style_label(s.style)
-        return "blend " + " + ".join(f"{i}:{weights[i]:.2f}" for i in np.flatnonzero(weights))
+
+def describe_style(s: StyleSettings) -> str:
+    """The style in words, for the HUD, the stats panel and the JSON lines."""
+    if s.style_image:
+        return f"picture: {Path(s.style_image).name}"
+    weights = parse_blend(s.blend)
+    if weights is None:
+        return style_label(s.style)
+    return "blend " + " + ".join(f"{i}:{weights[i]:.2f}" for i in np.flatnonzero(weights))
 
 
 def _keep_colours(painted: np.ndarray, original: np.ndarray) -> np.ndarray:
