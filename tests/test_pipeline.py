@@ -108,9 +108,9 @@ def test_live_drops_old_frames_and_latency_stays_bounded(no_leftover_threads):
     assert idx == sorted(idx) and len(set(idx)) == len(idx)
     gaps = sum(b - a - 1 for a, b in zip(idx, idx[1:]))
     assert gaps > 0 and rec.results[-1].stats.dropped > 0
-    # Every frame the pipeline received was either processed or counted as dropped.
+    # Every frame the pipeline received was processed or counted as dropped (but the one or two in hand at stop).
     summary = p.summary()
-    assert summary.frames_captured - summary.frames_processed <= summary.dropped + 1
+    assert summary.frames_captured - summary.frames_processed <= summary.dropped + 2
 
 
 def test_live_mode_keeps_one_frame_in_flight():

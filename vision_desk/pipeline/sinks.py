@@ -106,6 +106,8 @@ class VideoSink:
                  backend: str = "auto") -> None:
         self.path = Path(path).expanduser()
         suffix = self.path.suffix.lower()
+        if self.path.is_dir():
+            check_writable_file(self.path, "video")  # says "is a folder"
         if suffix not in VIDEO_SUFFIXES:
             raise OutputError(f"cannot write video {self.path}: unknown video type {suffix or '(no extension)'!r}; "
                               f"use one of: {', '.join(VIDEO_SUFFIXES)}")

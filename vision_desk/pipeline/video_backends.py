@@ -55,17 +55,45 @@ class OpenCvBackend:
 
     def __init__(self, path: Path, fps: float, size: tuple[int, int]) -> None:
         fourcc = "MJPG" if path.suffix.lower() == ".avi" else "mp4v"
+        # Probe first: VideoWriter would only say "not opened" (and may remove what the path pointed to).
+        problem = _probe_write(path)
+        if problem:
+            raise OutputError(f"cannot write video {path}: {problem} {fourcc} writer")
         self._writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), float(fps), size)
         if not self._writer.isOpened():
-            raise OutputError(f"cannot write video {path}: OpenCV could not start a {fourcc} writer "
-                              f"({size[0]}x{size[1]} at {fps:g} fps)")
+            raise OutputError(f"cannot write video {path}: {_probe_write(path) or 'OpenCV could not start a'} "
+                              f"{fourcc} writer ({size[0]}x{size[1]} at {fps:g} fps)")
         self._path = path
+        self._frames = 0
 
     def write(self, image: np.ndarray) -> None:
         self._writer.write(image)
+        self._frames += 1
 
     def close(self) -> None:
         self._writer.release()
+        # VideoWriter swallows write errors; an empty result after frames were written is the only trace.
+        try:
+            size = self._path.stat().st_size
+        except OSError:
+            size = 0
+        if self._frames and size == 0:
+            raise OutputError(f"writing video {self._path} failed: nothing reached the disk "
+                              f"({self._frames} frames lost; is the disk full?)")
+
+
+def _probe_write(path: Path) -> str:
+    """Why a file cannot be written (e.g. 'No space left on device; could not start the'), or ''."""
+    try:
+        with open(path, "wb") as f:
+            f.write(b"\0" * 65536)
+            f.flush()
+    except OSError as exc:
+        return f"{exc.strerror or exc}; could not start the"
+    finally:
+        if path.is_file():
+            path.unlink(missing_ok=True)
+    return ""
 
 
 def _pick_codec(av: Any) -> str:
