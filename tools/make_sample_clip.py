@@ -4,8 +4,9 @@ It is built from public-domain / CC0 photos that ship inside scikit-image's
 wheel (no download; licences in resources/README.md) and filmed by a virtual
 camera: slow pans and zooms ("Ken Burns"), a slight hand-held shake, hard cuts
 between scenes. Every processor has something to find: a frontal face and
-people (faces, pose), a group of three, a cup, a cat and a motorcycle
-(objects), colourful scenes (style).
+people (faces, pose), a group of three, a cup and a cat (objects), a rocket
+on its launch pad (a scene where the detector should find nothing), and
+colourful scenes (style).
 
 Deterministic: the same scikit-image photos and seed give the same frames
 (the encoder's bytes may differ between FFmpeg builds).
@@ -47,7 +48,7 @@ def photos() -> dict[str, np.ndarray]:
         "camera": bgr(data.camera()),
         "coffee": bgr(data.coffee()),
         "chelsea": bgr(data.chelsea()),
-        "motorcycle": bgr(data.stereo_motorcycle()[0]),
+        "rocket": bgr(data.rocket()),
     }
     # A group of three: the astronaut, the cameraman and the astronaut mirrored, side by side.
     a, c = out["astronaut"], out["camera"]
@@ -72,7 +73,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("camera", 2.5, (200, 190, 430), (300, 230, 500), "a man with a film camera on a tripod, pan"),
     Shot("coffee", 2.5, (300, 190, 470), (300, 200, 580), "a cup of coffee, zoom out"),
     Shot("chelsea", 2.5, (190, 150, 380), (240, 150, 440), "a cat, pan and zoom out"),
-    Shot("motorcycle", 2.5, (250, 250, 560), (440, 250, 620), "a motorcycle in a garage, pan"),
+    Shot("rocket", 2.5, (320, 200, 600), (300, 190, 420), "a rocket on its launch pad, slow zoom"),
 )
 
 
