@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
@@ -39,6 +40,45 @@ def _timestamp() -> str:
 
 def _jsonable(value: Any) -> Any:
     return value if isinstance(value, (bool, int, float, str)) or value is None else str(value)
+
+
+class RecordingSink:
+    """The video and the JSON lines of one recording as a single sink.
+
+    Why one sink: the pipeline adds and removes sinks between frames, so two
+    separate sinks could start or stop one frame apart; as one, the mp4 and the
+    JSON lines always hold exactly the same frames.
+    """
+
+    def __init__(self, video: Any, jsonl: Any) -> None:
+        self.sinks = (video, jsonl)
+        self.failed = False  # the pipeline drops a sink that raised; the controller then ends the recording
+
+    def open(self, info: Any) -> None:
+        for sink in self.sinks:
+            sink.open(info)
+
+    def write(self, result: FrameResult) -> None:
+        video, jsonl = self.sinks
+        try:
+            t0 = time.perf_counter()
+            video.write(result)
+            # The JSON line of this frame carries the time its video frame took to write.
+            result.stats.stage_ms["write"] = (time.perf_counter() - t0) * 1000
+            jsonl.write(result)
+        except Exception:
+            self.failed = True
+            raise
+
+    def close(self) -> None:
+        errors = []
+        for sink in self.sinks:  # close all, even if one fails: what each wrote stays valid
+            try:
+                sink.close()
+            except VisionDeskError as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0]
 
 
 class Controller(QObject):
@@ -319,11 +359,9 @@ class Controller(QObject):
         stem = folder / f"recording-{_timestamp()}"
         info = self.source_info
         fps = info.fps if info is not None and info.fps > 0 else None
-        video = VideoSink(stem.with_suffix(".mp4"), fps=fps)
-        jsonl = JsonlSink(stem.with_suffix(".jsonl"))
-        for sink in (video, jsonl):
-            self._pipeline.add_sink(sink)
-        self._recording, self._record_path = [video, jsonl], stem.with_suffix(".mp4")
+        tee = RecordingSink(VideoSink(stem.with_suffix(".mp4"), fps=fps), JsonlSink(stem.with_suffix(".jsonl")))
+        self._pipeline.add_sink(tee)
+        self._recording, self._record_path = [tee], stem.with_suffix(".mp4")
         self.recordingChanged.emit(True, str(self._record_path))
         return self._record_path
 
@@ -447,6 +485,9 @@ class Controller(QObject):
                 # A model that failed to load is dropped from the chain by the pipeline: say so in the toggles.
                 self._processors.remove(proc)
                 self.processorDropped.emit(proc)
+            if self._recording and any(getattr(s, "failed", False) for s in self._recording):
+                self._recording, self._record_path = [], None  # the pipeline closed the failed recording
+                self.recordingChanged.emit(False, "")
             if kind != "processor_error" and not proc and not self._opened and self._fallback:
                 fallback, self._fallback = self._fallback, None
                 self.notice.emit(f"{message} — playing the sample clip instead.")
