@@ -1,6 +1,6 @@
 """The heads-up display: what the pipeline is doing, drawn on the frame itself.
 
-Four short lines in a darkened box at the top-left:
+Four short lines in a darkened box at the bottom-left (box labels sit at the top):
 
     FPS  capture 30.0  processed 24.8  output 24.8
     ms   objects 15.2  style 61.0  read 2.1  draw 0.8  write 3.0
@@ -69,7 +69,7 @@ def _fit(text: str, max_width: int, style: Style) -> str:
 class HudAnnotator:
     """Draws :func:`hud_lines` in place; ``annotate(image, stats)`` returns the same image."""
 
-    def __init__(self, corner: str = "top-left", opacity: float = 0.6) -> None:
+    def __init__(self, corner: str = "bottom-left", opacity: float = 0.6) -> None:
         self.corner = corner
         self.opacity = opacity
 

@@ -1,15 +1,218 @@
-"""`vision-desk process` (being built)."""
+"""`vision-desk process`: the pipeline without a window, writing video / images and JSON lines.
+
+Everything a user can get wrong (input, processors, option values, output
+path) is checked before the first frame, and ends in one line. Ctrl-C and
+SIGTERM stop the run cooperatively: frames already processed are written, the
+video is finalized and holds exactly as many frames as the JSON file has lines.
+"""
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
-from vision_desk.errors import VisionDeskError
+from vision_desk.cli.processor_options import add_processor_options, settings_from_args
+from vision_desk.errors import SettingsError, VisionDeskError
+
+EPILOG = """\
+examples:
+  vision-desk process clip.mp4 -p objects -o out.mp4 --json out.jsonl
+  vision-desk process sample -p faces,pose --hud -o annotated.mp4
+  vision-desk process photos/ -p objects --objects-score-threshold 0.3 -o annotated_photos/
+  vision-desk process 0 -p style --style-style 7 -o webcam.mp4 --duration 30
+  vision-desk process rtsp://camera.local/stream -p objects --json log.jsonl   (until Ctrl-C)
+
+JSON lines: one object per frame, e.g.
+  {"frame": 0, "time_ms": 0.0, "objects": [{"label": "person", "class_id": 0, "score": 0.87,
+   "box": [x1, y1, x2, y2]}], "faces": [{"box": [...]}], "pose": [{"score": 0.8, "keypoints":
+   [[x, y, score] or null, ... 18]}], "timings_ms": {"read": 2.1, "objects": 15.3, ...}, "latency_ms": 41.2}
+
+exit status: 0 done (or a live input stopped by Ctrl-C/--duration/--max-frames), 2 a usage or input/output
+problem (one line on stderr), 130/143 a file run interrupted by Ctrl-C/SIGTERM (outputs complete up to there).
+"""
+
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".avi")
 
 
 def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    sub.add_parser("process", parents=parents, help="(not built yet)")
+    p = sub.add_parser(
+        "process", parents=parents, help="run processors on a video, images, camera or stream without the window",
+        description="Run face, object, pose and style processors on INPUT and write the annotated result "
+                    "(a video, or a folder of images for image input) and/or the detections as JSON lines. "
+                    "Files are processed losslessly (every frame, in order, as fast as the machine allows); "
+                    "a camera or stream runs until Ctrl-C, --max-frames or --duration.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("input", metavar="INPUT",
+                   help="a video file, an image, a folder or wildcard of images, a camera index (0) or "
+                        "/dev/videoN, an rtsp:// or http(s):// stream, 'sample' (bundled clip) or 'synthetic'")
+    p.add_argument("-p", "--processors", default="", metavar="LIST",
+                   help="comma-separated processors to run, in any order: faces, objects, pose, style "
+                        "(default: none, i.e. copy frames through)")
+    p.add_argument("-o", "--output", metavar="OUTPUT", default=None,
+                   help="annotated output: a video file (.mp4, .mov, .mkv, .avi) for video/camera/stream input; "
+                        "a folder for image input (one PNG per image), or a video file to make a clip of them")
+    p.add_argument("--json", metavar="RESULTS.jsonl", default=None,
+                   help="write one JSON object per frame (detections, keypoints, timings) to this file")
+    p.add_argument("--max-frames", type=int, default=None, metavar="N", help="stop after N frames")
+    p.add_argument("--duration", type=float, default=None, metavar="SECONDS", help="stop after this many seconds")
+    p.add_argument("--hud", action="store_true",
+                   help="draw FPS, per-stage milliseconds, drops, latency and the device on every frame")
+    p.add_argument("--raw", action="store_true", help="write frames without overlays (style is still applied)")
+    p.add_argument("--inflight", type=int, default=None, metavar="N",
+                   help="frames processed at once for file input (default: about one per core); "
+                        "live input always processes the newest frame only")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (it is also off when stderr "
+                                                               "is not a terminal)")
+    add_processor_options(p)
+
+
+def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    from vision_desk import processors
+
+    names = processors.parse_names(args.processors)
+    if args.max_frames is not None and args.max_frames < 1:
+        raise SettingsError(f"--max-frames must be at least 1, got {args.max_frames}")
+    if args.duration is not None and not args.duration > 0:
+        raise SettingsError(f"--duration must be a positive number of seconds, got {args.duration:g}")
+    if args.inflight is not None and not 1 <= args.inflight <= 16:
+        raise SettingsError(f"--inflight must be between 1 and 16, got {args.inflight}")
+    return names, settings_from_args(args, names)
+
+
+def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool) -> list[Any]:
+    from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, VideoSink
+
+    sinks: list[Any] = []
+    if args.output:
+        out = Path(args.output).expanduser()
+        if is_images and out.suffix.lower() not in VIDEO_SUFFIXES:
+            file_for = getattr(source, "file_for", None)
+
+            def name_for(frame: Any) -> str:
+                if file_for is not None:
+                    try:
+                        return Path(file_for(frame.index)).stem + ".png"
+                    except Exception:
+                        pass
+                return f"{frame.index:06d}.png"
+
+            sinks.append(ImageFolderSink(out, annotated=not args.raw, name_for=name_for))
+        else:
+            sinks.append(VideoSink(out, annotated=not args.raw))
+    if args.json:
+        if args.output and Path(args.json).expanduser().resolve() == Path(args.output).expanduser().resolve():
+            raise SettingsError("--json and --output name the same file; give them different names")
+        sinks.append(JsonlSink(Path(args.json)))
+    return sinks
+
+
+class _Run:
+    """State shared by the pipeline's callbacks and the main thread's loop."""
+
+    def __init__(self) -> None:
+        self.frames = 0
+        self.fatal: str | None = None
+        self.signal: int | None = None
+        self.wake = threading.Event()
+        self.warnings: list[str] = []
+
+    def on_result(self, result: Any) -> None:
+        self.frames += 1
+
+    def on_event(self, event: Any) -> None:
+        from vision_desk.pipeline import events as ev
+
+        if event.kind == ev.ERROR and self.fatal is None:
+            self.fatal = event.message
+            self.wake.set()
+        elif event.kind == ev.PROCESSOR_ERROR:
+            self.warnings.append(event.message)
+            print(f"vision-desk: warning: {event.message}", file=sys.stderr)
+
+    def on_signal(self, signum: int, _frame: Any) -> None:
+        if self.signal is None:
+            self.signal = signum
+        self.wake.set()
 
 
 def run(args: argparse.Namespace) -> int:
-    raise VisionDeskError("'process' is not built yet")
+    names, settings = _check_args(args)
+    from vision_desk import sources
+    from vision_desk.pipeline.pipeline import Mode, Pipeline
+
+    source = sources.open_source(args.input)
+    is_live = isinstance(source, (sources.CameraSource, sources.StreamSource, sources.SyntheticSource))
+    is_images = isinstance(source, sources.ImageSource)
+    sinks = _make_sinks(args, source, is_images)
+    state = _Run()
+    pipe = Pipeline(source, names, mode=Mode.LIVE if is_live else Mode.LOSSLESS, settings=settings, hud=args.hud,
+                    sinks=sinks, on_result=state.on_result, on_event=state.on_event, inflight=args.inflight,
+                    max_frames=args.max_frames)
+    old = {s: signal.signal(s, state.on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    bar = None
+    try:
+        pipe.start()
+        started = time.monotonic()
+        while not pipe.wait(0.1):
+            if bar is None and pipe.source_info is not None and not args.no_progress:
+                bar = _progress_bar(pipe.source_info, args.max_frames)
+            if bar is not None:
+                bar.update(state.frames - bar.n)
+            if state.signal is not None or state.fatal is not None:
+                break
+            if args.duration is not None and time.monotonic() - started >= args.duration:
+                break
+        pipe.stop(timeout=10.0)
+        if bar is not None:
+            bar.update(state.frames - bar.n)
+            bar.close()
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+    if pipe.error is not None:
+        _report(pipe, sinks, file=sys.stderr)
+        raise pipe.error
+    if state.fatal is not None:
+        _report(pipe, sinks, file=sys.stderr)
+        raise VisionDeskError(state.fatal)
+    _report(pipe, sinks)
+    if state.signal is not None and not is_live and pipe.state != "finished":
+        name = "SIGINT" if state.signal == signal.SIGINT else "SIGTERM"
+        print(f"vision-desk: interrupted by {name}; the outputs hold the {state.frames} frames processed so far",
+              file=sys.stderr)
+        return 128 + int(state.signal)
+    return 0
+
+
+def _progress_bar(info: Any, max_frames: int | None) -> Any:
+    from tqdm import tqdm
+
+    total = info.frame_count if not info.is_live else None
+    if max_frames is not None:
+        total = min(total, max_frames) if total else (max_frames if not info.is_live else None)
+    return tqdm(total=total or None, unit="frame", desc=info.description[:40], file=sys.stderr,
+                dynamic_ncols=True, disable=None, leave=True)
+
+
+def _report(pipe: Any, sinks: list[Any], file: Any = None) -> None:
+    s = pipe.summary()
+    out = file or sys.stdout
+    stages = "  ".join(f"{k} {v:.1f}" for k, v in s.stage_median_ms.items()) or "-"
+    print(f"frames: {s.frames_output} in {s.elapsed_s:.1f} s ({s.output_fps:.1f} frames/s); "
+          f"dropped {s.dropped}; errors {s.errors}", file=out)
+    print(f"median ms per frame: {stages}", file=out)
+    print(f"latency: median {s.latency_median_ms:.0f} ms, p95 {s.latency_p95_ms:.0f} ms", file=out)
+    print(f"device: {s.provider}", file=out)
+    for sink in sinks:
+        count = getattr(sink, "frames_written", None)
+        if count is None:
+            count = getattr(sink, "lines_written", None)
+        if count is None:
+            count = len(getattr(sink, "files_written", []))
+        extra = f", {sink.backend}" if hasattr(sink, "backend") else ""
+        print(f"wrote {sink.path} ({count} {'lines' if hasattr(sink, 'lines_written') else 'frames'}{extra})",
+              file=out)

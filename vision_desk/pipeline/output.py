@@ -31,7 +31,8 @@ SINK_LOCK_TIMEOUT_S = 10.0
 
 class OutputStage:
     def __init__(self, procs: ProcessorSet, stats: StatsCollector, emit: Callable[[PipelineEvent], None], *,
-                 hud: bool, sinks: Sequence[Sink], on_result: Callable[[FrameResult], None] | None) -> None:
+                 hud: bool, sinks: Sequence[Sink], on_result: Callable[[FrameResult], None] | None,
+                 limit: int | None = None) -> None:
         self._procs = procs
         self._stats = stats
         self._emit = emit
@@ -53,6 +54,9 @@ class OutputStage:
         self.sink_errors: list[OutputError] = []
         self.latest: FrameResult | None = None
         self.frames_written = 0
+        self.limit = limit
+        self.limit_reached = threading.Event()
+        self.frames_output = 0
 
     def set_source_info(self, info: SourceInfo) -> None:
         self._info = info
@@ -98,6 +102,10 @@ class OutputStage:
                                                            f"{one_line(exc)}"))
                 if self._has_sinks():
                     self._writes.put(result)
+                self.frames_output += 1
+                if self.limit is not None and self.frames_output >= self.limit:
+                    self.limit_reached.set()
+                    return
         finally:
             self._writes.close()
 

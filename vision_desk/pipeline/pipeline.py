@@ -93,10 +93,12 @@ class Pipeline:
                  on_event: Callable[[PipelineEvent], None] | None = None,
                  loop: bool = False,
                  inflight: int | None = None,
+                 max_frames: int | None = None,
                  registry: Mapping[str, type] | None = None) -> None:
         """``inflight``: frames processed at once in lossless/realtime modes (default
-        :func:`default_inflight`; live mode always keeps one). ``registry``: processor
-        classes by name instead of the built-in four (tests use fakes)."""
+        :func:`default_inflight`; live mode always keeps one). ``max_frames``: end after
+        delivering this many frames (exactly; the run then finishes like a file that ended).
+        ``registry``: processor classes by name instead of the built-in four (tests use fakes)."""
         self._source = source
         self._mode_requested = Mode(mode) if mode is not None else None
         self._mode = self._mode_requested or Mode.LOSSLESS
@@ -113,8 +115,9 @@ class Pipeline:
         self._procs.set_wanted(list(processors), initial=True)
         self._stats = StatsCollector(provider=runtime.describe_device())
         self._input: Channel[_Captured] = Channel(QUEUE_FRAMES)
+        self._max_frames = max_frames if max_frames and max_frames > 0 else None
         self._output = OutputStage(self._procs, self._stats, self._emit, hud=hud, sinks=sinks,
-                                   on_result=on_result)
+                                   on_result=on_result, limit=self._max_frames)
         # capture-thread controls (files)
         self._ctl = threading.Condition()
         self._paused = False
@@ -324,7 +327,12 @@ class Pipeline:
             return
         self._set_state("running", only_from=("starting",))
         pace_wall = pace_pts = 0.0
+        captured = 0
         while not self._stop.is_set():
+            if self._max_frames is not None and (self._output.limit_reached.is_set() or (
+                    self._mode != Mode.LIVE and captured >= self._max_frames)):
+                self._emit(PipelineEvent(ev.SOURCE_ENDED, f"stopped after {self._max_frames} frames"))
+                return
             with self._ctl:
                 if self._seek_to is not None:
                     target, self._seek_to = self._seek_to, None
@@ -358,6 +366,7 @@ class Pipeline:
                 elif delay < -0.5:  # far behind (slow processing): restart the clock, do not race to catch up
                     self._pace_reset = True
             self._stats.on_capture(read_ms)
+            captured += 1
             dropped = self._input.put(_Captured(frame, read_ms))
             if dropped:
                 self._stats.on_dropped(len(dropped))
