@@ -147,6 +147,7 @@ class FakeSettings:
     jitter_ms: float = setting(0.0, range=(0.0, 1000.0), help="extra sleep that varies from frame to frame")
     fail_on: int = setting(-1, range=(-1, 1 << BITS), help="raise on the frame with this stamp")
     model: str = setting("a", choices=("a", "b"), reload=True, help="which (fake) model; changing it reloads")
+    stateful: bool = setting(False, help="keep state between frames (then concurrent_ok() is False)")
 
 
 class FakeAnalyzer(Processor[FakeSettings, FakeResult]):
@@ -164,6 +165,7 @@ class FakeAnalyzer(Processor[FakeSettings, FakeResult]):
         self.loaded_model = ""
         self.active_now = 0
         self.max_active = 0
+        self.calls: list[tuple[int, float, float, bool]] = []  # (stamp, start, end, stateful)
         self._count_lock = threading.Lock()
 
     def _load(self) -> None:
@@ -176,12 +178,16 @@ class FakeAnalyzer(Processor[FakeSettings, FakeResult]):
         self.loads += 1
         self.loaded_model = self.settings.model
 
+    def concurrent_ok(self) -> bool:
+        return not self.settings.stateful
+
     def _process(self, image: np.ndarray) -> FakeResult:
         with self._count_lock:
             self.active_now += 1
             self.max_active = max(self.max_active, self.active_now)
+        t0 = time.perf_counter()
+        idx = read_stamp(image)
         try:
-            idx = read_stamp(image)
             s = self._settings
             delay = s.delay_ms + s.jitter_ms * ((idx * 7) % 5) / 4
             if delay:
@@ -193,6 +199,7 @@ class FakeAnalyzer(Processor[FakeSettings, FakeResult]):
         finally:
             with self._count_lock:
                 self.active_now -= 1
+                self.calls.append((idx, t0, time.perf_counter(), self._settings.stateful))
 
 
 class FakeAnalyzer2(FakeAnalyzer):

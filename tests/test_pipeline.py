@@ -78,6 +78,25 @@ def test_lossless_every_frame_once_in_order_with_frames_in_flight(tmp_path, no_l
     assert rec.kinds()[-2:] == [ev.SOURCE_ENDED, ev.STOPPED]
 
 
+def test_a_processor_that_becomes_stateful_mid_stream_then_sees_frames_one_at_a_time_in_order():
+    rec = Recorder()
+    p = make(FileLikeSource(80), ["alpha"], rec, inflight=3, settings={"alpha": {"delay_ms": 3, "jitter_ms": 9}})
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 20)
+    p.configure("alpha", stateful=True)
+    assert p.wait(60)
+    alpha = p.processor_instance("alpha")
+    p.stop()
+    calls = sorted(alpha.calls, key=lambda c: c[1])
+    first = min(i for i, c in enumerate(calls) if c[3])
+    assert calls[first][0] < 79, "the switch happened mid-stream"
+    concurrent = calls[:first]
+    assert any(b[1] < a[2] for a, b in zip(concurrent, concurrent[1:])), "frames overlapped before the switch"
+    for i in range(first, len(calls)):
+        assert calls[i][1] >= max(c[2] for c in calls[:i]), "no overlap with any earlier frame"
+    assert [c[0] for c in calls[first:]] == list(range(calls[first][0], 80))
+
+
 def test_analyzers_see_the_original_and_the_transform_output_is_delivered():
     rec = Recorder()
     p = make(FileLikeSource(5), ["gamma", "alpha"], rec)

@@ -413,7 +413,7 @@ class Pipeline:
             if last:
                 self._output.no_more_results(self._next_seq)
 
-    def _dispatch(self) -> tuple[int, _Captured, tuple[ActiveProcessor, ...]] | None:
+    def _dispatch(self) -> tuple[int, _Captured, tuple[tuple[ActiveProcessor, bool], ...]] | None:
         with self._dispatch_lock:
             while True:
                 if self._stop.is_set():
@@ -429,15 +429,17 @@ class Pipeline:
             self._next_seq += 1
             return seq, item, self._procs.chain(seq)
 
-    def _run_chain(self, seq: int, item: _Captured, chain: tuple[ActiveProcessor, ...]) -> _Processed | None:
+    def _run_chain(self, seq: int, item: _Captured,
+                   chain: tuple[tuple[ActiveProcessor, bool], ...]) -> _Processed | None:
         frame = item.frame
         image = frame.image
         results: dict[str, Any] = {}
         errors: dict[str, str] = {}
         stage_ms: dict[str, float] = {"read": item.read_ms}
-        for act in chain:
+        for act, exclusive in chain:
             try:
-                with act.gate.turn(seq) if act.gate is not None else contextlib.nullcontext():
+                assert act.gate is not None
+                with act.gate.turn(seq, exclusive):
                     t0 = time.perf_counter()
                     try:
                         # Analyzers see the original frame; a transform works on the previous transform's output.

@@ -16,8 +16,9 @@ The rules, all kept here:
   between frames (Processor.configure).
 - A removed processor is parked, still loaded, so switching it back on is
   instant.
-- A processor whose ``concurrent_ok()`` is False gets an :class:`OrderGate`,
-  so it sees frames one at a time and in order even with frames in flight.
+- Each processor has an :class:`OrderGate`; while its ``concurrent_ok()`` is
+  False (asked per frame) the gate lets frames in one at a time and in order,
+  even with several frames in flight.
 """
 from __future__ import annotations
 
@@ -44,8 +45,14 @@ class ActiveProcessor:
     name: str
     proc: Any  # Processor
     is_transform: bool
-    serial: bool  # concurrent_ok() was False
-    gate: OrderGate | None = None
+    gate: OrderGate | None = None  # made at the first frame that runs it
+
+    def exclusive(self) -> bool:
+        """True while the processor keeps state between frames (asked per frame: a setting can change it)."""
+        try:
+            return not self.proc.concurrent_ok()
+        except Exception:
+            return True
 
 
 @dataclass
@@ -190,20 +197,22 @@ class ProcessorSet:
         self._jobs.put(_LoadJob(name, proc, gen, initial))
 
     def _activate(self, name: str, proc: Any) -> None:
-        serial = not proc.concurrent_ok()
-        self._active[name] = ActiveProcessor(name, proc, getattr(proc, "kind", "") == TRANSFORM, serial)
+        self._active[name] = ActiveProcessor(name, proc, getattr(proc, "kind", "") == TRANSFORM)
 
-    def chain(self, seq: int) -> tuple[ActiveProcessor, ...]:
-        """The processors frame ``seq`` runs through (call in frame order, under the dispatch lock)."""
+    def chain(self, seq: int) -> tuple[tuple[ActiveProcessor, bool], ...]:
+        """(processor, exclusive) pairs that frame ``seq`` runs through.
+
+        Call in frame order, under the dispatch lock: the gates rely on it.
+        """
         with self._lock:
             out = []
             for n in self._wanted:
                 act = self._active.get(n)
                 if act is None:
                     continue
-                if act.serial and act.gate is None:
+                if act.gate is None:
                     act.gate = OrderGate(seq)
-                out.append(act)
+                out.append((act, act.exclusive()))
             return tuple(out)
 
     def instance(self, name: str) -> Any | None:

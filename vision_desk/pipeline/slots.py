@@ -125,7 +125,15 @@ class GateClosed(Exception):
 
 
 class OrderGate:
-    """Admit sequence numbers ``start, start+1, ...`` one at a time, in that order.
+    """Admit sequence numbers ``start, start+1, ...`` to one processor, in that order.
+
+    ``turn(seq, exclusive=False)`` only orders the *start*: the frame waits for
+    its turn and lets the next frame start at once, so frames still overlap.
+    ``exclusive=True`` (a processor that keeps state between frames) also waits
+    until no earlier frame is still inside, and keeps the next one out until it
+    leaves: one frame at a time, in order. Because every frame passes the same
+    gate, a processor that becomes exclusive mid-stream (a setting turned its
+    frame-to-frame state on) never overlaps a frame that started before.
 
     Every frame that was dispatched while the gate's processor was active must
     pass the gate (even when it skips the processor), or later frames would
@@ -134,21 +142,28 @@ class OrderGate:
 
     def __init__(self, start: int) -> None:
         self._next = start
+        self._inside = 0
         self._closed = False
         self._cond = threading.Condition()
 
     @contextmanager
-    def turn(self, seq: int) -> Iterator[None]:
+    def turn(self, seq: int, exclusive: bool = False) -> Iterator[None]:
         with self._cond:
-            while self._next != seq and not self._closed:
+            while not self._closed and (self._next != seq or (exclusive and self._inside)):
                 self._cond.wait()
             if self._closed:
                 raise GateClosed
+            self._inside += 1
+            if not exclusive:
+                self._next = seq + 1
+                self._cond.notify_all()
         try:
             yield
         finally:
             with self._cond:
-                self._next = max(self._next, seq + 1)
+                self._inside -= 1
+                if exclusive:
+                    self._next = seq + 1
                 self._cond.notify_all()
 
     def close(self) -> None:
