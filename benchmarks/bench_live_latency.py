@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Live mode latency with a processor slower than the camera: it must stay bounded, with drops counted.
+
+A camera-like source (the synthetic source: 640x480 at 30 fps, produced in real
+time whether read or not) feeds a real processor that needs longer than the
+33 ms frame interval (pose by default, ~70-90 ms here). Compared in the same run:
+
+- live mode (what the window and `vision-desk process 0` use): the newest frame
+  wins, one frame in flight; latency should stay near one processing time;
+- the same source through the lossless path (a bounded FIFO of frames, as a
+  file would be processed): every queued frame waits for those before it.
+
+Latency = capture time of the frame -> its result ready (drawn). Printed per
+10 s window (median / p95 / max), with frames processed and dropped.
+
+    python benchmarks/bench_live_latency.py [--duration 120] [--compare-duration 30] [-p pose]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_pipeline_throughput import machine  # noqa: E402
+from vision_desk import processors, runtime  # noqa: E402
+from vision_desk.pipeline.pipeline import Mode, Pipeline  # noqa: E402
+from vision_desk.sources import open_source  # noqa: E402
+
+WINDOW_S = 10.0
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def run(spec: str, names: list[str], mode: Mode, duration: float) -> list[tuple[float, float, int]]:
+    """(seconds since the first result, latency ms, dropped so far) per output frame."""
+    rows: list[tuple[float, float, int]] = []
+    lock = threading.Lock()
+    t0: list[float] = []
+
+    def on_result(r) -> None:
+        now = time.perf_counter()
+        with lock:
+            if not t0:
+                t0.append(now)
+            rows.append((now - t0[0], r.stats.latency_ms, r.stats.dropped))
+
+    pipe = Pipeline(open_source(spec), names, mode=mode, on_result=on_result)
+    pipe.start()
+    deadline = None
+    while True:
+        time.sleep(0.2)
+        with lock:
+            if t0 and deadline is None:
+                deadline = t0[0] + duration  # measure from the first result (after the model loaded)
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+        if pipe.error:
+            raise SystemExit(f"pipeline failed: {pipe.error}")
+    pipe.stop()
+    return rows
+
+
+def report(title: str, rows: list[tuple[float, float, int]], interval_ms: float) -> tuple[float, float]:
+    print(f"\n{title}")
+    print(f"  {'window':>10} {'frames':>7} {'fps':>6} {'lat med':>8} {'lat p95':>8} {'lat max':>8} {'dropped':>8}")
+    end = rows[-1][0]
+    medians = []
+    prev_drop = 0
+    k = 0
+    while k * WINDOW_S < end:
+        lo, hi = k * WINDOW_S, (k + 1) * WINDOW_S
+        win = [r for r in rows if lo <= r[0] < hi]
+        k += 1
+        if not win:
+            continue
+        lat = [r[1] for r in win]
+        drops = win[-1][2] - prev_drop
+        prev_drop = win[-1][2]
+        span = min(hi, end) - lo
+        medians.append(statistics.median(lat))
+        print(f"  {f'{lo:.0f}-{min(hi, end):.0f} s':>10} {len(win):>7} {len(win) / max(span, 1e-9):>6.1f} "
+              f"{medians[-1]:>6.0f}ms {p95(lat):>6.0f}ms {max(lat):>6.0f}ms {drops:>8}")
+    all_lat = [r[1] for r in rows]
+    print(f"  whole run: {len(rows)} frames, latency median {statistics.median(all_lat):.0f} ms, "
+          f"p95 {p95(all_lat):.0f} ms, max {max(all_lat):.0f} ms; dropped {rows[-1][2]} "
+          f"(camera interval {interval_ms:.1f} ms)")
+    return medians[0], medians[-1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--duration", type=float, default=120.0, help="seconds of live mode (default 120)")
+    ap.add_argument("--compare-duration", type=float, default=30.0,
+                    help="seconds of the lossless-queue comparison (default 30; 0 to skip)")
+    ap.add_argument("-p", "--processors", default="pose", help="processors (default pose: slower than 33 ms)")
+    ap.add_argument("--fps", type=float, default=30.0)
+    ap.add_argument("--size", default="640x480")
+    args = ap.parse_args()
+    names = processors.parse_names(args.processors)
+    runtime.configure("cpu", None)
+    spec = f"synthetic:fps={args.fps:g},size={args.size}"
+    print(f"machine: {machine()}")
+    print(f"source: {spec}; processors: {','.join(names)}; device: {runtime.describe_device()}")
+    first, last = report(f"LIVE mode (newest frame wins), {args.duration:g} s:",
+                         run(spec, names, Mode.LIVE, args.duration), 1000 / args.fps)
+    if args.compare_duration > 0:
+        q_first, q_last = report(f"lossless path (bounded FIFO) on the same camera, {args.compare_duration:g} s:",
+                                 run(spec, names, Mode.LOSSLESS, args.compare_duration), 1000 / args.fps)
+        print(f"\nlatency, live vs FIFO (last window medians): {last:.0f} ms vs {q_last:.0f} ms "
+              f"({q_last / max(last, 1e-9):.1f}x lower in live mode)")
+    bounded = last <= first * 1.5 + 20
+    print(f"live latency first window {first:.0f} ms, last window {last:.0f} ms: "
+          f"{'bounded' if bounded else 'GROWING'}")
+
+
+if __name__ == "__main__":
+    main()
