@@ -140,7 +140,8 @@ def test_interrupting_a_run_leaves_matching_complete_outputs(tmp_path, sig):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "vision_desk", "process", "sample", "-p", "pose",
                              "-o", str(video), "--json", str(log), "--no-progress"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+                            cwd=Path(__file__).resolve().parent.parent)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:

@@ -325,7 +325,7 @@ class Pipeline:
         self._emit(PipelineEvent(ev.SOURCE_OPENED, f"opened {info.description}"))
         if not info.is_live and not self._wait_initial_loads():
             return
-        self._set_state("running", only_from=("starting",))
+        self._set_state("paused" if self._paused else "running", only_from=("starting",))
         pace_wall = pace_pts = 0.0
         captured = 0
         while not self._stop.is_set():
