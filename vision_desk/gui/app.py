@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication
 
 from vision_desk import __version__
@@ -96,5 +96,23 @@ def run(options: LaunchOptions | None = None) -> int:
     heartbeat.timeout.connect(lambda: None)
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
-    gui.controller.shutdown()
+    teardown(gui)
     return int(code)
+
+
+def teardown(gui: Gui) -> None:
+    """Stop every thread, run what they queued, and delete the Qt objects now, not at interpreter exit.
+
+    Why: signals queued from worker threads carry Python objects; left in Qt's
+    event queue until the interpreter is finalizing, they would be released in
+    an order PySide cannot cope with.
+    """
+    gui.logic.close()
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()
+    gui.window.deleteLater()
+    gui.controller.deleteLater()
+    if app is not None:
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()

@@ -206,7 +206,7 @@ class Controller(QObject):
         with self._lock:
             self._latest = None
         self.sourceChanged.emit(spec)
-        self._lifecycle.submit(self._guard(lambda: self._switch(gen, old, source)))
+        self._submit(self._lifecycle, self._guard(lambda: self._switch(gen, old, source)))
 
     def _switch(self, gen: int, old: Any, source: MirroredSource) -> None:  # lifecycle thread
         from vision_desk.pipeline.pipeline import Pipeline
@@ -249,13 +249,14 @@ class Controller(QObject):
                 cams = []
             self._emit_later(self.camerasListed.emit, cams)
 
-        self._jobs.submit(job)
+        self._submit(self._jobs, job)
 
     def describe_device(self) -> None:
         """Find out (once, on a worker thread: it may try CUDA) where inference runs and why."""
         from vision_desk import runtime
 
-        self._jobs.submit(self._guard(lambda: self._emit_later(self.deviceDescribed.emit, runtime.describe_device())))
+        self._submit(self._jobs, self._guard(lambda: self._emit_later(self.deviceDescribed.emit,
+                                                                       runtime.describe_device())))
 
     # --- processors ------------------------------------------------------------------------
     def set_processors(self, names: list[str]) -> None:
@@ -383,7 +384,7 @@ class Controller(QObject):
                     self._emit_later(self.error.emit, f"Recording: {exc}")
             self._emit_later(self.recordingChanged.emit, False, str(path))
 
-        self._lifecycle.submit(self._guard(finish))
+        self._submit(self._lifecycle, self._guard(finish))
 
     def snapshot(self, folder: Path, result: FrameResult | None = None) -> None:
         """Save the frame on screen as PNG, with overlays and without (written on a worker thread)."""
@@ -411,9 +412,9 @@ class Controller(QObject):
                 return
             self._emit_later(self.snapshotSaved.emit, [str(p) for p in paths])
 
-        self._jobs.submit(job)
+        self._submit(self._jobs, job)
 
-    def run_job(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> Future:
+    def run_job(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> Future | None:
         """Run ``fn`` on a worker thread and ``done(result)`` on the GUI thread (thumbnails, file checks)."""
         def job() -> None:
             try:
@@ -422,7 +423,7 @@ class Controller(QObject):
                 value = exc
             self._emit_later(done, value)
 
-        return self._jobs.submit(job)
+        return self._submit(self._jobs, job)
 
     # --- shutdown ----------------------------------------------------------------------------------
     def shutdown(self, timeout: float = 5.0) -> None:
@@ -513,6 +514,12 @@ class Controller(QObject):
         self.frameReady.emit(result)
 
     # --- helpers -----------------------------------------------------------------------------------
+    def _submit(self, pool: ThreadPoolExecutor, job: Callable[[], None]) -> Future | None:
+        """Queue a job unless the window is closing (then there is nobody left to tell the outcome)."""
+        if self._closed:
+            return None
+        return pool.submit(job)
+
     @Slot(object)
     def _run_call(self, fn: Callable[[], Any]) -> None:
         fn()

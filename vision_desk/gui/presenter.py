@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QByteArray, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from vision_desk.gui.stats_panel import summarize_results
@@ -19,7 +19,7 @@ TITLES = {"faces": "Faces", "objects": "Objects", "pose": "Pose", "style": "Styl
 
 
 def caption_text(processors: list[str], result: Any, display_fps: float, recording: bool = False) -> str:
-    """'Faces + Objects  ·  2 faces · person, cup  ·  14 fps  ·  63 ms'."""
+    """'Faces + Objects  ·  2 faces · person, cup  ·  14 fps  ·  63 ms latency'."""
     parts = [" + ".join(TITLES.get(p, p) for p in processors) or "No processor (press 1-4)"]
     if result is not None:
         found = summarize_results(result.results)
@@ -27,7 +27,7 @@ def caption_text(processors: list[str], result: Any, display_fps: float, recordi
             parts.append(found)
         stats = result.stats
         parts.append(f"{stats.processed_fps:.0f} fps")
-        parts.append(f"{stats.latency_p50_ms or stats.latency_ms:.0f} ms")
+        parts.append(f"{stats.latency_p50_ms or stats.latency_ms:.0f} ms latency")
     if recording:
         parts.append("● REC")
     return "   ·   ".join(parts)
@@ -43,6 +43,7 @@ class Presenter(QObject):
         self._recording = False
         self._hidden: list[QWidget] = []
         self._was_maximized = False
+        self._geometry: QByteArray | None = None
 
     @property
     def active(self) -> bool:
@@ -56,12 +57,13 @@ class Presenter(QObject):
         if on:
             self._was_maximized = w.isMaximized()
             candidates = [w.menuBar(), w.statusBar(), *w.findChildren(QWidget, "main_toolbar"),
-                          getattr(w, "processor_dock", None), getattr(w, "stats_dock", None),
-                          getattr(w, "playback", None)]
-            self._hidden = [c for c in candidates if c is not None and c.isVisible()]
+                          getattr(w, "processor_dock", None), getattr(w, "stats_dock", None)]
+            self._hidden = [c for c in candidates if c is not None and not c.isHidden()]  # also before show()
             for widget in self._hidden:
                 widget.hide()
+            self._geometry = w.saveGeometry()
             w.showFullScreen()
+            QTimer.singleShot(250, self._ensure_full_screen)
         else:
             for widget in self._hidden:
                 widget.show()
@@ -71,7 +73,15 @@ class Presenter(QObject):
                 w.showMaximized()
             else:
                 w.showNormal()
+                if self._geometry is not None:
+                    w.restoreGeometry(self._geometry)
         self.changed.emit(on)
+
+    def _ensure_full_screen(self) -> None:
+        # Without a window manager (a bare X server, a kiosk) nobody acts on the full-screen request.
+        screen = self.w.screen()
+        if self._active and screen is not None and self.w.geometry() != screen.geometry():
+            self.w.setGeometry(screen.geometry())
 
     def set_recording(self, on: bool) -> None:
         self._recording = on

@@ -49,8 +49,7 @@ class ScreenshotTrigger(QObject):
         self._ready_frames += 1
         if self._ready_frames >= self.after:
             self._done = True
-            self.c.set_display_frozen(True)
-            self.w.view.repaint()
+            self.c.set_display_frozen(True)  # called from within a paint: repaint later, in _grab
             QTimer.singleShot(SETTLE_MS, self._grab)
 
     def _grab(self) -> None:

@@ -197,8 +197,8 @@ class WindowLogic(QObject):
         rate = f"{info.fps:.0f} fps" if info.fps else ""
         self.w.source_label.setText(" · ".join(p for p in (f"{kind}: {info.description}", size, rate) if p))
         self.w.setWindowTitle(f"vision_desk — {info.description}")
-        self.w.playback.setVisible(bool(info.seekable))
         self.w.playback.set_length(info.frame_count)
+        self._update_playback_bar()
         self.store.source = self.c.source_spec
 
     # --- processors and their settings ---------------------------------------------------------------
@@ -328,7 +328,13 @@ class WindowLogic(QObject):
             self.w.stats_panel.update_stats(result.stats, fps, result.results)
         self.presenter.update_caption(self.c.processors, result, fps)
 
+    def _update_playback_bar(self) -> None:
+        info = self.c.source_info
+        seekable = info is not None and bool(info.seekable)
+        self.w.playback.setVisible(seekable and not self.presenter.active)  # presenter: video only
+
     def _presenter_changed(self, on: bool) -> None:
+        self._update_playback_bar()
         act = self.a["presenter"]
         act.blockSignals(True)
         act.setChecked(on)
