@@ -52,7 +52,8 @@ from vision_desk.sources.base import Source, SourceInfo
 __all__ = ["Mode", "Pipeline", "PipelineEvent", "default_inflight"]
 
 QUEUE_FRAMES = 8  # lossless input queue: enough to ride out a slow frame, little memory at 1080p (6 MB each)
-ERROR_EVENT_INTERVAL_S = 1.0  # a processor failing on every frame emits at most one event per second
+ERROR_EVENT_INTERVAL_S = 1.0
+LOADER_JOIN_S = 0.2  # a processor failing on every frame emits at most one event per second
 
 
 def default_inflight() -> int:
@@ -113,7 +114,7 @@ class Pipeline:
         self.error: VisionDeskError | None = None  # what faulted the pipeline, if anything
         self._procs = ProcessorSet(self._emit, registry, settings)
         self._procs.set_wanted(list(processors), initial=True)
-        self._stats = StatsCollector(provider=runtime.describe_device())
+        self._stats = StatsCollector()  # provider line filled in on the capture thread (a CUDA probe can take a while)
         self._input: Channel[_Captured] = Channel(QUEUE_FRAMES)
         self._max_frames = max_frames if max_frames and max_frames > 0 else None
         self._output = OutputStage(self._procs, self._stats, self._emit, hud=hud, sinks=sinks,
@@ -204,13 +205,17 @@ class Pipeline:
         with self._slots:
             self._slots.notify_all()
         self._output.stop()  # stops drawing at once; the writer finishes the frames already queued
+        me = threading.current_thread()
         for t in self._threads:
-            t.join(max(0.0, deadline - time.monotonic()))
-        self._procs.stop(max(0.05, deadline - time.monotonic()))
+            if t is not me:  # stop() called from a pipeline callback must not join its own thread
+                t.join(max(0.0, deadline - time.monotonic()))
+        # A model load cannot be interrupted: give the loader a moment, not the whole timeout; a load
+        # still running finishes on its daemon thread, which then discards the model and ends.
+        self._procs.stop(min(LOADER_JOIN_S, max(0.0, deadline - time.monotonic())))
         self._output.close_sinks()
         if not finished:
             self._set_state("stopped", only_from=("stopping",))
-        left = [t.name for t in self._threads if t.is_alive()]
+        left = [t.name for t in self._threads if t.is_alive() and t is not me]
         msg = "stopped" if not left else f"stopped (still finishing: {', '.join(left)})"
         self._emit(PipelineEvent(ev.STOPPED, msg))
 
@@ -315,6 +320,7 @@ class Pipeline:
                 self._source.close()
 
     def _capture(self) -> None:
+        self._stats.provider = runtime.describe_device()
         info = self._source.open()
         self._info = info
         self._output.set_source_info(info)
