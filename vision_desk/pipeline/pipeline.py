@@ -213,6 +213,8 @@ class Pipeline:
         # still running finishes on its daemon thread, which then discards the model and ends.
         self._procs.stop(min(LOADER_JOIN_S, max(0.0, deadline - time.monotonic())))
         self._output.close_sinks()
+        if not any(t.is_alive() for t in self._threads if t.name.startswith("vd-process")):
+            self._procs.close_all()  # release the models (none is in use any more)
         if not finished:
             self._set_state("stopped", only_from=("stopping",))
         left = [t.name for t in self._threads if t.is_alive() and t is not me]

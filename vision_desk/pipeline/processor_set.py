@@ -265,11 +265,18 @@ class ProcessorSet:
             current = self._generation.get(job.name) == job.generation
             if self._loading.get(job.name) is job.proc:
                 self._loading.pop(job.name)
-            if error is None and not self._stopping.is_set():
+            stopping = self._stopping.is_set()
+            if error is None and not stopping:
                 if current and job.name in self._wanted:
                     self._activate(job.name, job.proc)
                 else:
                     self._parked.setdefault(job.name, job.proc)
+        if error is None and stopping:  # loaded after the pipeline stopped: nobody will use it
+            try:
+                job.proc.close()
+            except Exception:
+                pass
+        with self._lock:
             if job.initial:
                 self._initial_pending.discard(job.name)
                 if error is not None:
