@@ -329,3 +329,84 @@ def test_close_while_running_stops_every_thread_and_finalizes_the_recording(qtbo
 
 def test_sample_clip_is_bundled():
     assert SAMPLE_CLIP.is_file()
+
+
+# --- more sources, views and failures ----------------------------------------------------
+def test_camera_menu_lists_cameras_on_a_worker_thread(qtbot, make_gui):
+    gui = make_gui("sample", [])
+    menu = gui.window.camera_menu
+    with qtbot.waitSignal(gui.controller.camerasListed, timeout=20_000) as listed:
+        menu.probe()
+    texts = [a.text() for a in menu.actions()]
+    if listed.args[0]:
+        assert any(str(cam.index) in t for cam in listed.args[0] for t in texts)
+    else:
+        assert "No camera found" in texts
+    assert "Look again" in texts
+
+
+def test_image_folder_plays_its_pictures(qtbot, make_gui, tmp_path, astronaut, coffee, chelsea):
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    for i, img in enumerate((astronaut, coffee, chelsea)):
+        cv2.imwrite(str(folder / f"img{i}.png"), img)
+    gui = make_gui(str(folder), ["faces"], realtime=False)
+    seen: set[tuple[int, ...]] = set()
+    wait_result(qtbot, gui, lambda r: seen.add(r.image.shape) or len(seen) >= 2)
+    assert "Folder" in gui.window.source_label.text()
+
+
+def test_hud_and_side_by_side(qtbot, make_gui):
+    gui = make_gui("sample", [])
+    wait_result(qtbot, gui, lambda r: np.array_equal(r.annotated, r.image))  # nothing drawn
+    gui.window.actions_by_name["hud"].trigger()
+    wait_result(qtbot, gui, lambda r: not np.array_equal(r.annotated, r.image))  # the HUD is drawn
+    gui.window.actions_by_name["side_by_side"].trigger()
+    left, right = gui.window.view.image_rects()
+    assert left.right() < right.left() and left.size() == right.size()
+
+
+def test_camera_unplugged_is_reported_and_the_app_keeps_running(qtbot, make_gui):
+    gui = make_gui("synthetic:fps=30,fail_after=15", ["faces"])
+    qtbot.waitUntil(lambda: gui.window.banner.kind == "error", timeout=LOAD_TIMEOUT)
+    gui.logic.open_source("sample")
+    wait_result(qtbot, gui, lambda r: "faces" in r.results)
+
+
+def test_model_failure_is_reported_and_the_other_processors_go_on(qtbot, make_gui, tmp_path):
+    from vision_desk import model_store
+
+    damaged = tmp_path / "models"
+    damaged.mkdir()
+    src = model_store.bundled_dir() / "ssdlite_mobilenet_v2_coco.onnx"
+    (damaged / src.name).write_bytes(src.read_bytes()[: 1 << 16])  # truncated
+    gui = make_gui("sample", ["faces"])
+    wait_result(qtbot, gui, lambda r: "faces" in r.results)
+    model_store.set_models_dir(damaged)
+    try:
+        gui.window.actions_by_name["toggle_objects"].trigger()
+        qtbot.waitUntil(lambda: gui.window.banner.kind == "error", timeout=LOAD_TIMEOUT)
+    finally:
+        model_store.set_models_dir(None)
+    assert "objects" in gui.window.banner.message
+    qtbot.waitUntil(lambda: not gui.window.actions_by_name["toggle_objects"].isChecked(), timeout=10_000)
+    first = gui.window.view.result.frame.index
+    wait_result(qtbot, gui, lambda r: r.frame.index > first + 3 and "faces" in r.results)
+
+
+def test_style_from_a_picture(qtbot, make_gui, tmp_path, chelsea):
+    picture = tmp_path / "painting.png"
+    cv2.imwrite(str(picture), chelsea)
+    gui = make_gui("sample", [], realtime=False)
+    gui.logic.apply_settings("style", {"style_image": str(picture)}, enable=True)
+    assert "style" in gui.controller.processors
+    result = wait_result(qtbot, gui, lambda r: "style" in r.results and "painting.png" in r.results["style"].style)
+    assert not np.array_equal(result.image, result.frame.image)  # the picture is painted over
+
+
+def test_question_mark_opens_the_help(qtbot, make_gui):
+    gui = make_gui("sample", [])
+    gui.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is gui.window)
+    qtbot.keyClick(gui.window, Qt.Key.Key_Question)
+    assert gui.window.help_overlay.isVisible()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
-NOTICE_MS = 10_000  # notices fade after a while; errors stay until dismissed or replaced
+NOTICE_MS = 12_000  # passing notices fade after a while; errors stay until dismissed or replaced
 
 _STYLES = {
     "error": "QFrame#banner { background: #b71c1c; } QLabel { color: white; }",
@@ -54,10 +54,11 @@ class Banner(QFrame):
     def show_error(self, message: str) -> None:
         self._show("error", message)
 
-    def show_notice(self, message: str) -> None:
-        self._show("notice", message)
+    def show_notice(self, message: str, sticky: bool = False) -> None:
+        """``sticky``: stays until dismissed (e.g. "no camera: playing the sample clip")."""
+        self._show("notice", message, sticky)
 
-    def _show(self, kind: str, message: str) -> None:
+    def _show(self, kind: str, message: str, sticky: bool = False) -> None:
         if kind == self._kind and message == self._message and not self.isHidden():
             self._count += 1
         else:
@@ -66,7 +67,7 @@ class Banner(QFrame):
         text = message if self._count == 1 else f"{message}  (×{self._count})"
         self.label.setText(text)
         self.show()
-        if kind == "notice":
+        if kind == "notice" and not sticky:
             self._timer.start(NOTICE_MS)
         else:
             self._timer.stop()

@@ -190,10 +190,11 @@ class Controller(QObject):
             # repeat=True keeps a single picture on screen so processors can be toggled on it.
             inner = open_source(spec, repeat=True)
         except VisionDeskError as exc:
-            self.error.emit(str(exc))
             if fallback and fallback != spec:
-                self.notice.emit(f"Playing {fallback!r} instead.")
+                self.notice.emit(f"Could not open {spec}: playing the bundled sample clip instead. ({exc})")
                 self.open_source(fallback)
+            else:
+                self.error.emit(str(exc))
             return
         if self._recording:
             self.stop_recording()
@@ -491,7 +492,10 @@ class Controller(QObject):
                 self.recordingChanged.emit(False, "")
             if kind != "processor_error" and not proc and not self._opened and self._fallback:
                 fallback, self._fallback = self._fallback, None
-                self.notice.emit(f"{message} — playing the sample clip instead.")
+                spec = self._spec
+                what = "No camera available" if spec.isdigit() or spec.startswith("/dev/video") \
+                    else f"Could not open {spec}"
+                self.notice.emit(f"{what}: playing the bundled sample clip instead. ({message})")
                 self.open_source(fallback)
                 return
             self.error.emit(message)

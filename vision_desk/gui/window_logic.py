@@ -104,7 +104,7 @@ class WindowLogic(QObject):
         c.loadingChanged.connect(self._loading_changed)
         c.processorDropped.connect(lambda name: self._sync_processor_actions(c.processors))
         c.error.connect(w.banner.show_error)
-        c.notice.connect(w.banner.show_notice)
+        c.notice.connect(lambda text: w.banner.show_notice(text, sticky=True))
         c.recordingChanged.connect(self._recording_changed)
         c.snapshotSaved.connect(lambda paths: w.statusBar().showMessage(f"Snapshot saved: {paths[0]}", 8000))
         c.deviceDescribed.connect(w.stats_panel.set_device)
