@@ -132,6 +132,17 @@ def test_live_drops_old_frames_and_latency_stays_bounded(no_leftover_threads):
     assert summary.frames_captured - summary.frames_processed <= summary.dropped + 2
 
 
+def test_live_frames_flow_while_loading_unless_asked_to_wait_for_the_models():
+    slow = type("SlowLoad", (fake_registry()["alpha"],), {"load_s": 0.3})
+    for wait, expect_all in ((None, False), (True, True)):
+        rec = Recorder()
+        p = make(PacedLiveSource(fps=100), ["alpha"], rec, registry=fake_registry(alpha=slow), wait_for_models=wait)
+        p.start()
+        assert rec.wait_for(lambda: any("alpha" in r.results for r in rec.results[-1:]))
+        p.stop()
+        assert all("alpha" in r.results for r in rec.results) == expect_all
+
+
 def test_live_mode_keeps_one_frame_in_flight():
     rec = Recorder()
     p = make(PacedLiveSource(fps=100), ["alpha"], rec, inflight=3, settings={"alpha": {"delay_ms": 15}})

@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     state = _Run()
     pipe = Pipeline(source, names, mode=Mode.LIVE if is_live else Mode.LOSSLESS, settings=settings, hud=args.hud,
                     sinks=sinks, on_result=state.on_result, on_event=state.on_event, inflight=args.inflight,
-                    max_frames=args.max_frames)
+                    max_frames=args.max_frames, wait_for_models=True)
     old = {s: signal.signal(s, state.on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     bar = None
     try:

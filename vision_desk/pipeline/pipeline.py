@@ -95,10 +95,14 @@ class Pipeline:
                  loop: bool = False,
                  inflight: int | None = None,
                  max_frames: int | None = None,
+                 wait_for_models: bool | None = None,
                  registry: Mapping[str, type] | None = None) -> None:
         """``inflight``: frames processed at once in lossless/realtime modes (default
         :func:`default_inflight`; live mode always keeps one). ``max_frames``: end after
         delivering this many frames (exactly; the run then finishes like a file that ended).
+        ``wait_for_models``: hold the first frame until the initial processors are loaded, so every
+        frame gets every processor (default: yes for files, no for live sources, whose picture
+        should appear at once; `vision-desk process` waits for live input too).
         ``registry``: processor classes by name instead of the built-in four (tests use fakes)."""
         self._source = source
         self._mode_requested = Mode(mode) if mode is not None else None
@@ -117,6 +121,7 @@ class Pipeline:
         self._stats = StatsCollector()  # provider line filled in on the capture thread (a CUDA probe can take a while)
         self._input: Channel[_Captured] = Channel(QUEUE_FRAMES)
         self._max_frames = max_frames if max_frames and max_frames > 0 else None
+        self._wait_for_models = wait_for_models
         self._output = OutputStage(self._procs, self._stats, self._emit, hud=hud, sinks=sinks,
                                    on_result=on_result, limit=self._max_frames)
         # capture-thread controls (files)
@@ -331,7 +336,8 @@ class Pipeline:
         else:
             self._apply_mode(self._mode_requested)
         self._emit(PipelineEvent(ev.SOURCE_OPENED, f"opened {info.description}"))
-        if not info.is_live and not self._wait_initial_loads():
+        wait = self._wait_for_models if self._wait_for_models is not None else not info.is_live
+        if wait and not self._wait_initial_loads():
             return
         self._set_state("paused" if self._paused else "running", only_from=("starting",))
         pace_wall = pace_pts = 0.0
@@ -381,7 +387,7 @@ class Pipeline:
             self._stats.set_source_dropped(getattr(self._source, "dropped", 0) or 0)
 
     def _wait_initial_loads(self) -> bool:
-        """Files: every frame gets every processor, so wait for the first models; a load failure ends the run."""
+        """Every frame gets every processor, so wait for the first models; a load failure ends the run."""
         outcome = self._procs.initial
         while not outcome.done.wait(0.1):
             if self._stop.is_set():

@@ -169,6 +169,12 @@ class StatsCollector:
         with self._lock:
             self._stage("write").add(write_ms)
 
+    def _stage_order(self) -> list[str]:
+        """read, then the processors (in the order they first ran), then draw and write."""
+        fixed_last = [k for k in ("draw", "write") if k in self.stages]
+        middle = [k for k in self.stages if k not in ("read", "draw", "write")]
+        return (["read"] if "read" in self.stages else []) + middle + fixed_last
+
     def _stage(self, name: str) -> WindowedSeries:
         series = self.stages.get(name)
         if series is None:
@@ -189,7 +195,7 @@ class StatsCollector:
                 latency_ms=latency_ms,
                 latency_p50_ms=self.latency.median(),
                 stage_ms=dict(stage_ms or {}),
-                stage_median_ms={k: s.median() for k, s in self.stages.items()},
+                stage_median_ms={k: self.stages[k].median() for k in self._stage_order()},
                 provider=self.provider,
                 frames=self.processed.count,
             )
@@ -207,7 +213,7 @@ class StatsCollector:
                 errors=self.errors,
                 elapsed_s=elapsed,
                 output_fps=self.output.count / elapsed if self.output.count else 0.0,
-                stage_median_ms={k: s.total_median() for k, s in self.stages.items()},
+                stage_median_ms={k: self.stages[k].total_median() for k in self._stage_order()},
                 latency_median_ms=self.latency.total_median(),
                 latency_p95_ms=self.latency.percentile(95),
                 provider=self.provider,
