@@ -242,8 +242,8 @@ def test_record_writes_mp4_and_jsonl_that_agree(qtbot, make_gui, tmp_path):
     with qtbot.waitSignal(gui.controller.recordingChanged, timeout=5000) as started:
         gui.window.actions_by_name["record"].trigger()
     video = Path(started.args[1])
-    first = gui.window.view.result.frame.index
-    wait_result(qtbot, gui, lambda r: r.frame.index >= first + 15)
+    jsonl = video.with_suffix(".jsonl")
+    qtbot.waitUntil(lambda: jsonl.is_file() and len(jsonl.read_text().splitlines()) >= 15, timeout=LOAD_TIMEOUT)
     with qtbot.waitSignal(gui.controller.recordingChanged, timeout=15_000) as stopped:
         gui.window.actions_by_name["record"].trigger()
     assert stopped.args[0] is False
@@ -319,8 +319,8 @@ def test_close_while_running_stops_every_thread_and_finalizes_the_recording(qtbo
     with qtbot.waitSignal(gui.controller.recordingChanged, timeout=5000) as started:
         gui.window.actions_by_name["record"].trigger()
     video = Path(started.args[1])
-    first = gui.window.view.result.frame.index
-    wait_result(qtbot, gui, lambda r: r.frame.index >= first + 2)
+    jsonl = video.with_suffix(".jsonl")
+    qtbot.waitUntil(lambda: jsonl.is_file() and len(jsonl.read_text().splitlines()) >= 2, timeout=LOAD_TIMEOUT)
     gui.window.close()
     assert not _pipeline_threads()
     lines = video.with_suffix(".jsonl").read_text().splitlines()

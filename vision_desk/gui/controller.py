@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import threading
 import time
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
@@ -32,6 +33,8 @@ from vision_desk.pipeline.types import FrameResult
 from vision_desk.processors import settings as settings_mod
 
 DISPLAY_INTERVAL_MS = 15  # ~60 Hz polling; a frame is painted only when a new one arrived
+PACING_QUEUE = 4  # files: results waiting to be shown evenly; more than this and the oldest are skipped
+MAX_PACING_S = 0.25  # never hold a result back longer than this to space frames out
 
 
 def _timestamp() -> str:
@@ -101,8 +104,10 @@ class Controller(QObject):
         super().__init__(parent)
         self._lock = threading.Lock()
         self._latest: FrameResult | None = None
-        self._latest_seq = 0
-        self._shown_seq = 0
+        # Files: results not yet shown, in order (frames in flight finish in pairs; see _display_tick).
+        self._unshown: deque[FrameResult] = deque(maxlen=PACING_QUEUE)
+        self._last_shown_at = 0.0
+        self._live = True
         self._generation = 0
         self._pipeline: Any = None
         self._source: MirroredSource | None = None
@@ -206,6 +211,7 @@ class Controller(QObject):
         self._finished, self._pending_seek = False, seek_to
         with self._lock:
             self._latest = None
+            self._unshown.clear()
         self.sourceChanged.emit(spec)
         self._submit(self._lifecycle, self._guard(lambda: self._switch(gen, old, source)))
 
@@ -273,6 +279,10 @@ class Controller(QObject):
         self._settings[name] = {k: _jsonable(getattr(checked, k)) for k in merged}
         if self._pipeline is not None:
             self._pipeline.configure(name, **values)
+
+    def reset_settings(self, name: str) -> None:
+        """Back to a processor's defaults (e.g. a saved value that is no longer valid)."""
+        self._settings.pop(name, None)
 
     # --- view options ---------------------------------------------------------------------
     def set_hud(self, on: bool) -> None:
@@ -446,7 +456,7 @@ class Controller(QObject):
             return
         with self._lock:
             self._latest = result
-            self._latest_seq += 1
+            self._unshown.append(result)
 
     def _on_event(self, gen: int, event: Any) -> None:
         if gen != self._generation:
@@ -456,6 +466,7 @@ class Controller(QObject):
             # playback mode and a pending seek now, so no frame goes through in the wrong one.
             pipeline = self._pipeline
             if pipeline is not None:
+                self._live = pipeline.source_info is None or bool(pipeline.source_info.is_live)
                 self._apply_mode(pipeline)
                 seek, self._pending_seek = self._pending_seek, None
                 if seek and pipeline.source_info is not None and pipeline.source_info.seekable:
@@ -510,11 +521,29 @@ class Controller(QObject):
             self._timer.start()
 
     def _display_tick(self) -> None:
+        """Hand the view the next result to paint, if there is one.
+
+        Live sources: the newest, at once (latency first; older ones are
+        skipped). Files: every result in order, spaced at the processing rate.
+        With several frames in flight, results finish in bunches (two frames
+        done within a few milliseconds); painting only the newest would skip
+        every other frame, painting them all at once would stutter.
+        """
+        now = time.perf_counter()
         with self._lock:
-            if self._latest_seq == self._shown_seq or self._latest is None:
+            if not self._unshown:
                 return
-            self._shown_seq = self._latest_seq
-            result = self._latest
+            if self._live:
+                result = self._unshown[-1]
+                self._unshown.clear()
+            else:
+                rate = self._unshown[0].stats.processed_fps
+                interval = 1.0 / rate if rate > 0 else 0.0
+                due = self._last_shown_at + min(interval, MAX_PACING_S) * 0.85
+                if now < due and len(self._unshown) < PACING_QUEUE - 1:
+                    return
+                result = self._unshown.popleft()
+        self._last_shown_at = now
         self.frameReady.emit(result)
 
     # --- helpers -----------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ action does), the widgets themselves. This module only builds the shapes:
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from vision_desk.gui.banner import Banner
@@ -57,7 +57,6 @@ class MainWindow(QMainWindow):
         column.addWidget(self.view, 1)
         column.addWidget(self.playback)
         self.setCentralWidget(central)
-        self.help_overlay = HelpOverlay(central)
 
         self.camera_menu = CameraMenu(self)
         self.toolbar = make_source_toolbar(self.actions_by_name, self.camera_menu, self)
@@ -70,13 +69,13 @@ class MainWindow(QMainWindow):
         self.stats_dock = self._dock("Statistics", self.stats_panel)
         self._build_menus()
 
+        self.help_overlay = HelpOverlay(self)  # over the whole window, docks included
+
         self.source_label = QLabel("No source")
         self.source_label.setObjectName("source_label")
         self.statusBar().addPermanentWidget(self.source_label)
         self.resize(1280, 800)
-        # The processor settings need the height; the statistics fit in less.
-        self.resizeDocks([self.processor_dock, self.stats_dock], [520, 260], Qt.Orientation.Vertical)
-        self.resizeDocks([self.processor_dock], [380], Qt.Orientation.Horizontal)
+        self._sized_docks = False
 
     def _dock(self, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -111,6 +110,22 @@ class MainWindow(QMainWindow):
         elif mime.hasText():
             self.dropped.emit(mime.text().strip())
         event.acceptProposedAction()
+
+    def size_docks_once(self) -> None:
+        """First start (no saved layout): the settings get the height, the statistics what they need."""
+        if not self._sized_docks:
+            self._sized_docks = True
+            stats_h = self.stats_panel.sizeHint().height() + 40
+            self.resizeDocks([self.processor_dock, self.stats_dock],
+                             [max(300, self.height() - stats_h - 120), stats_h], Qt.Orientation.Vertical)
+            self.resizeDocks([self.processor_dock], [390], Qt.Orientation.Horizontal)
+
+    def keep_dock_sizes(self) -> None:
+        self._sized_docks = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, self.size_docks_once)  # once the layout has its real size
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.closing.emit()

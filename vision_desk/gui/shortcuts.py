@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 
@@ -92,8 +92,24 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
+def _overlay_entries() -> list[tuple[str, str]]:
+    """("", heading) or (keys, short text): what the overlay shows, grouped."""
+    out: list[tuple[str, str]] = []
+    group = None
+    for c in COMMANDS:
+        if c.group != group:
+            group = c.group
+            out.append(("", group))
+        out.append((" / ".join(c.keys), c.text.rstrip("…")))
+        if c.name == "presenter":
+            out.append(("Esc", "Leave presenter mode"))
+    return out
+
+
 class HelpOverlay(QWidget):
-    """A translucent sheet over the window listing every shortcut; any key or click closes it."""
+    """A translucent sheet over the whole window listing every shortcut; any key or click closes it."""
+
+    MARGIN = 28
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -121,33 +137,57 @@ class HelpOverlay(QWidget):
     def mousePressEvent(self, event: QEvent) -> None:  # noqa: N802
         self.hide()
 
+    def layout_for(self, width: int, height: int) -> tuple[float, int]:
+        """The largest font (points) and the column count at which every entry fits, none cut off."""
+        entries = _overlay_entries()
+        font = QFont(self.font())
+        for size in (22, 20, 18, 16, 15, 14, 13, 12, 11, 10, 9, 8):
+            font.setPointSizeF(size)
+            fm = QFontMetrics(font)
+            key_w = max(fm.horizontalAdvance(k) for k, _ in entries) + fm.horizontalAdvance("  ")
+            text_w = max(fm.horizontalAdvance(t) for _, t in entries)
+            col_w = key_w + text_w + fm.horizontalAdvance("    ")
+            for cols in (3, 2, 1):
+                rows = -(-len(entries) // cols)
+                title_h = fm.height() * 2.6
+                if cols * col_w <= width - 2 * self.MARGIN and title_h + rows * fm.height() * 1.3 <= height - self.MARGIN:
+                    return float(size), cols
+        return 8.0, 1
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor(0, 0, 0, 215))
-        rows = shortcut_rows()
+        p.fillRect(self.rect(), QColor(0, 0, 0, 220))
+        size, cols = self.layout_for(self.width(), self.height())
+        entries = _overlay_entries()
         base = QFont(self.font())
-        # Fit the whole list: two columns, the font as large as the space allows (presenter mode is full screen).
-        per_col = (len(rows) + 1) // 2 + 1
-        size = max(8.0, min(20.0, self.height() / (per_col + 3) / 1.9))
         base.setPointSizeF(size)
-        p.setFont(base)
-        fm = p.fontMetrics()
-        line = fm.height() * 1.35
+        fm = QFontMetrics(base)
         title = QFont(base)
-        title.setPointSizeF(size * 1.3)
+        title.setPointSizeF(size * 1.2)
         title.setBold(True)
         p.setFont(title)
         p.setPen(QColor(255, 255, 255))
-        p.drawText(24, int(fm.height() * 1.8), "Keyboard shortcuts  (any key closes this)")
-        p.setFont(base)
-        col_w = (self.width() - 48) // 2
-        key_w = fm.horizontalAdvance("Ctrl+Shift+O / X") + 16
-        for i, (_group, keys, what) in enumerate(rows):
-            col, r = divmod(i, per_col - 1)
-            x = 24 + col * col_w
-            y = int(fm.height() * 3 + r * line)
+        p.drawText(self.MARGIN, self.MARGIN + fm.ascent(), "Keyboard shortcuts (any key closes this list)")
+        heading = QFont(base)
+        heading.setBold(True)
+        key_w = max(fm.horizontalAdvance(k) for k, _ in entries) + fm.horizontalAdvance("  ")
+        col_w = (self.width() - 2 * self.MARGIN) // cols
+        rows = -(-len(entries) // cols)
+        line = fm.height() * 1.3
+        top = self.MARGIN + fm.height() * 2.6
+        for i, (keys, text) in enumerate(entries):
+            col, row = divmod(i, rows)
+            x = self.MARGIN + col * col_w
+            y = int(top + row * line)
+            if not keys:  # a group heading
+                p.setFont(heading)
+                p.setPen(QColor(144, 202, 249))
+                p.drawText(x, y, text)
+                p.setFont(base)
+                continue
+            p.setFont(base)
             p.setPen(QColor(255, 213, 79))
-            p.drawText(x, y, fm.elidedText(keys, Qt.TextElideMode.ElideRight, key_w - 8))
-            p.setPen(QColor(235, 235, 235))
-            p.drawText(x + key_w, y, fm.elidedText(what, Qt.TextElideMode.ElideRight, col_w - key_w - 12))
+            p.drawText(x, y, keys)
+            p.setPen(QColor(240, 240, 240))
+            p.drawText(x + key_w, y, text)
         p.end()

@@ -116,14 +116,14 @@ class WindowLogic(QObject):
         geometry, state = self.store.window_state()
         if geometry is not None:
             self.w.restoreGeometry(geometry)
-        if state is not None:
-            self.w.restoreState(state)
+        if state is not None and self.w.restoreState(state):
+            self.w.keep_dock_sizes()  # the saved layout wins over the first-start sizes
         for name in registry.PROCESSOR_NAMES:
             try:
                 self.w.processor_panel.set_values(name, self.c.processor_settings(name))
             except VisionDeskError as exc:  # a stale saved value: start from the defaults
                 self.w.banner.show_error(f"Saved settings of {name} ignored: {exc}")
-                self.c._settings.pop(name, None)  # noqa: SLF001 (the controller's own store)
+                self.c.reset_settings(name)
         style = self._style_settings()
         if style is not None:
             self.w.gallery.select(int(style.style))
@@ -203,10 +203,12 @@ class WindowLogic(QObject):
 
     # --- processors and their settings ---------------------------------------------------------------
     def set_processor(self, name: str, on: bool) -> None:
-        active = [n for n in registry.PROCESSOR_NAMES if n in self.c.processors or (n == name and on)]
-        if not on:
-            active.remove(name) if name in active else None
+        active = [n for n in registry.PROCESSOR_NAMES
+                  if (n == name and on) or (n != name and n in self.c.processors)]
         self._sync_processor_actions(active)
+        if on:  # bring its settings into view, once the layout has made room for them
+            panel = self.w.processor_panel
+            QTimer.singleShot(0, lambda: panel.ensureWidgetVisible(panel.groups[name], 0, 0))
         self.c.set_processors(active)
         self.store.processors = active
         if name == "style" and on:
