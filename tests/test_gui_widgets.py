@@ -17,7 +17,7 @@ from PySide6.QtGui import QKeySequence  # noqa: E402
 from vision_desk.errors import OutputError  # noqa: E402
 from vision_desk.frame import Frame  # noqa: E402
 from vision_desk.gui.banner import Banner  # noqa: E402
-from vision_desk.gui.controller import RecordingSink  # noqa: E402
+from vision_desk.gui.outputs import RecordingSink  # noqa: E402
 from vision_desk.gui.mirror import MirroredSource  # noqa: E402
 from vision_desk.gui.presenter import caption_text  # noqa: E402
 from vision_desk.gui.processor_panel import ProcessorGroup  # noqa: E402
@@ -219,3 +219,35 @@ def test_pyside_reference_count_guard_keeps_a_long_session_alive():
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "alive" in proc.stdout, proc.stderr[-2000:]
+
+
+class _R:
+    def __init__(self, index: int, fps: float) -> None:
+        self.index = index
+        self.stats = Stats(processed_fps=fps)
+
+
+def test_pacer_live_shows_only_the_newest():
+    from vision_desk.gui.pacing import FramePacer
+
+    pacer = FramePacer()
+    pacer.live = True
+    for i in range(3):
+        pacer.push(_R(i, 10))
+    assert pacer.next(0.0).index == 2 and pacer.next(0.01) is None
+
+
+def test_pacer_files_show_every_frame_spaced_at_the_processing_rate():
+    from vision_desk.gui.pacing import FramePacer
+
+    pacer = FramePacer()
+    pacer.live = False
+    pacer.push(_R(0, 10))
+    pacer.push(_R(1, 10))  # two frames in flight finished together
+    assert pacer.next(1.0).index == 0
+    assert pacer.next(1.02) is None  # too early: 10 fps means one every 100 ms
+    assert pacer.next(1.09).index == 1  # its slot (a little early is allowed)
+    for i in range(2, 8):  # a flood: the oldest are skipped, the picture never falls far behind
+        pacer.push(_R(i, 10))
+    shown = [pacer.next(2.0 + k).index for k in range(4)]
+    assert shown == [4, 5, 6, 7]

@@ -16,10 +16,8 @@ If the pipeline's API changes, only this module changes.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import threading
 import time
-from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
@@ -28,60 +26,17 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from vision_desk import processors as registry
 from vision_desk.errors import OutputError, VisionDeskError
+from vision_desk.gui import outputs
 from vision_desk.gui.mirror import MirroredSource
+from vision_desk.gui.pacing import FramePacer
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.processors import settings as settings_mod
 
 DISPLAY_INTERVAL_MS = 15  # ~60 Hz polling; a frame is painted only when a new one arrived
-PACING_QUEUE = 4  # files: results waiting to be shown evenly; more than this and the oldest are skipped
-MAX_PACING_S = 0.25  # never hold a result back longer than this to space frames out
-
-
-def _timestamp() -> str:
-    return _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
 def _jsonable(value: Any) -> Any:
     return value if isinstance(value, (bool, int, float, str)) or value is None else str(value)
-
-
-class RecordingSink:
-    """The video and the JSON lines of one recording as a single sink.
-
-    Why one sink: the pipeline adds and removes sinks between frames, so two
-    separate sinks could start or stop one frame apart; as one, the mp4 and the
-    JSON lines always hold exactly the same frames.
-    """
-
-    def __init__(self, video: Any, jsonl: Any) -> None:
-        self.sinks = (video, jsonl)
-        self.failed = False  # the pipeline drops a sink that raised; the controller then ends the recording
-
-    def open(self, info: Any) -> None:
-        for sink in self.sinks:
-            sink.open(info)
-
-    def write(self, result: FrameResult) -> None:
-        video, jsonl = self.sinks
-        try:
-            t0 = time.perf_counter()
-            video.write(result)
-            # The JSON line of this frame carries the time its video frame took to write.
-            result.stats.stage_ms["write"] = (time.perf_counter() - t0) * 1000
-            jsonl.write(result)
-        except Exception:
-            self.failed = True
-            raise
-
-    def close(self) -> None:
-        errors = []
-        for sink in self.sinks:  # close all, even if one fails: what each wrote stays valid
-            try:
-                sink.close()
-            except VisionDeskError as exc:
-                errors.append(exc)
-        if errors:
-            raise errors[0]
 
 
 class Controller(QObject):
@@ -104,10 +59,7 @@ class Controller(QObject):
         super().__init__(parent)
         self._lock = threading.Lock()
         self._latest: FrameResult | None = None
-        # Files: results not yet shown, in order (frames in flight finish in pairs; see _display_tick).
-        self._unshown: deque[FrameResult] = deque(maxlen=PACING_QUEUE)
-        self._last_shown_at = 0.0
-        self._live = True
+        self._pacer = FramePacer()  # what the display timer paints next
         self._generation = 0
         self._pipeline: Any = None
         self._source: MirroredSource | None = None
@@ -211,7 +163,7 @@ class Controller(QObject):
         self._finished, self._pending_seek = False, seek_to
         with self._lock:
             self._latest = None
-            self._unshown.clear()
+        self._pacer.clear()
         self.sourceChanged.emit(spec)
         self._submit(self._lifecycle, self._guard(lambda: self._switch(gen, old, source)))
 
@@ -356,26 +308,15 @@ class Controller(QObject):
     # --- outputs ----------------------------------------------------------------------------------
     def start_recording(self, folder: Path) -> Path:
         """Record the processed video (mp4) and every frame's results (JSON lines) into ``folder``."""
-        from vision_desk.pipeline.sinks import JsonlSink, VideoSink
-
         if self._pipeline is None:
             raise OutputError("nothing to record: open a source first")
         if self._recording:
             return self._record_path  # type: ignore[return-value]
-        folder = Path(folder).expanduser()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create the output folder {folder}: {exc.strerror or exc}; "
-                              "choose another output folder") from None
-        stem = folder / f"recording-{_timestamp()}"
-        info = self.source_info
-        fps = info.fps if info is not None and info.fps > 0 else None
-        tee = RecordingSink(VideoSink(stem.with_suffix(".mp4"), fps=fps), JsonlSink(stem.with_suffix(".jsonl")))
-        self._pipeline.add_sink(tee)
-        self._recording, self._record_path = [tee], stem.with_suffix(".mp4")
-        self.recordingChanged.emit(True, str(self._record_path))
-        return self._record_path
+        sink, path = outputs.new_recording(folder, self.source_info)
+        self._pipeline.add_sink(sink)
+        self._recording, self._record_path = [sink], path
+        self.recordingChanged.emit(True, str(path))
+        return path
 
     def stop_recording(self) -> None:
         """Finalize the recording on the lifecycle thread (closing an mp4 can take a moment)."""
@@ -399,27 +340,16 @@ class Controller(QObject):
 
     def snapshot(self, folder: Path, result: FrameResult | None = None) -> None:
         """Save the frame on screen as PNG, with overlays and without (written on a worker thread)."""
-        import cv2
-
         result = result or self.latest()
         if result is None:
             self.error.emit("Snapshot: there is no frame to save yet.")
             return
-        folder = Path(folder).expanduser()
-        stem = f"snapshot-{_timestamp()}-{result.frame.index:06d}"
 
         def job() -> None:
             try:
-                folder.mkdir(parents=True, exist_ok=True)
-                paths = [folder / f"{stem}.png", folder / f"{stem}-clean.png"]
-                for path, image in zip(paths, (result.annotated, result.image)):
-                    ok, data = cv2.imencode(".png", image)
-                    if not ok:
-                        raise OSError("PNG encoding failed")
-                    path.write_bytes(data.tobytes())
-            except OSError as exc:
-                self._emit_later(self.error.emit, f"Snapshot: cannot write to {folder}: "
-                                                  f"{getattr(exc, 'strerror', None) or exc}; choose another output folder")
+                paths = outputs.write_snapshot(result, folder)
+            except OutputError as exc:
+                self._emit_later(self.error.emit, f"Snapshot: {exc}")
                 return
             self._emit_later(self.snapshotSaved.emit, [str(p) for p in paths])
 
@@ -456,7 +386,7 @@ class Controller(QObject):
             return
         with self._lock:
             self._latest = result
-            self._unshown.append(result)
+        self._pacer.push(result)
 
     def _on_event(self, gen: int, event: Any) -> None:
         if gen != self._generation:
@@ -466,7 +396,7 @@ class Controller(QObject):
             # playback mode and a pending seek now, so no frame goes through in the wrong one.
             pipeline = self._pipeline
             if pipeline is not None:
-                self._live = pipeline.source_info is None or bool(pipeline.source_info.is_live)
+                self._pacer.live = pipeline.source_info is None or bool(pipeline.source_info.is_live)
                 self._apply_mode(pipeline)
                 seek, self._pending_seek = self._pending_seek, None
                 if seek and pipeline.source_info is not None and pipeline.source_info.seekable:
@@ -521,30 +451,9 @@ class Controller(QObject):
             self._timer.start()
 
     def _display_tick(self) -> None:
-        """Hand the view the next result to paint, if there is one.
-
-        Live sources: the newest, at once (latency first; older ones are
-        skipped). Files: every result in order, spaced at the processing rate.
-        With several frames in flight, results finish in bunches (two frames
-        done within a few milliseconds); painting only the newest would skip
-        every other frame, painting them all at once would stutter.
-        """
-        now = time.perf_counter()
-        with self._lock:
-            if not self._unshown:
-                return
-            if self._live:
-                result = self._unshown[-1]
-                self._unshown.clear()
-            else:
-                rate = self._unshown[0].stats.processed_fps
-                interval = 1.0 / rate if rate > 0 else 0.0
-                due = self._last_shown_at + min(interval, MAX_PACING_S) * 0.85
-                if now < due and len(self._unshown) < PACING_QUEUE - 1:
-                    return
-                result = self._unshown.popleft()
-        self._last_shown_at = now
-        self.frameReady.emit(result)
+        result = self._pacer.next(time.perf_counter())
+        if result is not None:
+            self.frameReady.emit(result)
 
     # --- helpers -----------------------------------------------------------------------------------
     def _submit(self, pool: ThreadPoolExecutor, job: Callable[[], None]) -> Future | None:

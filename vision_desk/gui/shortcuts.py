@@ -30,9 +30,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("camera", "Camera…", ("C",), "choose a camera", group="Sources"),
     Command("open_file", "Open file…", ("Ctrl+O",), "open a video or an image (or drop it on the window)",
             group="Sources", short="Open file"),
-    Command("open_folder", "Open image folder…", ("Ctrl+Shift+O",), "play the pictures of a folder", group="Sources", short="Folder"),
-    Command("open_url", "Open stream URL…", ("Ctrl+L",), "an rtsp:// or http:// stream", group="Sources", short="Stream"),
-    Command("open_sample", "Sample clip", ("Ctrl+D",), "the short clip that ships with vision_desk", group="Sources", short="Sample"),
+    Command("open_folder", "Open image folder…", ("Ctrl+Shift+O",), "play the pictures of a folder",
+            group="Sources", short="Folder"),
+    Command("open_url", "Open stream URL…", ("Ctrl+L",), "an rtsp:// or http:// stream",
+            group="Sources", short="Stream"),
+    Command("open_sample", "Sample clip", ("Ctrl+D",), "the short clip that ships with vision_desk",
+            group="Sources", short="Sample"),
     Command("toggle_faces", "Faces", ("1",), "face detection on/off", True, "Processors"),
     Command("toggle_objects", "Objects", ("2",), "object detection on/off", True, "Processors"),
     Command("toggle_pose", "Pose", ("3",), "body pose on/off", True, "Processors"),
@@ -44,10 +47,14 @@ COMMANDS: tuple[Command, ...] = (
             True, "Teaching"),
     Command("pose_maps", "Pose heatmaps", ("V",), "pose: show what the network sees (heatmap / limb field)",
             True, "Teaching"),
-    Command("side_by_side", "Original beside processed", ("B",), "before / after side by side", True, "Teaching", short="Side by side"),
-    Command("play_pause", "Play / pause", ("Space",), "files: pause or resume", group="Playback", short="Play/Pause"),
-    Command("step", "Step one frame", (".", "Right"), "files: pause and show the next frame", group="Playback", short="Step"),
-    Command("restart", "Back to the start", ("Home",), "files: seek to the first frame", group="Playback", short="Restart"),
+    Command("side_by_side", "Original beside processed", ("B",), "before / after side by side", True,
+            "Teaching", short="Side by side"),
+    Command("play_pause", "Play / pause", ("Space",), "files: pause or resume", group="Playback",
+            short="Play/Pause"),
+    Command("step", "Step one frame", (".", "Right"), "files: pause and show the next frame",
+            group="Playback", short="Step"),
+    Command("restart", "Back to the start", ("Home",), "files: seek to the first frame", group="Playback",
+            short="Restart"),
     Command("loop", "Loop", ("L",), "files: start again at the end", True, "Playback"),
     Command("realtime", "Real-time playback", ("T",), "files: at their own speed (off: as fast as possible)",
             True, "Playback", short="Real-time"),
@@ -55,10 +62,13 @@ COMMANDS: tuple[Command, ...] = (
             "Output"),
     Command("snapshot", "Snapshot", ("S",), "save the frame on screen as PNG, with and without overlays",
             group="Output"),
-    Command("output_dir", "Output folder…", ("Ctrl+Shift+S",), "where recordings and snapshots go", group="Output"),
-    Command("hud", "HUD on video", ("H",), "frame rate, stage times and device drawn on the video", True, "View", short="HUD"),
+    Command("output_dir", "Output folder…", ("Ctrl+Shift+S",), "where recordings and snapshots go",
+            group="Output"),
+    Command("hud", "HUD on video", ("H",), "frame rate, stage times and device drawn on the video", True,
+            "View", short="HUD"),
     Command("mirror", "Mirror", ("M",), "selfie view: flip the picture left-right", True, "View"),
-    Command("presenter", "Presenter mode", ("F11", "F"), "full screen, large text (Esc leaves)", True, "View", short="Presenter"),
+    Command("presenter", "Presenter mode", ("F11", "F"), "full screen, large text (Esc leaves)", True,
+            "View", short="Presenter"),
     Command("help", "Keyboard shortcuts", ("F1", "?"), "this list", group="Help", short="Help"),
     Command("quit", "Quit", ("Ctrl+Q",), "close vision_desk", group="Help"),
 )
@@ -150,7 +160,8 @@ class HelpOverlay(QWidget):
             for cols in (3, 2, 1):
                 rows = -(-len(entries) // cols)
                 title_h = fm.height() * 2.6
-                if cols * col_w <= width - 2 * self.MARGIN and title_h + rows * fm.height() * 1.3 <= height - self.MARGIN:
+                fits_w = cols * col_w <= width - 2 * self.MARGIN
+                if fits_w and title_h + rows * fm.height() * 1.3 <= height - self.MARGIN:
                     return float(size), cols
         return 8.0, 1
 
