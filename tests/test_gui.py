@@ -303,6 +303,7 @@ def test_settings_persist_across_restarts(qtbot, make_gui, tmp_path):
     gui = make_gui("sample", ["faces", "pose"], settings_path=path)
     gui.logic.apply_settings("faces", {"min_neighbors": 7})
     gui.window.actions_by_name["mirror"].trigger()
+    gui.window.resize(760, 560)
     gui.window.close()
     qtbot.waitUntil(lambda: not _pipeline_threads(), timeout=15_000)
     again = make_gui(None, None, fresh=False, settings_path=path)  # no --source, no -p: what was used last
@@ -311,6 +312,7 @@ def test_settings_persist_across_restarts(qtbot, make_gui, tmp_path):
     assert again.controller.processor_settings("faces").min_neighbors == 7
     assert again.window.processor_panel.groups["faces"].editors["min_neighbors"].value() == 7
     assert again.window.actions_by_name["mirror"].isChecked()
+    assert (again.window.width(), again.window.height()) == (760, 560)
 
 
 def test_close_while_running_stops_every_thread_and_finalizes_the_recording(qtbot, make_gui):

@@ -51,7 +51,7 @@ COMMANDS: tuple[Command, ...] = (
             "Teaching", short="Side by side"),
     Command("play_pause", "Play / pause", ("Space",), "files: pause or resume", group="Playback",
             short="Play/Pause"),
-    Command("step", "Step one frame", (".", "Right"), "files: pause and show the next frame",
+    Command("step", "Step one frame", (".",), "files: pause and show the next frame",
             group="Playback", short="Step"),
     Command("restart", "Back to the start", ("Home",), "files: seek to the first frame", group="Playback",
             short="Restart"),

@@ -101,7 +101,7 @@ class PlaybackBar(QWidget):
             layout.addWidget(btn)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("seek_slider")
-        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys stay shortcuts (step)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window's shortcuts
         self.slider.setRange(0, 0)
         self.slider.setMinimumWidth(160)
         layout.addWidget(self.slider, 1)

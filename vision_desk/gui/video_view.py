@@ -73,6 +73,8 @@ class VideoView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 240)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # we paint every pixel: no background erase
+        # A click on the video takes the focus from a settings box, so single-key shortcuts work again.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._result: FrameResult | None = None
         self._images: list[QImage] = []  # the QImages wrap arrays held by self._result
         self._new_frame = False
