@@ -80,7 +80,7 @@ def report(title: str, rows: list[tuple[float, float, int]], interval_ms: float)
         lo, hi = k * WINDOW_S, (k + 1) * WINDOW_S
         win = [r for r in rows if lo <= r[0] < hi]
         k += 1
-        if not win:
+        if not win or min(hi, end) - lo < WINDOW_S / 2:  # a last sliver of a window says nothing
             continue
         lat = [r[1] for r in win]
         drops = win[-1][2] - prev_drop
