@@ -412,3 +412,14 @@ def test_question_mark_opens_the_help(qtbot, make_gui):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is gui.window)
     qtbot.keyClick(gui.window, Qt.Key.Key_Question)
     assert gui.window.help_overlay.isVisible()
+
+
+def test_play_after_the_end_starts_the_file_again(qtbot, make_gui, tmp_path, camera_man):
+    clip = write_clip(tmp_path / "short.mp4", camera_man, frames=12)
+    gui = make_gui("sample", ["faces"], realtime=False)
+    gui.window.actions_by_name["loop"].setChecked(False)
+    with qtbot.waitSignal(gui.controller.sourceEnded, timeout=LOAD_TIMEOUT):
+        gui.logic.open_source(str(clip))
+    wait_result(qtbot, gui, lambda r: r.frame.index == 11)
+    gui.window.actions_by_name["play_pause"].trigger()
+    wait_result(qtbot, gui, lambda r: r.frame.index < 11 and "faces" in r.results)

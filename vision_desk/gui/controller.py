@@ -270,6 +270,10 @@ class Controller(QObject):
         self._paused = bool(paused)
         self._pipeline.set_paused(self._paused)
 
+    def toggle_play(self) -> None:
+        """Play/pause; at the end of a file, play starts it again."""
+        self.set_paused(False if self._finished else not self._paused)
+
     def step(self) -> None:
         if self._finished:
             self._reopen(paused=True)

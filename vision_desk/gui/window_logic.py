@@ -61,7 +61,7 @@ class WindowLogic(QObject):
         a["haar_windows"].toggled.connect(lambda on: self.apply_settings("faces", {"teaching": on}, enable=on))
         a["pose_maps"].toggled.connect(self._toggle_pose_maps)
         a["side_by_side"].toggled.connect(self._set_side_by_side)
-        a["play_pause"].triggered.connect(lambda: c.set_paused(not c.paused))
+        a["play_pause"].triggered.connect(c.toggle_play)
         a["step"].triggered.connect(c.step)
         a["restart"].triggered.connect(lambda: c.seek(0))
         a["loop"].toggled.connect(lambda on: (c.set_loop(on), self.store.set_flag("loop", on)))
