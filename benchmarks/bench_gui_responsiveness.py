@@ -90,6 +90,7 @@ def measure(qapp, gui, seconds: float, interact: bool) -> dict[str, float]:
         "display_fps": (gui.window.view.frames_shown - shown0) / elapsed,
         "processed_fps": ((result.stats.frames - frames0) / elapsed) if result else 0.0,
         "stage_ms": dict(result.stats.stage_median_ms) if result else {},
+        "latency_ms": float(result.stats.latency_p50_ms) if result else 0.0,
     }
 
 
@@ -128,10 +129,11 @@ def main() -> int:
     mode = "as fast as possible" if args.fast else "real time (25 fps clip)"
     print(f"GUI event-loop lateness, 10 ms probe timer, {args.seconds:.0f} s each, sample clip {mode}, "
           f"Qt platform {platform}, {os.cpu_count()} CPU cores")
-    print(f"{'running':<36} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'display fps':>12} {'processed fps':>14}")
+    print(f"{'running':<32} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'display fps':>12} {'processed fps':>14} "
+          f"{'frame latency ms':>17}")
     for label, r in rows:
-        print(f"{label:<36} {r['p50']:7.1f} {r['p99']:7.1f} {r['max']:7.1f} {r['display_fps']:12.1f} "
-              f"{r['processed_fps']:14.1f}")
+        print(f"{label:<32} {r['p50']:7.1f} {r['p99']:7.1f} {r['max']:7.1f} {r['display_fps']:12.1f} "
+              f"{r['processed_fps']:14.1f} {r['latency_ms']:17.0f}")
     stages = rows[-1][1]["stage_ms"]
     if stages:
         print("stage medians (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
