@@ -423,3 +423,17 @@ def test_play_after_the_end_starts_the_file_again(qtbot, make_gui, tmp_path, cam
     wait_result(qtbot, gui, lambda r: r.frame.index == 11)
     gui.window.actions_by_name["play_pause"].trigger()
     wait_result(qtbot, gui, lambda r: r.frame.index < 11 and "faces" in r.results)
+
+
+def test_a_saved_style_picture_that_was_deleted_falls_back_to_the_defaults(qtbot, make_gui, tmp_path, chelsea):
+    path = tmp_path / "stale.ini"
+    picture = tmp_path / "gone.png"
+    cv2.imwrite(str(picture), chelsea)
+    store = SettingsStore(path)
+    store.set_processor_settings("style", {"style_image": str(picture), "strength": 0.5})
+    store.sync()
+    picture.unlink()
+    gui = make_gui("sample", ["style"], fresh=False, settings_path=path)
+    assert "gone.png" in gui.window.banner.message
+    assert gui.controller.processor_settings("style").style_image == ""
+    wait_result(qtbot, gui, lambda r: "style" in r.results)

@@ -70,14 +70,14 @@ def build(options: LaunchOptions | None = None, store: SettingsStore | None = No
     logic = WindowLogic(window, controller, store)
     saved_procs = None if options.fresh else store.processors
     processors = options.processors if options.processors is not None else saved_procs
-    logic.restore(processors if processors is not None else list(DEFAULT_PROCESSORS), settings)
+    logic.restore(processors if processors is not None else list(DEFAULT_PROCESSORS))
     if options.screenshot is not None:
         from vision_desk.gui.screenshot import ScreenshotTrigger
 
         ScreenshotTrigger(window, controller, options.screenshot, options.screenshot_after)
     source = options.source or ("" if options.fresh else store.source) or DEFAULT_CAMERA
     fallback = FALLBACK_SOURCE if source != FALLBACK_SOURCE else None
-    logic.open_source(source, fallback=fallback)
+    controller.open_source(source, fallback=fallback)  # (not logic.open_source: keep start-up messages)
     if options.presenter:
         window.actions_by_name["presenter"].setChecked(True)
     return Gui(window, controller, logic, store)

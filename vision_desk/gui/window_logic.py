@@ -111,7 +111,7 @@ class WindowLogic(QObject):
         c.camerasListed.connect(w.camera_menu.set_cameras)
 
     # --- start-up and shutdown ---------------------------------------------------------------------
-    def restore(self, processors: list[str], settings: dict[str, dict[str, Any]]) -> None:
+    def restore(self, processors: list[str]) -> None:
         """Put the widgets in the saved (or given) state before the first source opens."""
         geometry, state = self.store.window_state()
         if geometry is not None:
@@ -121,9 +121,10 @@ class WindowLogic(QObject):
         for name in registry.PROCESSOR_NAMES:
             try:
                 self.w.processor_panel.set_values(name, self.c.processor_settings(name))
-            except VisionDeskError as exc:  # a stale saved value: start from the defaults
+            except VisionDeskError as exc:  # a stale saved value (e.g. a deleted style picture): defaults
                 self.w.banner.show_error(f"Saved settings of {name} ignored: {exc}")
                 self.c.reset_settings(name)
+                self.w.processor_panel.set_values(name, self.c.processor_settings(name))
         style = self._style_settings()
         if style is not None:
             self.w.gallery.select(int(style.style))
