@@ -163,6 +163,11 @@ def main() -> None:
     print(f"\npipeline / best bare model loop: {med['pipeline'] / bare_best:.2f}  (goal >= 0.95)")
     print(f"pipeline / plain OpenCV loop:    {med['pipeline'] / med['plain']:.2f}  (goal > 1)")
     print(f"frames in flight: {inflight} vs 1: {med['pipeline'] / med['pipeline_1']:.2f}x")
+    # Ratios within each round (the measures of one round ran back to back) are steadier on a shared machine.
+    vs_bare = [p / max(b, b1) for p, b, b1 in zip(results["pipeline"], results["bare"], results["bare_1"])]
+    vs_plain = [p / q for p, q in zip(results["pipeline"], results["plain"])]
+    print(f"per-round ratios, median: pipeline/bare {statistics.median(vs_bare):.2f}, "
+          f"pipeline/plain {statistics.median(vs_plain):.2f}")
 
 
 if __name__ == "__main__":
