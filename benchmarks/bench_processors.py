@@ -10,8 +10,6 @@ the time pre- and post-processing take; it should stay close to 1.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import time
@@ -21,6 +19,9 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_pipeline_throughput import machine  # noqa: E402
 
 from vision_desk import processors, runtime  # noqa: E402
 
@@ -49,8 +50,7 @@ def main() -> None:
     ap.add_argument("--processors", default=",".join(processors.PROCESSOR_NAMES))
     args = ap.parse_args()
     frames = test_frames(args.frames)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-          f"device: {runtime.describe_device()}")
+    print(f"machine: {machine()}; device: {runtime.describe_device()}")
     print(f"{'processor':<10} {'process() ms':>13} {'bare model ms':>14} {'bare/whole':>11}")
     for name in processors.parse_names(args.processors):
         proc = processors.create(name)
