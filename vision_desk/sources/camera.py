@@ -16,7 +16,6 @@ import os
 import re
 import struct
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +24,8 @@ import cv2
 import numpy as np
 
 from vision_desk.errors import SourceError
-from vision_desk.frame import Frame
-from vision_desk.sources.base import Source, SourceInfo
-from vision_desk.sources.live import LatestFrameGrabber
+from vision_desk.sources.base import SourceInfo
+from vision_desk.sources.live import LatestFrameGrabber, LiveSource
 from vision_desk.sources.stream import open_capture_bounded
 
 _IS_LINUX = sys.platform.startswith("linux")
@@ -139,7 +137,7 @@ def _found_text(cams: list[CameraInfo]) -> str:
 # ---------------------------------------------------------------- source
 
 
-class CameraSource(Source):
+class CameraSource(LiveSource):
     def __init__(
         self,
         spec: str | int = 0,
@@ -150,6 +148,7 @@ class CameraSource(Source):
         open_timeout: float = 5.0,
         stall_timeout: float = 5.0,
     ) -> None:
+        super().__init__()
         spec = str(spec).strip()
         if spec.isdigit():
             self._index: int | None = int(spec)
@@ -162,9 +161,6 @@ class CameraSource(Source):
         self._want = (width, height, fps)
         self._open_timeout = float(open_timeout)
         self._stall_timeout = float(stall_timeout)
-        self._info: SourceInfo | None = None
-        self._grabber: LatestFrameGrabber | None = None
-        self._stop = threading.Event()
 
     def _check_present(self) -> None:
         if not self._device:
@@ -255,27 +251,3 @@ class CameraSource(Source):
     def _stopped_message(self) -> str:
         return (f"{self._label} stopped delivering frames (unplugged?); reconnect it and reopen the source. "
                 f"{_ALTERNATIVES}")
-
-    @property
-    def info(self) -> SourceInfo:
-        if self._info is None:
-            raise SourceError(f"{self._label} is not open yet; call open() first")
-        return self._info
-
-    def read(self) -> Frame | None:
-        if self._grabber is None:
-            if self._info is not None:
-                return None  # closed
-            self.open()
-        assert self._grabber is not None
-        return self._grabber.read()
-
-    @property
-    def dropped(self) -> int:
-        return self._grabber.dropped if self._grabber else 0
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._grabber is not None:
-            self._grabber.stop()
-            self._grabber = None

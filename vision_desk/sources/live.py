@@ -28,6 +28,7 @@ import numpy as np
 
 from vision_desk.errors import SourceError
 from vision_desk.frame import Frame
+from vision_desk.sources.base import Source, SourceInfo
 from vision_desk.sources.normalize import to_bgr8
 
 #: capture() returns the next image, None at a normal end, or raises SourceError.
@@ -158,3 +159,42 @@ class LatestFrameGrabber:
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
         return not self._thread.is_alive()
+
+
+class LiveSource(Source):
+    """What camera, stream and synthetic sources share: a LatestFrameGrabber behind read().
+
+    A subclass's ``open()`` sets ``_info`` and starts ``_grabber``; ``_label``
+    names the source in messages ("camera 0", "stream rtsp://host/x").
+    """
+
+    _label = "the source"
+
+    def __init__(self) -> None:
+        self._info: SourceInfo | None = None
+        self._grabber: LatestFrameGrabber | None = None
+        self._stop = threading.Event()
+
+    @property
+    def info(self) -> SourceInfo:
+        if self._info is None:
+            raise SourceError(f"{self._label} is not open yet; call open() first")
+        return self._info
+
+    def read(self) -> Frame | None:
+        if self._grabber is None:
+            if self._info is not None:
+                return None  # closed
+            self.open()
+        assert self._grabber is not None
+        return self._grabber.read()
+
+    @property
+    def dropped(self) -> int:
+        return self._grabber.dropped if self._grabber else 0
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._grabber is not None:
+            self._grabber.stop()
+            self._grabber = None

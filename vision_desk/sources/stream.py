@@ -20,9 +20,8 @@ import cv2
 import numpy as np
 
 from vision_desk.errors import SourceError
-from vision_desk.frame import Frame
-from vision_desk.sources.base import Source, SourceInfo
-from vision_desk.sources.live import LatestFrameGrabber
+from vision_desk.sources.base import SourceInfo
+from vision_desk.sources.live import LatestFrameGrabber, LiveSource
 
 STREAM_SCHEMES: tuple[str, ...] = ("rtsp", "rtsps", "rtmp", "http", "https", "udp", "tcp", "srt")
 
@@ -78,7 +77,7 @@ def open_capture_bounded(factory, timeout: float):  # type: ignore[no-untyped-de
     return result["cap"]
 
 
-class StreamSource(Source):
+class StreamSource(LiveSource):
     def __init__(
         self,
         url: str,
@@ -87,14 +86,13 @@ class StreamSource(Source):
         read_timeout: float = 5.0,
         stall_timeout: float | None = None,
     ) -> None:
+        super().__init__()
         self._url = url
         self._safe = redact(url)
+        self._label = f"stream {self._safe}"
         self._open_timeout = float(open_timeout)
         self._read_timeout = float(read_timeout)
         self._stall_timeout = float(stall_timeout) if stall_timeout else self._read_timeout + 1.0
-        self._info: SourceInfo | None = None
-        self._grabber: LatestFrameGrabber | None = None
-        self._stop = threading.Event()
 
     @property
     def url(self) -> str:
@@ -177,27 +175,3 @@ class StreamSource(Source):
     def _stopped_message(self) -> str:
         return (f"stream {self._safe} stopped delivering frames (connection lost?); "
                 "check the network and reopen the source")
-
-    @property
-    def info(self) -> SourceInfo:
-        if self._info is None:
-            raise SourceError("the stream is not open yet; call open() first")
-        return self._info
-
-    def read(self) -> Frame | None:
-        if self._grabber is None:
-            if self._info is not None:
-                return None  # closed
-            self.open()
-        assert self._grabber is not None
-        return self._grabber.read()
-
-    @property
-    def dropped(self) -> int:
-        return self._grabber.dropped if self._grabber else 0
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._grabber is not None:
-            self._grabber.stop()
-            self._grabber = None

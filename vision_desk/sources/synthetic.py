@@ -14,20 +14,20 @@ picture file to pan over instead of the pattern).
 """
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
 from vision_desk.errors import SourceError
-from vision_desk.frame import Frame
-from vision_desk.sources.base import Source, SourceInfo
-from vision_desk.sources.live import LatestFrameGrabber
+from vision_desk.sources.base import SourceInfo
+from vision_desk.sources.live import LatestFrameGrabber, LiveSource
 from vision_desk.sources.pattern import PatternPainter
 
 
-class SyntheticSource(Source):
+class SyntheticSource(LiveSource):
+    _label = "the synthetic source"
+
     def __init__(
         self,
         *,
@@ -39,6 +39,7 @@ class SyntheticSource(Source):
         image: str | Path | None = None,
         stall_timeout: float = 2.0,
     ) -> None:
+        super().__init__()
         if not fps or fps <= 0 or fps > 1000:
             raise SourceError(f"synthetic source: fps must be between 0 and 1000, got {fps}")
         if width < 1 or height < 1 or width > 8192 or height > 8192:
@@ -52,9 +53,6 @@ class SyntheticSource(Source):
         self._fail_after = fail_after
         self._image = Path(image) if image is not None else None
         self._stall_timeout = max(stall_timeout, 3.0 / self._fps)
-        self._grabber: LatestFrameGrabber | None = None
-        self._info: SourceInfo | None = None
-        self._stop = threading.Event()
         self._n = 0
         self._t0 = 0.0
         self._painter: PatternPainter | None = None
@@ -107,30 +105,6 @@ class SyntheticSource(Source):
         return img
 
     @property
-    def info(self) -> SourceInfo:
-        if self._info is None:
-            raise SourceError("the synthetic source is not open yet; call open() first")
-        return self._info
-
-    def read(self) -> Frame | None:
-        if self._grabber is None:
-            if self._info is not None:
-                return None  # closed
-            self.open()
-        assert self._grabber is not None
-        return self._grabber.read()
-
-    @property
-    def dropped(self) -> int:
-        return self._grabber.dropped if self._grabber else 0
-
-    @property
     def produced(self) -> int:
         """Frames produced so far (read or not)."""
         return self._grabber.captured if self._grabber else 0
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._grabber is not None:
-            self._grabber.stop()
-            self._grabber = None
