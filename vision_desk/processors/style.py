@@ -36,6 +36,9 @@ TRANSFORM_MODEL = "style-arbitrary-transform"
 NUM_STYLES = 26
 ARBITRARY_SIDE = 384  # the transform's fixed input size
 STYLE_VECTOR_SIDE = 256  # the predictor's fixed input size
+# The built-in net's first layer reflect-pads by 4, so a side of 4 (a 1x500 strip scaled to 512) fails
+# inside onnxruntime; 8 is the smallest that runs. Thin strips are padded up to this and cropped back.
+MIN_SIDE = 16
 _VECTOR_NAME = "mobilenet_conv/Conv/BiasAdd"
 
 # The source package gives the 26 styles no titles; these describe how each one looks
@@ -262,7 +265,7 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
             return self._session(TRANSFORM_MODEL), feeds, small
         small = _fit(image, s.size)
         h, w = small.shape[:2]
-        padded = _pad_to(small, -(-h // 4) * 4, -(-w // 4) * 4)
+        padded = _pad_to(small, max(MIN_SIDE, -(-h // 4) * 4), max(MIN_SIDE, -(-w // 4) * 4))
         weights = parse_blend(s.blend)
         if weights is None:
             weights = np.zeros(NUM_STYLES, np.float32)
