@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import errno
 import importlib.util
 from fractions import Fraction
 from pathlib import Path
@@ -141,8 +142,12 @@ class PyAvBackend:
         self._stream = stream
         self.codec = codec
         self._pts = 0
+        self._failed = False
+        self._closed = False
 
     def write(self, image: np.ndarray) -> None:
+        if self._failed:
+            raise OutputError(f"writing video {self._path} failed earlier; the recording was stopped")
         try:
             frame = self._av.VideoFrame.from_ndarray(image, format="bgr24")
             frame.pts = self._pts
@@ -150,12 +155,21 @@ class PyAvBackend:
             for packet in self._stream.encode(frame):
                 self._container.mux(packet)
         except Exception as exc:
-            raise OutputError(f"writing video {self._path} failed: {_msg(exc)}") from None
+            self._failed = True
+            raise OutputError(f"writing video {self._path} failed ({_reason(exc)}) after {self._pts - 1} frames; "
+                              "the video up to its last complete fragment (~2 s before) is playable") from None
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         try:
-            for packet in self._stream.encode(None):
-                self._container.mux(packet)
+            # After a failed write (disk full), muxing again crashes the process inside FFmpeg
+            # (PyAV 18: a segfault in mux). The fragments already written are complete and
+            # playable, so the rest is dropped instead of flushed.
+            if not self._failed:
+                for packet in self._stream.encode(None):
+                    self._container.mux(packet)
         except Exception as exc:
             raise OutputError(f"finishing video {self._path} failed: {_msg(exc)}") from None
         finally:
@@ -163,6 +177,13 @@ class PyAvBackend:
                 self._container.close()
             except Exception:
                 pass
+
+
+def _reason(exc: BaseException) -> str:
+    """'disk full' for ENOSPC, else the OS's words without the repeated file name."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or _msg(exc))
+    return _msg(exc)
 
 
 def _msg(exc: BaseException) -> str:
