@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from vision_desk import model_store
+from vision_desk import model_store, quiet
 from vision_desk.errors import DeviceError, ModelError
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -196,7 +196,7 @@ def create_session(model_id: str, *, threads: int | None = None, config: Runtime
         elif cfg.device == "cuda":
             raise DeviceError(f"--device cuda: CUDA cannot be used here: {status.reason}; use --device auto or cpu")
     opts = ort.SessionOptions()
-    opts.log_severity_level = 3
+    opts.log_severity_level = quiet.onnxruntime_severity()  # run-time errors are reported by the caller
     opts.intra_op_num_threads = threads or cfg.intra_threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
