@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import NoReturn
 
-from vision_desk import __version__
+from vision_desk import __version__, quiet
 from vision_desk.errors import VisionDeskError
 
 # name -> module with add_parser(subparsers, parents) and run(args) -> int
@@ -22,9 +23,21 @@ COMMANDS = {
 DEFAULT_COMMAND = "gui"
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (like every other error), naming where the help is.
+
+    argparse's own error() prints the whole usage block and then the message;
+    in front of an audience (or in a log) the one line that matters gets lost.
+    Subcommand parsers are made with the same class (argparse's default).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"vision-desk: error: {self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def common_options() -> argparse.ArgumentParser:
     """Options every subcommand takes (so they work after the subcommand name)."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = OneLineParser(add_help=False)
     g = p.add_argument_group("runtime")
     g.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                    help="where inference runs: auto uses CUDA only when it really works (default: auto)")
@@ -32,12 +45,14 @@ def common_options() -> argparse.ArgumentParser:
                    help="onnxruntime threads per model (default: cores - 1, at least 1)")
     g.add_argument("--models-dir", metavar="DIR", default=None,
                    help="read model files from DIR (also $VISION_DESK_MODELS); they are checked against the manifest")
-    g.add_argument("--debug", action="store_true", help="show full tracebacks")
+    g.add_argument("--debug", action="store_true",
+                   help="show full tracebacks, and the messages OpenCV, FFmpeg and onnxruntime print themselves "
+                        "(hidden otherwise)")
     return p
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="vision-desk",
         description="Real-time computer vision on the desktop: face detection (Haar cascades), object "
                     "detection (SSDLite MobileNetV2, COCO), multi-person pose (OpenPose) and neural style "
@@ -66,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(_with_default_command(argv))
+    quiet.quiet_native_logs(debug=bool(getattr(args, "debug", False)))
     try:
         from vision_desk import model_store, runtime
 
