@@ -87,6 +87,7 @@ def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool) -> list[
     from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, VideoSink
 
     sinks: list[Any] = []
+    _check_not_the_input(args, source)
     if args.output:
         out = Path(args.output).expanduser()
         if is_images and out.suffix.lower() not in VIDEO_SUFFIXES:
@@ -108,6 +109,20 @@ def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool) -> list[
             raise SettingsError("--json and --output name the same file; give them different names")
         sinks.append(JsonlSink(Path(args.json)))
     return sinks
+
+
+def _check_not_the_input(args: argparse.Namespace, source: Any) -> None:
+    """Writing onto the file being read would destroy it half-way through the run."""
+    inputs = [getattr(source, "path", None), *getattr(source, "files", [])]
+    resolved = {Path(p).expanduser().resolve() for p in inputs if p is not None}
+    for flag, value in (("--output", args.output), ("--json", args.json)):
+        if value and Path(value).expanduser().resolve() in resolved:
+            raise SettingsError(f"{flag} {value} is the input file itself: it would be overwritten while it is "
+                                "read; choose another output name")
+    if args.output and Path(args.output).expanduser().resolve() in {p.parent for p in resolved}:
+        if Path(args.output).suffix.lower() not in VIDEO_SUFFIXES:
+            raise SettingsError(f"--output {args.output} is the folder the input pictures are in: the annotated "
+                                "pictures would replace them; choose another folder")
 
 
 class _Run:
@@ -173,19 +188,29 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
-    if pipe.error is not None:
-        _report(pipe, sinks, file=sys.stderr)
-        raise pipe.error
-    if state.fatal is not None:
-        _report(pipe, sinks, file=sys.stderr)
-        raise VisionDeskError(state.fatal)
-    _report(pipe, sinks)
+    failure = pipe.error or (VisionDeskError(state.fatal) if state.fatal is not None else None)
+    if failure is None or pipe.summary().frames_output:
+        # What was processed and written (also before a camera was lost or a disk filled), on stdout:
+        # stderr carries only our one-line messages.
+        _report(pipe, sinks)
+    for warning in _source_warnings(source):
+        print(f"vision-desk: warning: {warning}", file=sys.stderr)
+    if failure is not None:
+        raise failure
     if state.signal is not None and not is_live and pipe.state != "finished":
         name = "SIGINT" if state.signal == signal.SIGINT else "SIGTERM"
         print(f"vision-desk: interrupted by {name}; the outputs hold the {state.frames} frames processed so far",
               file=sys.stderr)
         return 128 + int(state.signal)
     return 0
+
+
+def _source_warnings(source: Any) -> list[str]:
+    """What the source skipped or lost (a truncated video, files in a folder that are not images)."""
+    try:
+        return [str(w).replace("\n", " ") for w in source.warnings]
+    except Exception:  # a source without the property must not turn a finished run into a crash
+        return []
 
 
 def _progress_bar(info: Any, max_frames: int | None) -> Any:
