@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication
 
-from vision_desk import __version__
+from vision_desk import __version__, quiet
 from vision_desk import processors as registry
 from vision_desk.gui.controller import Controller
 from vision_desk.gui.main_window import MainWindow
@@ -85,6 +85,7 @@ def build(options: LaunchOptions | None = None, store: SettingsStore | None = No
 
 def run(options: LaunchOptions | None = None) -> int:
     """Open the window and run until it is closed; 0 on a normal exit."""
+    quiet.ensure_quiet()  # (the command line has already chosen, with or without --debug)
     app = application()
     gui = build(options)
     if not (options and options.presenter):
