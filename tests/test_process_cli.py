@@ -12,7 +12,9 @@ from pathlib import Path
 import cv2
 import pytest
 
+from robust_inputs import decode_video
 from vision_desk.cli import main
+from vision_desk.pipeline.video_backends import pyav_available
 
 
 def count_video_frames(path: Path) -> int:
@@ -160,3 +162,5 @@ def test_interrupting_a_run_leaves_matching_complete_outputs(tmp_path, sig):
     assert 8 <= len(recs) < 400
     assert [r["frame"] for r in recs] == list(range(len(recs)))
     assert count_video_frames(video) == len(recs)
+    if pyav_available():  # the H.264 writer (fragmented mp4) is the one in use, and it was finalized
+        assert decode_video(video) == ("h264", len(recs))
