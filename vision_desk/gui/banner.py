@@ -11,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from vision_desk.sources.stream import redact
+
 NOTICE_MS = 12_000  # passing notices fade after a while; errors stay until dismissed or replaced
 
 _STYLES = {
@@ -59,6 +61,7 @@ class Banner(QFrame):
         self._show("notice", message, sticky)
 
     def _show(self, kind: str, message: str, sticky: bool = False) -> None:
+        message = redact(message)  # a stream URL the user typed may carry a password: never on screen
         if kind == self._kind and message == self._message and not self.isHidden():
             self._count += 1
         else:

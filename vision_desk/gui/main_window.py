@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStatusBar, QVBoxLayout, QWidget
 
 from vision_desk.gui.banner import Banner
 from vision_desk.gui.processor_panel import ProcessorPanel
@@ -28,6 +28,21 @@ from vision_desk.gui.source_bar import CameraMenu, PlaybackBar, make_source_tool
 from vision_desk.gui.stats_panel import StatsPanel
 from vision_desk.gui.style_gallery import Runner, StyleGallery
 from vision_desk.gui.video_view import VideoView
+from vision_desk.sources.stream import redact
+
+class RedactedLabel(QLabel):
+    """A label that never shows credentials: the source label repeats what the user opened."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(redact(text))
+
+
+class RedactedStatusBar(QStatusBar):
+    """Status messages ("Opening rtsp://…") with any password in a URL hidden."""
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt's name
+        super().showMessage(redact(text), timeout)
+
 
 MENUS = (("&File", "Sources", "Output"), ("&Processors", "Processors", "Teaching"), ("P&layback", "Playback"),
          ("&View", "View"), ("&Help", "Help"))
@@ -71,11 +86,16 @@ class MainWindow(QMainWindow):
 
         self.help_overlay = HelpOverlay(self)  # over the whole window, docks included
 
-        self.source_label = QLabel("No source")
+        self.setStatusBar(RedactedStatusBar(self))
+        self.source_label = RedactedLabel("No source")
         self.source_label.setObjectName("source_label")
         self.statusBar().addPermanentWidget(self.source_label)
         self.resize(1280, 800)
         self._sized_docks = False
+
+    def setWindowTitle(self, title: str) -> None:  # noqa: N802 - Qt's name
+        """The title names the source; a stream URL's password must not show in the task bar."""
+        super().setWindowTitle(redact(title))
 
     def _dock(self, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from vision_desk.pipeline.types import FrameResult
+from vision_desk.sources.stream import redact
 
 
 def to_qimage(image: np.ndarray) -> QImage:
@@ -120,13 +121,13 @@ class VideoView(QWidget):
 
     def set_placeholder(self, text: str) -> None:
         """What the empty view says (e.g. "Opening camera…")."""
-        self._placeholder = text
+        self._placeholder = redact(text)
         if self._result is None:
             self.update()
 
     def clear(self, placeholder: str | None = None) -> None:
         if placeholder is not None:
-            self._placeholder = placeholder
+            self._placeholder = redact(placeholder)  # "Opening rtsp://user:pass@…": no password on screen
         self.show_result(None)
 
     def _rebuild_images(self) -> None:
