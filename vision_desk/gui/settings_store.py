@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 ENV_VAR = "VISION_DESK_SETTINGS"
+MAX_JSON_CHARS = 64 * 1024  # a processor's settings are a few hundred characters
 ORGANIZATION = "vision_desk"
 APPLICATION = "vision_desk"
 
@@ -64,9 +65,16 @@ class SettingsStore:
         return default
 
     def _get_json(self, key: str, default: Any) -> Any:
+        """A JSON value, or ``default`` for anything else: not JSON, absurdly long, nested so deep that
+        the parser would exhaust the stack (RecursionError is not a ValueError)."""
+        if not self._qs.contains(key):
+            return default
+        text = self._get_str(key)
+        if len(text) > MAX_JSON_CHARS:
+            return default
         try:
-            return json.loads(self._get_str(key)) if self._qs.contains(key) else default
-        except (ValueError, TypeError):
+            return json.loads(text)
+        except (ValueError, TypeError, RecursionError):
             return default
 
     # --- what the window remembers ---------------------------------------------
@@ -94,7 +102,8 @@ class SettingsStore:
     def processor_settings(self, name: str) -> dict[str, Any]:
         """Settings the user changed for one processor (name -> JSON value)."""
         data = self._get_json(f"processor_settings/{name}", {})
-        return data if isinstance(data, dict) else {}
+        # Values are checked by the processor's settings schema when applied (a bad one is reported and reset).
+        return {k: v for k, v in data.items() if isinstance(k, str)} if isinstance(data, dict) else {}
 
     def set_processor_settings(self, name: str, values: dict[str, Any]) -> None:
         self._qs.setValue(f"processor_settings/{name}", json.dumps(values, default=str))
