@@ -61,8 +61,12 @@ class SettingsStore:
         if isinstance(value, bool):
             return value
         if isinstance(value, str):
-            return value.strip().lower() in ("1", "true", "yes", "on")
-        return default
+            text = value.strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+        return default  # anything else ("maybe", a list, an unknown type) is not a choice the user made
 
     def _get_json(self, key: str, default: Any) -> Any:
         """A JSON value, or ``default`` for anything else: not JSON, absurdly long, nested so deep that
