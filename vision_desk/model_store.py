@@ -149,6 +149,32 @@ def verified_path(model_id: str) -> Path:
     raise ModelError(f"model file {status.path} ({m.id}) {what}; {_restore_hint(m)}")
 
 
+def verified_bytes(model_id: str) -> tuple[Path, bytes]:
+    """The path and the CONTENT of a model file, checked against the manifest; ModelError otherwise.
+
+    Why the bytes: onnxruntime is then given exactly what was hashed. Checking a
+    path and letting onnxruntime open it again later would accept a file swapped
+    in between, and the check cache of :func:`check` (keyed by size and mtime,
+    which a copy can keep) would accept a same-size replacement outright.
+    """
+    m = entry(model_id)
+    path = models_dir() / m.file
+    try:
+        data = path.read_bytes() if path.is_file() else None
+    except OSError as exc:
+        raise ModelError(f"model file {path} ({m.id}) cannot be read: {exc.strerror or exc}; "
+                         f"{_restore_hint(m)}") from None
+    if data is None:
+        raise ModelError(f"model file {path} ({m.id}) is missing; {_restore_hint(m)}")
+    if len(data) != m.bytes:
+        raise ModelError(f"model file {path} ({m.id}) has the wrong size ({len(data)} bytes, expected {m.bytes}): "
+                         f"it is truncated or replaced; {_restore_hint(m)}")
+    if hashlib.sha256(data).hexdigest() != m.sha256:
+        raise ModelError(f"model file {path} ({m.id}) does not match its checksum (expected sha256 "
+                         f"{m.sha256[:16]}…): it is corrupt or replaced; {_restore_hint(m)}")
+    return path, data
+
+
 def verify_all(*, hash_files: bool = True) -> list[ModelStatus]:
     directory = models_dir()
     return [check(m, directory, hash_file=hash_files) for m in load_manifest()]

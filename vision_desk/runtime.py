@@ -187,7 +187,7 @@ def create_session(model_id: str, *, threads: int | None = None, config: Runtime
     import onnxruntime as ort
 
     cfg = config or _config
-    path = model_store.verified_path(model_id)
+    path, model_bytes = model_store.verified_bytes(model_id)  # onnxruntime gets exactly the bytes checked
     providers = [CPU]
     if cfg.device in ("auto", "cuda"):
         status = cuda_status()
@@ -204,7 +204,7 @@ def create_session(model_id: str, *, threads: int | None = None, config: Runtime
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         with _captured_output():
-            sess = ort.InferenceSession(str(path), opts, providers=providers)
+            sess = ort.InferenceSession(model_bytes, opts, providers=providers)
     except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(f"model file {path} ({model_id}) could not be loaded by onnxruntime: {first}; "
