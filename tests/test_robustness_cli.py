@@ -130,8 +130,12 @@ def folder_with_a_photo(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
 def test_a_mistake_ends_in_one_line_before_any_frame(tmp_path, case):
     make_argv, expected = CASES[case]
-    run = process(*make_argv(tmp_path), timeout=60)
+    argv = make_argv(tmp_path)
+    t0 = time.monotonic()
+    run = process(*argv, timeout=60)
+    took = time.monotonic() - t0
     line = one_error_line(run)
+    assert took < 20, f"took {took:.0f} s"  # at once: no retries, no waiting on a device (generous bound)
     for text in expected:
         assert text in line, f"{text!r} not in {line!r}"
     assert "frames:" not in run.stdout  # no frame was processed
@@ -164,6 +168,11 @@ def test_a_damaged_model_is_one_line_naming_the_file_and_how_to_restore_it(tmp_p
     line = one_error_line(run)
     assert model_file in line and expected in line and "restore it" in line
     assert not (tmp_path / "r.jsonl").exists() and not (tmp_path / "out.mp4").exists()  # no frame went out
+
+
+def test_the_window_command_refuses_a_bad_source_before_opening_a_window(tmp_path):
+    line = one_error_line(vd("gui", "--source", tmp_path / "nope.mp4", timeout=60))
+    assert "nope.mp4 does not exist" in line
 
 
 def test_debug_shows_the_traceback_and_the_libraries_own_messages(tmp_path):
@@ -290,3 +299,84 @@ def test_ctrl_c_on_a_camera_ends_normally_with_matching_outputs(tmp_path):
     assert proc.returncode == 0 and err == "", err  # a camera has no end: Ctrl-C is how a run ends
     n = len(json_lines(log))
     assert n >= 10 and decode_video(video) == ("h264", n)
+
+
+# --- a stream with a password that works: the password is nowhere in what the run prints or writes -------
+@pytest.fixture()
+def mjpeg_server():
+    """An MJPEG camera on the loopback address (a real HTTP server, like an IP camera's)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import cv2
+
+    from vision_desk.sources.pattern import PatternPainter
+
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
+            self.end_headers()
+            painter = PatternPainter(320, 240, 20)
+            try:
+                for i in range(400):
+                    if stop.is_set():
+                        break
+                    ok, buf = cv2.imencode(".jpg", painter.draw(i))
+                    self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n"
+                                     % len(buf))
+                    self.wfile.write(buf.tobytes() + b"\r\n")
+                    self.wfile.flush()
+                    time.sleep(0.04)
+            except OSError:
+                pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://user:secret@127.0.0.1:{server.server_address[1]}/video.mjpg"
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_stream_with_a_password_never_shows_it_in_output_or_json(tmp_path, mjpeg_server):
+    log, video = tmp_path / "s.jsonl", tmp_path / "s.mp4"
+    run = process(mjpeg_server, "-p", "faces", "--max-frames", "8", "--hud", "-o", video, "--json", log)
+    assert run.returncode == 0, run.stderr
+    assert len(json_lines(log)) == 8
+    for text in (run.stdout, run.stderr, log.read_text()):
+        assert "secret" not in text and "user:" not in text
+
+
+# --- a processor that fails on one frame: said once, counted, and the run goes on -----------------------------
+def test_a_processor_failing_on_one_frame_is_a_warning_and_counted(tmp_path, capsys, monkeypatch):
+    from vision_desk.cli import main
+    from vision_desk.processors.faces import FacesProcessor
+
+    calls = {"n": 0}
+    real = FacesProcessor._process
+
+    def flaky(self, image):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise RuntimeError("simulated failure on one frame")
+        return real(self, image)
+
+    monkeypatch.setattr(FacesProcessor, "_process", flaky)
+    log = tmp_path / "r.jsonl"
+    code = main(["process", "sample", "-p", "faces", "--max-frames", "12", "--json", str(log), "--no-progress"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert err.splitlines() == ["vision-desk: warning: faces: RuntimeError: simulated failure on one frame"]
+    assert "errors 1" in out
+    recs = json_lines(log)
+    assert len(recs) == 12 and sum("errors" in r for r in recs) == 1
+    assert all("faces" in r for r in recs if "errors" not in r)
