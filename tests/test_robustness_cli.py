@@ -277,8 +277,9 @@ def test_a_disk_that_fills_mid_recording_leaves_a_playable_video(tmp_path):
     assert "writing video" in line and "playable" in line
     lines = len(json_lines(log))
     codec, frames = decode_video(video)
-    # Whole 2-second fragments survive; the one being written when the disk filled is lost.
-    assert codec == "h264" and 25 <= frames <= lines < SAMPLE_FRAMES
+    # Whole 2-second fragments survive; the one being written when the disk filled is lost. (The JSON lines,
+    # smaller, may hold every frame: the clip can be through before the failure has stopped the run.)
+    assert codec == "h264" and 25 <= frames < SAMPLE_FRAMES and frames <= lines <= SAMPLE_FRAMES
     assert count_frames_cv2(video) == frames  # OpenCV (what most players use underneath) agrees
 
 
