@@ -146,3 +146,23 @@ def test_onnxruntime_gets_the_bytes_that_were_checked(models_copy, onnxruntime_s
     import hashlib
 
     assert hashlib.sha256(model).hexdigest() == expected.sha256
+
+
+def test_a_file_onnxruntime_cannot_parse_is_a_model_error_even_past_the_manifest(tmp_path, monkeypatch):
+    """The last line of defence: were the manifest itself wrong, onnxruntime's refusal is still one clear line."""
+    import dataclasses
+    import hashlib
+
+    garbage = b"not an onnx model at all\n" * 40
+    folder = tmp_path / "models"
+    folder.mkdir()
+    real = model_store.entry("style-multistyle26")
+    (folder / real.file).write_bytes(garbage)
+    fake = dataclasses.replace(real, bytes=len(garbage), sha256=hashlib.sha256(garbage).hexdigest())
+    monkeypatch.setattr(model_store, "entry", lambda model_id: fake)
+    model_store.set_models_dir(folder)
+    try:
+        with pytest.raises(ModelError, match=r"multistyle26\.onnx.*could not be loaded by onnxruntime.*restore"):
+            runtime.create_session("style-multistyle26")
+    finally:
+        model_store.set_models_dir(None)
