@@ -189,12 +189,14 @@ def run(args: argparse.Namespace) -> int:
         for s, handler in old.items():
             signal.signal(s, handler)
     failure = pipe.error or (VisionDeskError(state.fatal) if state.fatal is not None else None)
-    if failure is None or pipe.summary().frames_output:
+    processed = pipe.summary().frames_output > 0
+    if failure is None or processed:
         # What was processed and written (also before a camera was lost or a disk filled), on stdout:
         # stderr carries only our one-line messages.
         _report(pipe, sinks)
-    for warning in _source_warnings(source):
-        print(f"vision-desk: warning: {warning}", file=sys.stderr)
+    if failure is None or processed:  # (a source that never opened says why in its error already)
+        for warning in _source_warnings(source):
+            print(f"vision-desk: warning: {warning}", file=sys.stderr)
     if failure is not None:
         raise failure
     if state.signal is not None and not is_live and pipe.state != "finished":
