@@ -357,3 +357,157 @@ def test_stop_before_start_and_twice_is_harmless():
     p2.wait(10)
     p2.stop()
     p2.stop()
+
+
+class _CountingSource(FileLikeSource):
+    """Knows how many frames were read, so a test can see how far reading runs ahead of the picture."""
+
+    def __init__(self, *a, **kw) -> None:
+        super().__init__(*a, **kw)
+        self.read_count = 0
+
+    def read(self):
+        frame = super().read()
+        if frame is not None:
+            self.read_count += 1
+        return frame
+
+
+def test_realtime_reads_no_further_ahead_than_the_frames_in_flight():
+    """Processing slower than the file: the queue must not fill up (each queued frame is latency on screen)."""
+    src = _CountingSource(200, fps=200)
+    ahead: list[int] = []
+    rec = Recorder()
+
+    def on_result(r) -> None:
+        ahead.append(src.read_count - 1 - r.frame.index)
+        rec.on_result(r)
+
+    p = Pipeline(src, ["alpha"], mode=Mode.REALTIME, inflight=2, registry=fake_registry(),
+                 settings={"alpha": {"delay_ms": 40}}, on_result=on_result, on_event=rec.on_event)
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 16, timeout=30)
+    p.stop()
+    # Frames are read when a thread is free for one: at most the frames in flight are ahead of the picture
+    # (a lossless queue would add 8 more, each a processing time of lag on screen).
+    assert max(ahead[4:]) <= 3, ahead  # 2 in flight, +1 when they finish out of order
+    assert [r.frame.index for r in rec.results] == list(range(len(rec.results)))  # still lossless
+
+
+@pytest.mark.parametrize("mode", [Mode.REALTIME, Mode.LOSSLESS])
+def test_pause_stops_after_the_frames_in_flight_and_resume_loses_no_frame(mode):
+    rec = Recorder()
+    p = make(FileLikeSource(300, fps=200), ["alpha"], rec, mode=mode, inflight=2,
+             settings={"alpha": {"delay_ms": 40}})
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 6, timeout=30)
+    p.set_paused(True)
+    n = len(rec.results)
+    time.sleep(0.4)  # ten processing times: a full queue would have delivered 8 more frames by now
+    paused_at = len(rec.results)
+    assert paused_at - n <= 2, "only the frames already inside the processors finish"
+    p.step()
+    assert rec.wait_for(lambda: len(rec.results) == paused_at + 1)
+    settled = len(rec.results)
+    time.sleep(0.2)
+    assert len(rec.results) == settled, "one step, one frame"
+    p.set_paused(False)
+    assert rec.wait_for(lambda: len(rec.results) >= settled + 10, timeout=30)
+    p.stop()
+    # The frames held back at the pause come after it, in order: none lost, none twice.
+    idx = [r.frame.index for r in rec.results]
+    assert idx == list(range(len(idx)))
+
+
+def test_a_change_while_paused_runs_the_chain_again_on_the_frame_shown(tmp_path):
+    rec = Recorder()
+    log = JsonlSink(tmp_path / "paused.jsonl")
+    p = make(FileLikeSource(300, fps=50), ["alpha"], rec, mode=Mode.REALTIME, sinks=[log])
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 3)
+    p.set_paused(True)
+    time.sleep(0.3)
+    n = len(rec.results)
+    shown = rec.results[-1].frame.index
+
+    p.configure("alpha", fail_on=shown)  # a setting whose effect is visible on this very frame
+    assert rec.wait_for(lambda: len(rec.results) > n)
+    again = rec.results[-1]
+    assert again.frame.index == shown and "alpha" in again.errors
+
+    n = len(rec.results)
+    p.set_processors(["alpha", "beta"])  # a processor switched on: shown once its model is ready
+    assert rec.wait_for(lambda: "beta" in rec.results[-1].results)
+    assert all(r.frame.index == shown for r in rec.results[n:])
+    time.sleep(0.3)
+    assert all(r.frame.index == shown for r in rec.results[n:]), "still paused"
+
+    p.set_paused(False)
+    assert rec.wait_for(lambda: rec.results[-1].frame.index >= shown + 3)
+    p.stop()
+    # A re-run is shown, not recorded: the recording has every frame once.
+    written = [json.loads(line)["frame"] for line in (tmp_path / "paused.jsonl").read_text().splitlines()]
+    assert written == list(range(len(written))) and shown + 3 <= written[-1] + 1
+
+
+def test_redo_requests_while_playing_change_nothing():
+    rec = Recorder()
+    p = make(FileLikeSource(40), ["alpha"], rec)
+    p.start()
+    for _ in range(5):
+        p.configure("alpha", delay_ms=1)
+    assert p.wait(30)
+    p.stop()
+    assert [r.frame.index for r in rec.results] == list(range(40))
+
+
+class _TruncatedSource(FileLikeSource):
+    """Ends early, and says so the way VideoSource does."""
+
+    def read(self):
+        frame = super().read()
+        if frame is None and not getattr(self, "_warnings", None):
+            self._warnings = [f"fake.mp4 ended after {self.n} of {self.n * 2} frames: the file is truncated"]
+        return frame
+
+
+def test_a_source_warning_reaches_the_owner_once():
+    rec = Recorder()
+    p = make(_TruncatedSource(6), ["alpha"], rec)
+    p.start()
+    assert p.wait(30)
+    p.stop()
+    warnings = [e for e in rec.events if e.kind == ev.WARNING]
+    assert len(warnings) == 1 and "ended after 6 of 12 frames" in warnings[0].message
+    ended = [e for e in rec.events if e.kind == ev.SOURCE_ENDED]
+    assert ended and "truncated" in ended[0].message
+    assert rec.kinds().index(ev.WARNING) < rec.kinds().index(ev.SOURCE_ENDED)
+
+
+def test_a_looping_truncated_source_warns_once():
+    rec = Recorder()
+    p = make(_TruncatedSource(4), [], rec, loop=True)
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 14)
+    p.stop()
+    assert rec.kinds().count(ev.WARNING) == 1
+
+
+def test_seek_right_after_pause_shows_the_frame_sought_not_one_read_before():
+    rec = Recorder()
+    p = make(FileLikeSource(300, fps=200), ["alpha"], rec, mode=Mode.REALTIME, inflight=2,
+             settings={"alpha": {"delay_ms": 15}})
+    p.start()
+    for target in (150, 40, 220):
+        assert rec.wait_for(lambda: len(rec.results) >= 3)
+        p.set_paused(True)
+        p.seek(target)  # frames read before the seek may be on their way to a thread right now
+        assert rec.wait_for(lambda: rec.results[-1].frame.index == target)
+        time.sleep(0.15)
+        assert rec.results[-1].frame.index == target, "nothing read before the seek comes after it"
+        p.set_paused(False)
+        assert rec.wait_for(lambda: rec.results[-1].frame.index > target + 2)
+        assert [r.frame.index for r in rec.results[-3:]] == list(range(rec.results[-3].frame.index,
+                                                                       rec.results[-3].frame.index + 3))
+        rec.results.clear()
+    p.stop()

@@ -8,6 +8,7 @@ from enum import Enum
 SOURCE_OPENED = "source_opened"
 SOURCE_ENDED = "source_ended"
 SOURCE_LOST = "source_lost"
+WARNING = "warning"  # the source lost or skipped something (a truncated video, files that are not pictures)
 LOADING = "loading"
 LOADED = "loaded"
 PROCESSOR_ERROR = "processor_error"

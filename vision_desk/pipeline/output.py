@@ -100,6 +100,8 @@ class OutputStage:
                         traceback.print_exc()
                         self._emit(PipelineEvent(ev.ERROR, f"result handler failed: {type(exc).__name__}: "
                                                            f"{one_line(exc)}"))
+                if getattr(processed, "repeat", False):
+                    continue  # a paused frame shown again after a change: already written, not counted again
                 if self._has_sinks():
                     self._writes.put(result)
                 self.frames_output += 1

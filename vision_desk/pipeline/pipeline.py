@@ -15,9 +15,13 @@ replaces the waiting one (the replaced frame is counted as dropped) and one
 frame in flight, so the picture is never older than one frame plus one
 processing time. Files (``Mode.LOSSLESS``): a bounded queue with back-pressure
 and ``inflight`` frames processed at once by as many threads, each running the
-whole chain on its frame; results are put back in frame order before drawing
-and writing. On few cores this beats one frame at a time with more
-intra-op threads (see ARCHITECTURE.md "frames in flight").
+whole chain on its frame (:mod:`~vision_desk.pipeline.processing`); results
+are put back in frame order before drawing and writing. Files played for
+viewing (``Mode.REALTIME``): reading is paced at the file's rate, and a frame
+is read only when a processing thread is free for it, so when the processors
+are slower than the file the picture lags by about one processing time, not
+by a queue of frames. Pause, step, seek, loop, pacing and re-running the
+paused frame after a change live in :mod:`~vision_desk.pipeline.transport`.
 
 Stopping is cooperative: a stop event, closable channels and gates wake every
 waiting thread; joins have timeouts, so :meth:`Pipeline.stop` returns promptly
@@ -31,28 +35,28 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from vision_desk import runtime
 from vision_desk.errors import SourceError, VisionDeskError
-from vision_desk.frame import Frame
 from vision_desk.pipeline import events as ev
 from vision_desk.pipeline.events import Mode, PipelineEvent
 from vision_desk.pipeline.output import OutputStage
-from vision_desk.pipeline.processor_set import ActiveProcessor, ProcessorSet, one_line
+from vision_desk.pipeline.processing import ProcessingStage
+from vision_desk.pipeline.processor_set import ProcessorSet, one_line
 from vision_desk.pipeline.sinks import Sink
-from vision_desk.pipeline.slots import Channel, ChannelClosed, GateClosed
+from vision_desk.pipeline.slots import Channel
 from vision_desk.pipeline.stats import RunSummary, StatsCollector
+from vision_desk.pipeline.transport import Captured, Demand, Transport
 from vision_desk.pipeline.types import FrameResult, Stats
 from vision_desk.sources.base import Source, SourceInfo
 
 __all__ = ["Mode", "Pipeline", "PipelineEvent", "default_inflight"]
 
 QUEUE_FRAMES = 8  # lossless input queue: enough to ride out a slow frame, little memory at 1080p (6 MB each)
-ERROR_EVENT_INTERVAL_S = 1.0
+# Real time: reading is paced and on demand, so a deeper queue would only add latency when processing is
+# slower than the file (8 frames at 4 fps = 2 s behind, and Pause waited for all of them).
+REALTIME_QUEUE_FRAMES = 1
 LOADER_JOIN_S = 0.2  # a processor failing on every frame emits at most one event per second
 
 
@@ -66,20 +70,9 @@ def default_inflight() -> int:
     return max(1, min(4, cores // max(1, runtime.current_config().intra_threads)))
 
 
-@dataclass
-class _Captured:
-    frame: Frame
-    read_ms: float
-
-
-@dataclass
-class _Processed:
-    seq: int
-    frame: Frame
-    image: np.ndarray
-    results: dict[str, Any]
-    errors: dict[str, str]
-    stage_ms: dict[str, float]
+def queue_frames(mode: Mode) -> int:
+    """Frames the input queue holds in ``mode`` (live: the newest only)."""
+    return QUEUE_FRAMES if mode == Mode.LOSSLESS else REALTIME_QUEUE_FRAMES if mode == Mode.REALTIME else 1
 
 
 class Pipeline:
@@ -108,7 +101,6 @@ class Pipeline:
         self._mode_requested = Mode(mode) if mode is not None else None
         self._mode = self._mode_requested or Mode.LOSSLESS
         self._on_event = on_event
-        self._loop = loop
         self._inflight_max = max(1, inflight if inflight is not None else default_inflight())
         self._stop = threading.Event()
         self._finished = threading.Event()
@@ -119,24 +111,16 @@ class Pipeline:
         self._procs = ProcessorSet(self._emit, registry, settings)
         self._procs.set_wanted(list(processors), initial=True)
         self._stats = StatsCollector()  # provider line filled in on the capture thread (a CUDA probe can take a while)
-        self._input: Channel[_Captured] = Channel(QUEUE_FRAMES)
+        self._input: Channel[Captured] = Channel(QUEUE_FRAMES)
         self._max_frames = max_frames if max_frames and max_frames > 0 else None
         self._wait_for_models = wait_for_models
         self._output = OutputStage(self._procs, self._stats, self._emit, hud=hud, sinks=sinks,
                                    on_result=on_result, limit=self._max_frames)
-        # capture-thread controls (files)
-        self._ctl = threading.Condition()
-        self._paused = False
-        self._step = 0
-        self._seek_to: int | None = None
-        self._pace_reset = True
-        # processing dispatch
-        self._dispatch_lock = threading.Lock()
-        self._slots = threading.Condition()
-        self._in_flight = 0
-        self._next_seq = 0
-        self._workers_left = 0
-        self._last_error_event: dict[str, float] = {}
+        self._transport = Transport(self._stop, loop)  # pause, step, seek, loop, pacing (files)
+        self._warned: set[str] = set()  # source warnings already reported
+        self._demand = Demand()  # real time: a frame is read when a processing thread is free for it
+        self._processing = ProcessingStage(self._input, self._transport, self._demand, self._procs, self._stats,
+                                           self._output, self._stop, self._emit, self._inflight_max)
         self._threads: list[threading.Thread] = []
 
     # --- public state --------------------------------------------------------------
@@ -181,9 +165,8 @@ class Pipeline:
         self._set_state("starting")
         self._procs.start()
         self._spawn(self._capture_loop, "vd-capture")
-        self._workers_left = self._inflight_max
-        for i in range(self._inflight_max):
-            self._spawn(self._process_loop, f"vd-process-{i}")
+        for i in range(self._processing.workers):
+            self._spawn(self._processing.run, f"vd-process-{i}")
         self._spawn(self._output.run_output, "vd-output")
         self._spawn(self._output.run_writer, "vd-writer")
         self._spawn(self._watch_end, "vd-watch")
@@ -203,12 +186,11 @@ class Pipeline:
         self._set_state("stopping", only_from=("starting", "running", "paused"))
         deadline = time.monotonic() + timeout
         self._stop.set()
-        with self._ctl:
-            self._ctl.notify_all()
+        self._transport.wake()
+        self._demand.wake()
         self._input.abort()
         self._procs.close_gates()
-        with self._slots:
-            self._slots.notify_all()
+        self._processing.wake()
         self._output.stop()  # stops drawing at once; the writer finishes the frames already queued
         me = threading.current_thread()
         for t in self._threads:
@@ -231,11 +213,14 @@ class Pipeline:
         return self._finished.wait(timeout)
 
     # --- live changes ----------------------------------------------------------------
+    # While paused, each change runs the chain again on the frame shown, so its effect is seen at once.
     def set_processors(self, names: Sequence[str]) -> None:
         self._procs.set_wanted(list(names))
+        self._transport.request_redo()
 
     def configure(self, name: str, **settings: Any) -> None:
         self._procs.configure(name, **settings)
+        self._transport.request_redo()
 
     def processor_settings(self, name: str) -> Any:
         return self._procs.settings_of(name)
@@ -246,6 +231,7 @@ class Pipeline:
 
     def set_hud(self, on: bool) -> None:
         self._output.hud_on = bool(on)
+        self._transport.request_redo()
 
     def add_sink(self, sink: Sink) -> None:
         self._output.add_sink(sink, self._info)
@@ -254,28 +240,22 @@ class Pipeline:
         self._output.remove_sink(sink)
 
     def set_paused(self, paused: bool) -> None:
-        with self._ctl:
-            self._paused = bool(paused)
-            self._pace_reset = True
-            self._ctl.notify_all()
+        """Pause at once: frames not yet started wait (none is lost); those inside the processors finish."""
+        self._transport.set_paused(paused)
         self._set_state("paused" if paused else "running", only_from=("running", "paused"))
 
     def step(self) -> None:
         """While paused: let exactly one more frame through."""
-        with self._ctl:
-            self._step += 1
-            self._ctl.notify_all()
+        self._transport.step()
 
     def seek(self, index: int) -> None:
         """Jump to a frame (seekable sources); frames read but not yet processed are discarded."""
         if self._info is not None and not self._info.seekable:
             raise SourceError(f"{self._info.description} cannot seek")
-        with self._ctl:
-            self._seek_to = max(0, int(index))
-            self._ctl.notify_all()
+        self._transport.seek(index)
 
     def set_loop(self, on: bool) -> None:
-        self._loop = bool(on)
+        self._transport.loop = bool(on)
 
     def set_mode(self, mode: Mode) -> None:
         self._mode_requested = Mode(mode)
@@ -284,19 +264,19 @@ class Pipeline:
     def _apply_mode(self, mode: Mode) -> None:
         self._mode = mode
         live = mode == Mode.LIVE
-        dropped = self._input.set_policy(1 if live else QUEUE_FRAMES, drop_oldest=live)
+        dropped = self._input.set_policy(queue_frames(mode), drop_oldest=live)
         if dropped:
+            self._demand.removed(len(dropped))
             self._stats.on_dropped(len(dropped))
-        with self._ctl:
-            self._pace_reset = True
-        with self._slots:
-            self._slots.notify_all()
-
-    def _inflight_limit(self) -> int:
-        return 1 if self._mode == Mode.LIVE else self._inflight_max
+        if not live:
+            self._transport.request_reclaim()  # frames beyond a smaller queue go back, to be sent in order
+        self._transport.restart_pace()
+        self._processing.set_one_at_a_time(live)
 
     # --- events ----------------------------------------------------------------------
     def _emit(self, event: PipelineEvent) -> None:
+        if event.kind == ev.LOADED:  # a processor switched on (or reloaded) while paused: show it at once
+            self._transport.request_redo()
         if self._on_event is None:
             return
         try:
@@ -336,55 +316,79 @@ class Pipeline:
         else:
             self._apply_mode(self._mode_requested)
         self._emit(PipelineEvent(ev.SOURCE_OPENED, f"opened {info.description}"))
+        self._report_warnings()  # e.g. files in a folder that are not pictures
         wait = self._wait_for_models if self._wait_for_models is not None else not info.is_live
         if wait and not self._wait_initial_loads():
             return
-        self._set_state("paused" if self._paused else "running", only_from=("starting",))
-        pace_wall = pace_pts = 0.0
+        self._set_state("paused" if self._transport.paused else "running", only_from=("starting",))
+        tr = self._transport
         captured = 0
         while not self._stop.is_set():
             if self._max_frames is not None and (self._output.limit_reached.is_set() or (
                     self._mode != Mode.LIVE and captured >= self._max_frames)):
                 self._emit(PipelineEvent(ev.SOURCE_ENDED, f"stopped after {self._max_frames} frames"))
                 return
-            with self._ctl:
-                if self._seek_to is not None:
-                    target, self._seek_to = self._seek_to, None
-                    self._source.seek(target)
-                    self._input.clear()
-                    self._pace_reset = True
-                    if self._paused:
-                        self._step = max(self._step, 1)  # show the frame sought to
-                if self._paused and self._step == 0:
-                    self._ctl.wait(0.1)
-                    continue
-                if self._paused:
-                    self._step -= 1
-            t0 = time.perf_counter()
-            frame = self._source.read()
-            read_ms = (time.perf_counter() - t0) * 1000
-            if frame is None:
-                if self._loop and info.seekable and not self._stop.is_set():
-                    self._source.seek(0)
-                    self._pace_reset = True
-                    continue
-                self._emit(PipelineEvent(ev.SOURCE_ENDED, f"end of {info.description}"))
-                return
+            cmd = tr.next()
+            if cmd.seek is not None:
+                self._source.seek(cmd.seek)
+                self._demand.removed(len(self._input.clear()))
+                tr.redo_queued = False
+            if cmd.reclaim:
+                taken = self._input.clear()
+                self._demand.removed(len(taken))
+                tr.hold(taken)
+                tr.redo_queued = False
+            if cmd.redo and not tr.redo_queued:  # one waiting re-run is enough: it uses the newest settings
+                tr.redo_queued = True
+                self._put(Captured(None, repeat=True))
+            if not cmd.read:
+                continue
+            if self._mode == Mode.REALTIME and not self._demand.wait_free(0.05):
+                tr.give_back_step(cmd)  # not read now: the step (if it was one) is still owed
+                continue
+            item = tr.take_held(cmd.step)
+            if item is None:
+                t0 = time.perf_counter()
+                frame = self._source.read()
+                read_ms = (time.perf_counter() - t0) * 1000
+                self._report_warnings()
+                if frame is None:
+                    if tr.loop and info.seekable and not self._stop.is_set():
+                        self._source.seek(0)
+                        tr.restart_pace()
+                        continue
+                    self._emit(PipelineEvent(ev.SOURCE_ENDED, self._end_message(info)))
+                    return
+                self._stats.on_capture(read_ms)
+                captured += 1
+                item = Captured(frame, read_ms, captured, tr.epoch, step=cmd.step)
             if self._mode == Mode.REALTIME and info.fps > 0:
-                if self._pace_reset:
-                    pace_wall, pace_pts, self._pace_reset = time.perf_counter(), frame.pts_ms, False
-                due = pace_wall + (frame.pts_ms - pace_pts) / 1000.0
-                delay = due - time.perf_counter()
-                if delay > 0:
-                    self._stop.wait(delay)
-                elif delay < -0.5:  # far behind (slow processing): restart the clock, do not race to catch up
-                    self._pace_reset = True
-            self._stats.on_capture(read_ms)
-            captured += 1
-            dropped = self._input.put(_Captured(frame, read_ms))
-            if dropped:
-                self._stats.on_dropped(len(dropped))
+                tr.pace(item.frame.pts_ms)  # type: ignore[union-attr]
+            self._put(item)
             self._stats.set_source_dropped(getattr(self._source, "dropped", 0) or 0)
+
+    def _put(self, item: Captured) -> None:
+        self._demand.adding()
+        dropped = self._input.put(item)  # live: pushes out the frame still waiting
+        if dropped:
+            self._demand.removed(len(dropped))
+            self._stats.on_dropped(len(dropped))
+
+    def _report_warnings(self) -> None:
+        """A source's new warnings (a truncated video, pictures skipped in a folder), each once."""
+        try:
+            warnings = self._source.warnings
+        except Exception:
+            return
+        for text in warnings:
+            if text not in self._warned:
+                self._warned.add(text)
+                self._emit(PipelineEvent(ev.WARNING, str(text)))
+
+    def _end_message(self, info: SourceInfo) -> str:
+        """'end of video cut.mp4', with what went wrong on the way (already sent as warnings too)."""
+        msg = f"end of {info.description}"
+        return f"{msg}: {'; '.join(sorted(self._warned))}" if self._warned else msg
 
     def _wait_initial_loads(self) -> bool:
         """Every frame gets every processor, so wait for the first models; a load failure ends the run."""
@@ -396,85 +400,6 @@ class Pipeline:
             self._fault(outcome.failures[0])
             return False
         return not self._stop.is_set()
-
-    # --- processing threads -------------------------------------------------------------
-    def _process_loop(self) -> None:
-        try:
-            while not self._stop.is_set():
-                with self._slots:
-                    while self._in_flight >= self._inflight_limit() and not self._stop.is_set():
-                        self._slots.wait(0.2)
-                    if self._stop.is_set():
-                        return
-                    self._in_flight += 1
-                try:
-                    job = self._dispatch()
-                    if job is None:
-                        return
-                    seq, item, chain = job
-                    processed = self._run_chain(seq, item, chain)
-                    if processed is None:
-                        return
-                    self._output.deliver(seq, processed)
-                finally:
-                    with self._slots:
-                        self._in_flight -= 1
-                        self._slots.notify_all()
-        finally:
-            with self._slots:
-                self._workers_left -= 1
-                last = self._workers_left == 0
-            if last:
-                self._output.no_more_results(self._next_seq)
-
-    def _dispatch(self) -> tuple[int, _Captured, tuple[tuple[ActiveProcessor, bool], ...]] | None:
-        with self._dispatch_lock:
-            while True:
-                if self._stop.is_set():
-                    return None
-                try:
-                    item = self._input.get(timeout=0.2)
-                    break
-                except TimeoutError:
-                    continue
-                except ChannelClosed:
-                    return None
-            seq = self._next_seq
-            self._next_seq += 1
-            return seq, item, self._procs.chain(seq)
-
-    def _run_chain(self, seq: int, item: _Captured,
-                   chain: tuple[tuple[ActiveProcessor, bool], ...]) -> _Processed | None:
-        frame = item.frame
-        image = frame.image
-        results: dict[str, Any] = {}
-        errors: dict[str, str] = {}
-        stage_ms: dict[str, float] = {"read": item.read_ms}
-        for act, exclusive in chain:
-            try:
-                assert act.gate is not None
-                with act.gate.turn(seq, exclusive):
-                    t0 = time.perf_counter()
-                    try:
-                        # Analyzers see the original frame; a transform works on the previous transform's output.
-                        res = act.proc.process(image if act.is_transform else frame.image)
-                        results[act.name] = res
-                        if act.is_transform:
-                            image = res.image
-                    except Exception as exc:
-                        errors[act.name] = f"{type(exc).__name__}: {one_line(exc)}"
-                        self._processor_failed(act.name, errors[act.name])
-                    stage_ms[act.name] = (time.perf_counter() - t0) * 1000
-            except GateClosed:
-                return None
-        self._stats.on_processed(stage_ms, len(errors))
-        return _Processed(seq, frame, image, results, errors, stage_ms)
-
-    def _processor_failed(self, name: str, message: str) -> None:
-        now = time.monotonic()
-        if now - self._last_error_event.get(name, -1e9) >= ERROR_EVENT_INTERVAL_S:
-            self._last_error_event[name] = now
-            self._emit(PipelineEvent(ev.PROCESSOR_ERROR, f"{name}: {message}", name))
 
     # --- end of stream ----------------------------------------------------------------
     def _watch_end(self) -> None:

@@ -1,0 +1,187 @@
+"""The processing threads: take the next frame, run the processor chain on it, hand it to the output stage.
+
+Why several threads: on few cores, ``inflight`` frames processed at once (each
+by the whole chain, one intra-op thread per model) beat one frame at a time
+with more intra-op threads (see ARCHITECTURE.md "frames in flight"). Frames
+may finish out of order; each carries a sequence number, given at dispatch
+under one lock, and the output stage puts them back in order. A processor
+that keeps state between frames gets them one at a time, in order, through
+its :class:`~vision_desk.pipeline.slots.OrderGate`.
+
+Dispatch is also where the playback rules meet a frame: a frame read before
+a seek is dropped, one that arrives after a pause is held back (see
+:mod:`~vision_desk.pipeline.transport`), and a re-run marker becomes a copy of
+the frame dispatched just before it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from vision_desk.frame import Frame
+from vision_desk.pipeline import events as ev
+from vision_desk.pipeline.events import PipelineEvent
+from vision_desk.pipeline.output import OutputStage
+from vision_desk.pipeline.processor_set import ActiveProcessor, ProcessorSet, one_line
+from vision_desk.pipeline.slots import Channel, ChannelClosed, GateClosed
+from vision_desk.pipeline.stats import StatsCollector
+from vision_desk.pipeline.transport import Captured, Demand, Transport
+
+ERROR_EVENT_INTERVAL_S = 1.0  # a processor failing on every frame emits at most one event per second
+
+Chain = tuple[tuple[ActiveProcessor, bool], ...]
+
+
+@dataclass
+class Processed:
+    """One frame after the chain, on its way to the output stage."""
+
+    seq: int
+    frame: Frame
+    image: np.ndarray
+    results: dict[str, Any]
+    errors: dict[str, str]
+    stage_ms: dict[str, float]
+    repeat: bool = False  # a paused frame run again after a change: shown, not written again
+
+
+class ProcessingStage:
+    """``workers`` threads each run :meth:`run`; ``one_at_a_time`` (live sources) keeps one frame in flight."""
+
+    def __init__(self, frames: Channel[Captured], transport: Transport, demand: Demand, procs: ProcessorSet,
+                 stats: StatsCollector, output: OutputStage, stop: threading.Event,
+                 emit: Callable[[PipelineEvent], None], workers: int) -> None:
+        self._input = frames
+        self._transport = transport
+        self._demand = demand
+        self._procs = procs
+        self._stats = stats
+        self._output = output
+        self._stop = stop
+        self._emit = emit
+        self.workers = workers
+        self.one_at_a_time = False
+        self._dispatch_lock = threading.Lock()
+        self._slots = threading.Condition()
+        self._in_flight = 0
+        self._next_seq = 0
+        self._last_dispatched: Captured | None = None  # what a re-run while paused runs again
+        self._workers_left = workers
+        self._last_error_event: dict[str, float] = {}
+
+    def set_one_at_a_time(self, on: bool) -> None:
+        self.one_at_a_time = on
+        self.wake()
+
+    def wake(self) -> None:
+        with self._slots:
+            self._slots.notify_all()
+
+    def _limit(self) -> int:
+        return 1 if self.one_at_a_time else self.workers
+
+    def run(self) -> None:
+        """One processing thread: until the input ends or the pipeline stops."""
+        try:
+            while not self._stop.is_set():
+                with self._slots:
+                    while self._in_flight >= self._limit() and not self._stop.is_set():
+                        self._slots.wait(0.2)
+                    if self._stop.is_set():
+                        return
+                    self._in_flight += 1
+                try:
+                    job = self._dispatch()
+                    if job is None:
+                        return
+                    seq, item, chain = job
+                    processed = self._run_chain(seq, item, chain)
+                    if processed is None:
+                        return
+                    self._output.deliver(seq, processed)
+                finally:
+                    with self._slots:
+                        self._in_flight -= 1
+                        self._slots.notify_all()
+        finally:
+            with self._slots:
+                self._workers_left -= 1
+                last = self._workers_left == 0
+            if last:
+                self._output.no_more_results(self._next_seq)
+
+    def _dispatch(self) -> tuple[int, Captured, Chain] | None:
+        self._demand.enter()
+        served = False
+        try:
+            with self._dispatch_lock:
+                while True:
+                    if self._stop.is_set():
+                        return None
+                    try:
+                        item = self._input.get(timeout=0.2)
+                    except TimeoutError:
+                        continue
+                    except ChannelClosed:
+                        return None
+                    if item.frame is None:  # a re-run: the frame dispatched last (the one shown), stamped now
+                        self._transport.redo_queued = False
+                        last = self._last_dispatched
+                        served = last is not None and last.frame is not None
+                        self._demand.took(served)
+                        if not served:
+                            continue
+                        frame = dataclasses.replace(last.frame, timestamp=time.perf_counter())
+                        item = Captured(frame, 0.0, last.order, last.epoch, repeat=True)
+                        break
+                    # Refused: read before a seek (dropped), or after a pause (held for later).
+                    served = self._transport.admit(item)
+                    self._demand.took(served)
+                    if served:
+                        self._last_dispatched = item
+                        break
+                seq = self._next_seq
+                self._next_seq += 1
+                return seq, item, self._procs.chain(seq)
+        finally:
+            if not served:
+                self._demand.leave()
+
+    def _run_chain(self, seq: int, item: Captured, chain: Chain) -> Processed | None:
+        frame = item.frame
+        assert frame is not None
+        image = frame.image
+        results: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        stage_ms: dict[str, float] = {"read": item.read_ms}
+        for act, exclusive in chain:
+            try:
+                assert act.gate is not None
+                with act.gate.turn(seq, exclusive):
+                    t0 = time.perf_counter()
+                    try:
+                        # Analyzers see the original frame; a transform works on the previous transform's output.
+                        res = act.proc.process(image if act.is_transform else frame.image)
+                        results[act.name] = res
+                        if act.is_transform:
+                            image = res.image
+                    except Exception as exc:
+                        errors[act.name] = f"{type(exc).__name__}: {one_line(exc)}"
+                        self._processor_failed(act.name, errors[act.name])
+                    stage_ms[act.name] = (time.perf_counter() - t0) * 1000
+            except GateClosed:
+                return None
+        self._stats.on_processed(stage_ms, len(errors))
+        return Processed(seq, frame, image, results, errors, stage_ms, repeat=item.repeat)
+
+    def _processor_failed(self, name: str, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last_error_event.get(name, -1e9) >= ERROR_EVENT_INTERVAL_S:
+            self._last_error_event[name] = now
+            self._emit(PipelineEvent(ev.PROCESSOR_ERROR, f"{name}: {message}", name))
