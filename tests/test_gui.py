@@ -437,3 +437,30 @@ def test_a_saved_style_picture_that_was_deleted_falls_back_to_the_defaults(qtbot
     assert "gone.png" in gui.window.banner.message
     assert gui.controller.processor_settings("style").style_image == ""
     wait_result(qtbot, gui, lambda r: "style" in r.results)
+
+
+def test_a_change_while_paused_redraws_the_frame_on_screen(qtbot, make_gui):
+    gui = make_gui("sample", ["faces"])
+    wait_result(qtbot, gui, lambda r: "faces" in r.results)
+    c = gui.controller
+    c.set_paused(True)
+    c.seek(100)
+    before = wait_result(qtbot, gui, lambda r: r.frame.index == 100 and "faces" in r.results)
+    assert len(before.results["faces"].candidates) == 0
+    gui.window.actions_by_name["haar_windows"].trigger()  # a faces setting: raw windows on
+    after = wait_result(qtbot, gui, lambda r: len(r.results["faces"].candidates) > 0)
+    assert after.frame.index == 100 and c.paused
+    gui.window.actions_by_name["toggle_pose"].trigger()  # a processor switched on: shown once its model loads
+    shown = wait_result(qtbot, gui, lambda r: "pose" in r.results)
+    assert shown.frame.index == 100 and len(shown.results["faces"].candidates) > 0
+
+
+def test_a_truncated_video_is_reported_in_the_banner(qtbot, make_gui, tmp_path):
+    data = SAMPLE_CLIP.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) // 2])  # the header still promises 400 frames
+    gui = make_gui("sample", [], realtime=False)
+    gui.logic.open_source(str(cut))
+    qtbot.waitUntil(lambda: "truncated" in gui.window.banner.message, timeout=LOAD_TIMEOUT)
+    assert gui.window.banner.kind == "notice" and "cut.mp4 ended after" in gui.window.banner.message
+    assert "of 400 frames" in gui.window.banner.message

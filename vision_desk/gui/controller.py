@@ -425,6 +425,8 @@ class Controller(QObject):
         elif kind == "source_ended":
             self._finished = not self._loop
             self.sourceEnded.emit()
+        elif kind == "warning":  # a truncated video, pictures skipped in a folder: the run goes on
+            self.notice.emit(message)
         elif kind in ("error", "source_lost", "processor_error"):
             if proc:
                 self.loadingChanged.emit(proc, False)
