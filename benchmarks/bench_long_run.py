@@ -42,10 +42,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vision_desk import quiet, runtime  # noqa: E402
-from vision_desk.pipeline.pipeline import Mode, Pipeline  # noqa: E402
-from vision_desk.pipeline.sinks import JsonlSink, VideoSink  # noqa: E402
-from vision_desk.sources import open_source  # noqa: E402
+from vision_desk import quiet, runtime
+from vision_desk.pipeline.pipeline import Mode, Pipeline
+from vision_desk.pipeline.sinks import JsonlSink, VideoSink
+from vision_desk.sources import open_source
 
 RSS_GOAL_PCT = 5.0
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096

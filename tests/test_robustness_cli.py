@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from robust_inputs import (
     SAMPLE_FRAMES,
     SECRET_URLS,
@@ -108,8 +107,8 @@ CASES: dict[str, Case] = {
     "output in a read-only folder": (lambda t: ["sample", "-o", read_only_folder(t) / "out.mp4",
                                                 "--json", t / "r.jsonl"],
                                      ("cannot write video", "choose a writable location")),
-    "image output in a read-only folder": (lambda t: [folder_with_a_photo(t), "-o", read_only_folder(t) / "pics",
-                                                      "--json", t / "r.jsonl"],
+    "image output in a read-only folder": (lambda t: [folder_with_a_photo(t), "-o",
+                                                      read_only_folder(t) / "pics", "--json", t / "r.jsonl"],
                                            ("cannot create output folder",)),
     "output over the input": (lambda t: [truncated_clip(t), "-o", t / "cut.mp4"],
                               ("is the input file itself", "choose another output name")),
@@ -210,7 +209,8 @@ def test_a_folder_with_some_non_images_processes_the_pictures_and_says_what_it_s
     assert sorted(p.name for p in out.iterdir()) == ["cat.png"]
     warnings = run.stderr.splitlines()
     assert warnings == ["vision-desk: warning: skipped 2 file(s) that are not images: data.csv, notes.txt",
-                        warnings[1]] and "skipped broken.png" in warnings[1] and "not an image OpenCV can decode" in warnings[1]
+                        warnings[1]]
+    assert "skipped broken.png" in warnings[1] and "not an image OpenCV can decode" in warnings[1]
 
 
 def test_odd_pictures_run_through_all_four_processors(tmp_path, astronaut):
@@ -293,7 +293,7 @@ def test_ctrl_c_on_a_camera_ends_normally_with_matching_outputs(tmp_path):
         while time.monotonic() < deadline and not (log.exists() and log.read_text().count("\n") >= 10):
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -319,7 +319,7 @@ def mjpeg_server():
         def log_message(self, *args: object) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
             self.end_headers()
@@ -328,7 +328,7 @@ def mjpeg_server():
                 for i in range(400):
                     if stop.is_set():
                         break
-                    ok, buf = cv2.imencode(".jpg", painter.draw(i))
+                    _, buf = cv2.imencode(".jpg", painter.draw(i))
                     self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n"
                                      % len(buf))
                     self.wfile.write(buf.tobytes() + b"\r\n")

@@ -17,9 +17,8 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtWidgets import QLabel  # noqa: E402
-
-from robust_inputs import (  # noqa: E402
+from PySide6.QtWidgets import QLabel
+from robust_inputs import (
     SECRET_URLS,
     decode_video,
     empty_file,
@@ -30,9 +29,10 @@ from robust_inputs import (  # noqa: E402
     text_named_mp4,
     truncated_clip,
 )
-from test_gui import LOAD_TIMEOUT, make_gui, wait_result  # noqa: E402,F401  (make_gui is a fixture)
-from vision_desk import model_store  # noqa: E402
-from vision_desk.gui.settings_store import SettingsStore  # noqa: E402
+from test_gui import LOAD_TIMEOUT, make_gui, wait_result  # noqa: F401  (make_gui: a fixture, used by name)
+
+from vision_desk import model_store
+from vision_desk.gui.settings_store import SettingsStore
 
 
 def window_texts(gui) -> str:

@@ -49,7 +49,7 @@ def unsafe_calls(source: str, filename: str = "<snippet>") -> list[str]:
                     safe = isinstance(loader, ast.Attribute) and loader.attr in ("SafeLoader", "CSafeLoader")
                     if func.attr.startswith(("unsafe", "full")) or not safe:
                         found.append(f"{where} yaml.{func.attr} without SafeLoader")
-                elif owner in ("pd", "pandas") and func.attr == "read_pickle" or owner == "torch" and func.attr == "load":
+                elif (owner, func.attr) in (("pd", "read_pickle"), ("pandas", "read_pickle"), ("torch", "load")):
                     found.append(f"{where} {owner}.{func.attr}")
     return found
 

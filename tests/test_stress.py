@@ -17,11 +17,20 @@ import time
 
 import numpy as np
 import pytest
+from pipeline_fakes import (
+    BITS,
+    BLOCK,
+    FileLikeSource,
+    PacedLiveSource,
+    Recorder,
+    fake_registry,
+    read_stamp,
+)
 
-from pipeline_fakes import BITS, BLOCK, FileLikeSource, PacedLiveSource, Recorder, fake_registry, read_stamp
 from vision_desk.pipeline.pipeline import Mode, Pipeline
 from vision_desk.pipeline.sinks import JsonlSink
 from vision_desk.sources import open_source
+
 
 class StampOverlay:
     """Paints the analyzer's result index as blocks in its own band, under the frame's own stamp
@@ -110,7 +119,8 @@ def test_500_live_changes_never_put_a_result_or_overlay_on_the_wrong_frame(mode,
     random_changes(p, random.Random(6), 500, pause_s=0.01)
     p.set_processors(["alpha", "beta", "gamma"])
     mark = len(rec.results)
-    assert rec.wait_for(lambda: len(rec.results) > mark + 20 and {"alpha", "beta", "gamma"} <= set(rec.results[-1].results))
+    assert rec.wait_for(lambda: len(rec.results) > mark + 20
+                        and {"alpha", "beta", "gamma"} <= set(rec.results[-1].results))
     assert p.state == "running"
     p.stop()
     assert len(rec.results) > 200  # frames kept flowing through the changes
@@ -134,9 +144,9 @@ def test_start_and_stop_100_times(tmp_path, thread_baseline):
                      registry=stamped_registry(), sinks=sinks, on_result=rec.on_result, on_event=rec.on_event)
         p.start()
         if i % 3 == 1:
-            assert rec.wait_for(lambda: len(rec.results) >= 1, timeout=10)
+            assert rec.wait_for(lambda rec=rec: len(rec.results) >= 1, timeout=10)
         elif i % 3 == 2:
-            assert rec.wait_for(lambda: len(rec.results) >= 4, timeout=10)
+            assert rec.wait_for(lambda rec=rec: len(rec.results) >= 4, timeout=10)
         # i % 3 == 0: stopped at once, perhaps before the source is even open
         p.stop(timeout=5)
         assert p.state in ("stopped", "finished"), (i, p.state)
@@ -167,6 +177,6 @@ def test_switch_sources_100_times(tmp_path, chelsea, thread_baseline):
         current = Pipeline(open_source(spec, **kw), ["alpha"], registry=fake_registry(), on_result=rec.on_result,
                            on_event=rec.on_event)
         current.start()
-        assert rec.wait_for(lambda: len(rec.results) >= 1, timeout=10), (i, spec, rec.kinds())
+        assert rec.wait_for(lambda rec=rec: len(rec.results) >= 1, timeout=10), (i, spec, rec.kinds())
         assert rec.results[0].image.shape == shapes[spec]
     current.stop(timeout=5)
