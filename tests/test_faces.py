@@ -159,6 +159,35 @@ def test_boxes_follow_padding(faces: FacesProcessor, astronaut: np.ndarray) -> N
     np.testing.assert_allclose(result.boxes[0], ref + [300, 40, 300, 40], atol=0.06 * 512)
 
 
+def test_detection_width_is_capped_on_large_frames() -> None:
+    s = FacesSettings()
+    assert s.max_detect_width == 640
+    assert FacesProcessor.detect_scale_for(640, s) == 0.5  # a webcam frame: detect_scale as before
+    assert FacesProcessor.detect_scale_for(1280, s) == 0.5
+    assert FacesProcessor.detect_scale_for(1920, s) == pytest.approx(1 / 3)  # 1080p: 640x360, not 960x540
+    assert FacesProcessor.detect_scale_for(3840, s) == pytest.approx(1 / 6)
+    assert FacesProcessor.detect_scale_for(1920, FacesSettings(max_detect_width=0)) == 0.5  # 0 = no cap
+    assert FacesProcessor.detect_scale_for(1920, FacesSettings(detect_scale=0.25)) == 0.25  # the smaller wins
+
+
+def test_capped_detection_on_a_1080p_frame_lands_on_her_face(faces: FacesProcessor, astronaut: np.ndarray) -> None:
+    """The photo upscaled to 1080x1080 in a 1920x1080 frame: detected at 640x360, the box maps back exactly."""
+    ref = faces.process(astronaut).boxes[0]
+    k, x0 = 1080 / 512, 420
+    frame = np.zeros((1080, 1920, 3), np.uint8)
+    frame[:, x0:x0 + 1080] = cv2.resize(astronaut, (1080, 1080), interpolation=cv2.INTER_CUBIC)
+    gray, fx, fy, min_px = faces._prepare(frame, faces.settings)
+    assert gray.shape == (360, 640) and fx == fy == 3.0
+    result = faces.process(frame)
+    assert len(result) == 1
+    box = result.boxes[0]
+    expected = ref * k + [x0, 0, x0, 0]
+    assert contains(box, np.array(FACE_CORE) * k + [x0, 0, x0, 0]), box
+    np.testing.assert_allclose(box, expected, atol=0.08 * (expected[2] - expected[0]))
+    uncapped = FacesProcessor(max_detect_width=0)
+    np.testing.assert_allclose(box, uncapped.process(frame).boxes[0], atol=0.08 * (expected[2] - expected[0]))
+
+
 def test_settings_change_between_frames_without_reload(faces: FacesProcessor, astronaut: np.ndarray) -> None:
     faces.process(astronaut)
     generation = faces._generation
