@@ -121,8 +121,8 @@ def test_teaching_view_draws_raw_windows_faintly_with_a_caption() -> None:
     lone_edge = np.abs(img[300, 455:495].astype(int) - 128).sum(axis=1).max()
     stack_edge = np.abs(img[95:225, 190:330].astype(int) - 128).sum(axis=2).max()
     assert 0 < lone_edge < stack_edge
-    # The caption sits in the bottom-left corner.
-    assert diff[440:, :200].any()
+    # The caption sits in the bottom-right corner (bottom-left is the HUD's and the pose view caption's).
+    assert diff[440:, 440:].any() and not diff[440:, :200].any()
 
 
 def test_caption_counts(monkeypatch) -> None:
@@ -134,3 +134,40 @@ def test_caption_counts(monkeypatch) -> None:
     seen.clear()
     FacesAnnotator(show_candidates=False).annotate(grey(240, 320), result)
     assert seen == []
+
+
+def _face_label_pixels(img_shape, face: np.ndarray) -> np.ndarray:
+    """Where the "face" tag is: pixels that change when labels are on, compared with labels off."""
+    with_label, without = grey(*img_shape), grey(*img_shape)
+    FacesAnnotator().annotate(with_label, Faces(face))
+    FacesAnnotator(show_labels=False).annotate(without, Faces(face))
+    return changed(without, with_label)
+
+
+@pytest.mark.parametrize("height", [360, 480, 1080])
+def test_a_face_label_is_not_hidden_by_the_label_of_its_person(height: int) -> None:
+    """Face near the top of its person box (hair cropped): both labels fully visible, drawn in pipeline order."""
+    k = height / 480
+    person = dets([[100 * k, 40 * k, 400 * k, 470 * k]], [0.56], [0], ["person"])
+    face = np.array([[150 * k, 52 * k, 270 * k, 172 * k]], np.float32)
+    shape = (height, int(640 * k))
+    tag = _face_label_pixels(shape, face)
+    assert tag.any()
+    alone, both = grey(*shape), grey(*shape)
+    FacesAnnotator().annotate(alone, Faces(face))
+    FacesAnnotator().annotate(both, Faces(face))  # faces come before objects in the chain
+    DetectionsAnnotator().annotate(both, person)
+    assert (alone[tag] == both[tag]).all(), "the person's label covers the face's"
+    ys, xs = np.nonzero(tag)
+    x1, y1, x2, y2 = face[0]
+    assert x1 <= xs.min() and xs.max() <= x2 and y1 <= ys.min() and ys.max() <= y2, "inside the face box"
+    assert ys.min() - y1 < 0.2 * (y2 - y1), "at its top"
+
+
+def test_face_label_moves_for_a_box_at_the_top_edge_or_too_small() -> None:
+    at_top = np.array([[200, 2, 320, 122]], np.float32)  # labels pushed into the picture sit at the top
+    ys, _ = np.nonzero(_face_label_pixels((480, 640), at_top))
+    assert ys.min() > 122 - 40 and ys.max() <= 122, "inside the bottom of the box"
+    tiny = np.array([[300, 200, 326, 226]], np.float32)  # no room inside: under the box
+    ys, _ = np.nonzero(_face_label_pixels((480, 640), tiny))
+    assert ys.min() >= 226
