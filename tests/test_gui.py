@@ -464,3 +464,15 @@ def test_a_truncated_video_is_reported_in_the_banner(qtbot, make_gui, tmp_path):
     qtbot.waitUntil(lambda: "truncated" in gui.window.banner.message, timeout=LOAD_TIMEOUT)
     assert gui.window.banner.kind == "notice" and "cut.mp4 ended after" in gui.window.banner.message
     assert "of 400 frames" in gui.window.banner.message
+
+
+def test_mirror_while_paused_shows_the_same_frame_flipped(qtbot, make_gui):
+    gui = make_gui("sample", ["faces"])
+    c = gui.controller
+    wait_result(qtbot, gui, lambda r: "faces" in r.results)
+    c.set_paused(True)
+    c.seek(60)
+    before = wait_result(qtbot, gui, lambda r: r.frame.index == 60)
+    gui.window.actions_by_name["mirror"].trigger()
+    after = wait_result(qtbot, gui, lambda r: r is not before and r.frame.index == 60)
+    assert np.array_equal(after.frame.image, before.frame.image[:, ::-1]) and c.paused

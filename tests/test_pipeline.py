@@ -511,3 +511,26 @@ def test_seek_right_after_pause_shows_the_frame_sought_not_one_read_before():
                                                                        rec.results[-3].frame.index + 3))
         rec.results.clear()
     p.stop()
+
+
+def test_switching_between_lossless_and_realtime_keeps_every_frame_once_in_order():
+    """What the window's Real-time button does mid-file; the read-ahead shrinks back when real time returns."""
+    src = _CountingSource(400, fps=400)
+    ahead: list[int] = []
+    rec = Recorder()
+
+    def on_result(r) -> None:
+        ahead.append(src.read_count - 1 - r.frame.index)
+        rec.on_result(r)
+
+    p = Pipeline(src, ["alpha"], mode=Mode.LOSSLESS, inflight=2, registry=fake_registry(),
+                 settings={"alpha": {"delay_ms": 10}}, on_result=on_result, on_event=rec.on_event)
+    p.start()
+    for mode, until in ((Mode.REALTIME, 40), (Mode.LOSSLESS, 80), (Mode.REALTIME, 120)):
+        assert rec.wait_for(lambda: len(rec.results) >= until - 20, timeout=30)
+        p.set_mode(mode)
+        assert rec.wait_for(lambda: len(rec.results) >= until, timeout=30), f"stalled after switching to {mode}"
+    p.stop()
+    assert max(ahead[5:18]) >= 8  # lossless (before the first switch) reads ahead into its queue
+    assert max(ahead[-10:]) <= 3  # real time again: no further ahead than the frames in flight
+    assert [r.frame.index for r in rec.results] == list(range(len(rec.results)))

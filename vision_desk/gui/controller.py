@@ -246,6 +246,10 @@ class Controller(QObject):
         self._mirrored = bool(on)
         if self._source is not None:
             self._source.mirrored = self._mirrored
+        shown = self.latest()
+        if self._paused and shown is not None and self._pipeline is not None and self._seekable():
+            # The frame is flipped as it is read: read the paused frame again to show it the other way round.
+            self._pipeline.seek(shown.frame.index)
 
     # --- playback (files) -------------------------------------------------------------------
     def _seekable(self) -> bool:
@@ -289,6 +293,7 @@ class Controller(QObject):
             self._reopen(seek_to=index, paused=self._paused)
             return
         if self._pipeline is not None and self._seekable():
+            self._pacer.clear()  # results from before the jump are not worth showing any more
             self._pipeline.seek(max(0, int(index)))
 
     def set_loop(self, on: bool) -> None:
