@@ -62,7 +62,8 @@ def main() -> int:
     uncapped.load()
     print(f"faces, default settings (detect scale 0.5, max detect width 640) vs no width cap; "
           f"{os.cpu_count()} CPU cores, OpenCV {cv2.__version__} with {cv2.getNumThreads()} threads")
-    print(f"{'frame':>10} {'scanned':>9} {'capped ms':>10} {'no cap ms':>10} {'speed-up':>9}  face found (capped | no cap)")
+    print(f"{'frame':>10} {'scanned':>9} {'capped ms':>10} {'no cap ms':>10} {'speed-up':>9}  "
+          "face found (capped | no cap)")
     for size in SIZES:
         frame = frame_of(size)
         for p in (capped, uncapped):
