@@ -31,6 +31,7 @@ from vision_desk.gui.mirror import MirroredSource
 from vision_desk.gui.pacing import FramePacer
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.processors import settings as settings_mod
+from vision_desk.sources.stream import redact
 
 DISPLAY_INTERVAL_MS = 15  # ~60 Hz polling; a frame is painted only when a new one arrived
 
@@ -148,7 +149,7 @@ class Controller(QObject):
             inner = open_source(spec, repeat=True)
         except VisionDeskError as exc:
             if fallback and fallback != spec:
-                self.notice.emit(f"Could not open {spec}: playing the bundled sample clip instead. ({exc})")
+                self.notice.emit(f"Could not open {redact(spec)}: playing the bundled sample clip instead. ({exc})")
                 self.open_source(fallback)
             else:
                 self.error.emit(str(exc))
@@ -430,6 +431,8 @@ class Controller(QObject):
         elif kind == "source_ended":
             self._finished = not self._loop
             self.sourceEnded.emit()
+            if self._finished:  # after sourceEnded: where the recording went is the message that stays
+                self._recording_finalized_by_pipeline()
         elif kind == "warning":  # a truncated video, pictures skipped in a folder: the run goes on
             self.notice.emit(message)
         elif kind in ("error", "source_lost", "processor_error"):
@@ -442,16 +445,29 @@ class Controller(QObject):
             if self._recording and any(getattr(s, "failed", False) for s in self._recording):
                 self._recording, self._record_path = [], None  # the pipeline closed the failed recording
                 self.recordingChanged.emit(False, "")
+            pipeline = self._pipeline
+            if kind == "source_lost" or (kind == "error" and pipeline is not None and pipeline.state == "faulted"):
+                self._recording_finalized_by_pipeline()  # a camera unplugged mid-recording
             if kind != "processor_error" and not proc and not self._opened and self._fallback:
                 fallback, self._fallback = self._fallback, None
                 spec = self._spec
                 what = "No camera available" if spec.isdigit() or spec.startswith("/dev/video") \
-                    else f"Could not open {spec}"
+                    else f"Could not open {redact(spec)}"
                 self.notice.emit(f"{what}: playing the bundled sample clip instead. ({message})")
                 self.open_source(fallback)
                 return
             self.error.emit(message)
         self.stateChanged.emit(kind)
+
+    def _recording_finalized_by_pipeline(self) -> None:
+        """The source ended or was lost: the pipeline finalizes its sinks itself (the recording's last
+        frames are being written now), so the recording is over; say so, or the Record button would
+        keep claiming a recording that no longer grows."""
+        if not self._recording:
+            return
+        path = self._record_path
+        self._recording, self._record_path = [], None
+        self.recordingChanged.emit(False, str(path) if path else "")
 
     # --- display timer (GUI thread) -----------------------------------------------------------
     def set_display_frozen(self, frozen: bool) -> None:

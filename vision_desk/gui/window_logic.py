@@ -21,6 +21,7 @@ from vision_desk.gui.presenter import Presenter
 from vision_desk.gui.settings_store import SettingsStore
 from vision_desk.gui.source_bar import VIDEO_FILTER
 from vision_desk.gui.setting_widgets import PICTURE_FILTER
+from vision_desk.sources.stream import redact
 
 STATS_INTERVAL_MS = 250
 NUM_STYLES = 26
@@ -187,6 +188,7 @@ class WindowLogic(QObject):
         return str(Path.home())
 
     def _source_changed(self, spec: str) -> None:
+        spec = redact(spec)  # a stream URL's password is never shown
         self.w.view.clear(f"Opening {spec}…")
         self.w.stats_panel.clear()
         self.w.playback.hide()
