@@ -131,16 +131,27 @@ def test_a_camera_lost_while_recording_is_reported_and_the_recording_is_complete
     still_plays(qtbot, gui, "faces")
 
 
-@pytest.mark.xfail(strict=True, reason="controller._handle_event keeps the recording state after source_lost "
-                                       "(gui/controller.py, another helper's file: reported)")
-def test_a_camera_lost_while_recording_also_ends_the_recording_state(qtbot, make_gui):
-    gui = make_gui("synthetic:fps=30,size=320x240,fail_after=45", ["faces"])
+@pytest.mark.parametrize("how", ["camera lost", "end of the file"])
+def test_a_source_that_ends_while_recording_also_ends_the_recording(qtbot, make_gui, tmp_path, camera_man, how):
+    """The pipeline finalizes the files itself; the Record button must not keep claiming a recording."""
+    if how == "camera lost":
+        gui = make_gui("synthetic:fps=30,size=320x240,fail_after=45", ["faces"])
+    else:
+        from test_gui import write_clip
+
+        gui = make_gui(str(write_clip(tmp_path / "short.mp4", camera_man, frames=45)), ["faces"], realtime=True)
+        gui.window.actions_by_name["loop"].setChecked(False)
     wait_result(qtbot, gui, lambda r: "faces" in r.results)
-    gui.window.actions_by_name["record"].trigger()
-    banner_error(qtbot, gui)
-    # The pipeline has finalized the files; the Record button must not keep saying "recording".
-    qtbot.waitUntil(lambda: not gui.window.actions_by_name["record"].isChecked(), timeout=5000)
-    assert not gui.controller.recording
+    with qtbot.waitSignal(gui.controller.recordingChanged, timeout=5000) as started:
+        gui.window.actions_by_name["record"].trigger()
+    with qtbot.waitSignal(gui.controller.recordingChanged, timeout=LOAD_TIMEOUT) as ended:
+        pass
+    assert ended.args == [False, started.args[1]]
+    assert not gui.window.actions_by_name["record"].isChecked() and not gui.controller.recording
+    assert gui.window.statusBar().currentMessage() == f"Recording saved: {started.args[1]}"
+    video = Path(started.args[1])
+    qtbot.waitUntil(lambda: decode_video(video)[1] == len(json_lines(video.with_suffix(".jsonl"))) > 0,
+                    timeout=15_000)
 
 
 # --- damaged models ----------------------------------------------------------------------------------------
