@@ -118,7 +118,7 @@ def test_missing_camera_is_reported_at_once(monkeypatch: pytest.MonkeyPatch, tmp
     assert time.monotonic() - t0 < 2.0  # hang guard: the message comes without any device wait
     msg = str(err.value)
     assert "no camera at index 97" in msg and "/dev/video97 does not exist" in msg
-    assert "no cameras found" in msg and "--source sample" in msg
+    assert "no cameras found" in msg and "\"sample\" (the bundled clip)" in msg
 
 
 def _fake_v4l(tmp_path: Path) -> tuple[Path, Path]:

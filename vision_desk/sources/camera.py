@@ -31,7 +31,8 @@ from vision_desk.sources.stream import open_capture_bounded
 _IS_LINUX = sys.platform.startswith("linux")
 _DEV_DIR = Path("/dev")
 _SYSFS_DIR = Path("/sys/class/video4linux")
-_ALTERNATIVES = "Use --source sample to play the bundled clip, or --source synthetic for a moving test pattern"
+_ALTERNATIVES = ("Without a camera, open \"sample\" (the bundled clip) or \"synthetic\" (a moving test pattern) "
+                 "instead (e.g. `vision-desk process sample`, `vision-desk --source sample`)")
 
 # V4L2 (linux/videodev2.h): VIDIOC_QUERYCAP = _IOR('V', 0, struct v4l2_capability) (104 bytes).
 _VIDIOC_QUERYCAP = 0x80685600
