@@ -251,3 +251,16 @@ def test_pacer_files_show_every_frame_spaced_at_the_processing_rate():
         pacer.push(_R(i, 10))
     shown = [pacer.next(2.0 + k).index for k in range(4)]
     assert shown == [4, 5, 6, 7]
+
+
+def test_settings_store_never_writes_stream_credentials(tmp_path):
+    path = tmp_path / "s.ini"
+    store = SettingsStore(path)
+    store.source = "rtsp://cam.example:554/live"
+    store.source = "rtsp://admin:hunter2@cam.example:554/live"
+    store.sync()
+    assert "hunter2" not in path.read_text()
+    assert SettingsStore(path).source == ""  # not kept at all: the user types it again
+    store.source = "http://cam.example/x.mjpg"
+    store.sync()
+    assert SettingsStore(path).source == "http://cam.example/x.mjpg"

@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
+from vision_desk.sources import redact
+
 ENV_VAR = "VISION_DESK_SETTINGS"
 MAX_JSON_CHARS = 64 * 1024  # a processor's settings are a few hundred characters
 ORGANIZATION = "vision_desk"
@@ -89,6 +91,11 @@ class SettingsStore:
 
     @source.setter
     def source(self, spec: str) -> None:
+        # The settings file is plain text: a stream URL with a password or token is not kept
+        # (the user types it again next time) rather than written where anyone can read it.
+        if redact(spec) != spec:
+            self._qs.remove("source")
+            return
         self._qs.setValue("source", spec)
 
     @property
