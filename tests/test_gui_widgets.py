@@ -256,6 +256,7 @@ def test_pacer_files_show_every_frame_spaced_at_the_processing_rate():
 def test_settings_store_never_writes_stream_credentials(tmp_path):
     path = tmp_path / "s.ini"
     store = SettingsStore(path)
+    store.processors = ["faces"]
     store.source = "rtsp://cam.example:554/live"
     store.source = "rtsp://admin:hunter2@cam.example:554/live"
     store.sync()
