@@ -31,6 +31,7 @@ from vision_desk.gui.mirror import MirroredSource
 from vision_desk.gui.pacing import FramePacer
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.processors import settings as settings_mod
+from vision_desk.sources.camera import ALTERNATIVES_HINT
 from vision_desk.sources.stream import redact
 
 DISPLAY_INTERVAL_MS = 15  # ~60 Hz polling; a frame is painted only when a new one arrived
@@ -453,7 +454,11 @@ class Controller(QObject):
                 spec = self._spec
                 what = "No camera available" if spec.isdigit() or spec.startswith("/dev/video") \
                     else f"Could not open {redact(spec)}"
-                self.notice.emit(f"{what}: playing the bundled sample clip instead. ({message})")
+                # The command-line hint at the end of a camera error ("open sample instead") is what the
+                # window is doing already: keep only the reason.
+                reason = message.replace(ALTERNATIVES_HINT, "").rstrip(" .;")
+                self.notice.emit(f"{what}: playing the bundled sample clip instead ({reason}). "
+                                 "Use the Camera menu (C) to try again.")
                 self.open_source(fallback)
                 return
             self.error.emit(message)

@@ -31,7 +31,7 @@ from vision_desk.sources.stream import open_capture_bounded
 _IS_LINUX = sys.platform.startswith("linux")
 _DEV_DIR = Path("/dev")
 _SYSFS_DIR = Path("/sys/class/video4linux")
-_ALTERNATIVES = ("Without a camera, open \"sample\" (the bundled clip) or \"synthetic\" (a moving test pattern) "
+ALTERNATIVES_HINT = ("Without a camera, open \"sample\" (the bundled clip) or \"synthetic\" (a moving test pattern) "
                  "instead (e.g. `vision-desk process sample`, `vision-desk --source sample`)")
 
 # V4L2 (linux/videodev2.h): VIDIOC_QUERYCAP = _IOR('V', 0, struct v4l2_capability) (104 bytes).
@@ -173,11 +173,11 @@ class CameraSource(LiveSource):
                 cams = _linux_cameras()
                 raise SourceError(
                     f"{self._device} is not a video capture device (a camera's metadata node?); "
-                    f"{_found_text(cams)}. {_ALTERNATIVES}"
+                    f"{_found_text(cams)}. {ALTERNATIVES_HINT}"
                 )
             return
         what = f"no camera at index {self._index}" if self._index is not None else f"no camera at {self._device}"
-        raise SourceError(f"{what} ({self._device} does not exist); {_found_text(_linux_cameras())}. {_ALTERNATIVES}")
+        raise SourceError(f"{what} ({self._device} does not exist); {_found_text(_linux_cameras())}. {ALTERNATIVES_HINT}")
 
     def open(self) -> SourceInfo:
         self._check_present()
@@ -193,7 +193,7 @@ class CameraSource(LiveSource):
         if cap is None:
             raise SourceError(
                 f"{self._label} did not open within {self._open_timeout:g} s (in use by another application, "
-                f"or a driver problem); close other programs using it and try again. {_ALTERNATIVES}"
+                f"or a driver problem); close other programs using it and try again. {ALTERNATIVES_HINT}"
             )
         if not cap.isOpened():
             cap.release()
@@ -201,7 +201,7 @@ class CameraSource(LiveSource):
             others = "" if _IS_LINUX else f"; {_found_text(list_cameras())}"
             raise SourceError(
                 f"{self._label} could not be opened: no such camera, it is in use by another application, "
-                f"or permission is missing{hint}{others}. {_ALTERNATIVES}"
+                f"or permission is missing{hint}{others}. {ALTERNATIVES_HINT}"
             )
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # the newest frame, not one queued seconds ago
         width, height, fps = self._want
@@ -240,7 +240,7 @@ class CameraSource(LiveSource):
         if first is None:
             self.close()
             raise SourceError(f"{self._label} opened but delivered no frame within {self._open_timeout:g} s "
-                              f"(in use by another application?). {_ALTERNATIVES}")
+                              f"(in use by another application?). {ALTERNATIVES_HINT}")
         rate = cap.get(cv2.CAP_PROP_FPS)
         rate = float(rate) if 0 < rate < 1000 else 0.0
         name = next((c.name for c in _linux_cameras() if c.device == self._device), "") if _IS_LINUX else ""
@@ -251,4 +251,4 @@ class CameraSource(LiveSource):
 
     def _stopped_message(self) -> str:
         return (f"{self._label} stopped delivering frames (unplugged?); reconnect it and reopen the source. "
-                f"{_ALTERNATIVES}")
+                f"{ALTERNATIVES_HINT}")
