@@ -147,6 +147,7 @@ def decode_video(path: Path) -> tuple[str, int]:
 
 
 def count_frames_cv2(path: Path) -> int:
+    """Frames OpenCV can read from a video (what most players would show)."""
     cap = cv2.VideoCapture(str(path))
     n = 0
     while cap.read()[0]:

@@ -19,6 +19,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from robust_inputs import count_frames_cv2  # noqa: E402
 
 from vision_desk.gui.app import Gui, LaunchOptions, build  # noqa: E402
 from vision_desk.gui.settings_store import SettingsStore  # noqa: E402
@@ -76,15 +77,6 @@ def write_clip(path: Path, image: np.ndarray, frames: int = 30, size=(320, 240))
         writer.write(cv2.resize(crop, size))
     writer.release()
     return path
-
-
-def count_video_frames(path: Path) -> int:
-    cap = cv2.VideoCapture(str(path))
-    n = 0
-    while cap.read()[0]:
-        n += 1
-    cap.release()
-    return n
 
 
 # --- start, sources ----------------------------------------------------------------------
@@ -251,7 +243,7 @@ def test_record_writes_mp4_and_jsonl_that_agree(qtbot, make_gui, tmp_path):
     assert stopped.args[0] is False
     lines = [json.loads(s) for s in video.with_suffix(".jsonl").read_text().splitlines()]
     assert len(lines) >= 15
-    assert count_video_frames(video) == len(lines)
+    assert count_frames_cv2(video) == len(lines)
     indices = [rec["frame"] for rec in lines]
     assert indices == list(range(indices[0], indices[0] + len(indices)))  # lossless: every frame, in order
     assert all("faces" in rec for rec in lines)
@@ -328,7 +320,7 @@ def test_close_while_running_stops_every_thread_and_finalizes_the_recording(qtbo
     gui.window.close()
     assert not _pipeline_threads()
     lines = video.with_suffix(".jsonl").read_text().splitlines()
-    assert len(lines) >= 2 and count_video_frames(video) == len(lines)
+    assert len(lines) >= 2 and count_frames_cv2(video) == len(lines)
 
 
 def test_sample_clip_is_bundled():

@@ -12,18 +12,9 @@ from pathlib import Path
 import cv2
 import pytest
 
-from robust_inputs import decode_video
+from robust_inputs import count_frames_cv2, decode_video
 from vision_desk.cli import main
 from vision_desk.pipeline.video_backends import pyav_available
-
-
-def count_video_frames(path: Path) -> int:
-    cap = cv2.VideoCapture(str(path))
-    n = 0
-    while cap.read()[0]:
-        n += 1
-    cap.release()
-    return n
 
 
 def json_lines(path: Path) -> list[dict]:
@@ -50,7 +41,7 @@ def test_sample_clip_with_objects_writes_video_and_json_lines(tmp_path, capsys):
     assert code == 0
     recs = json_lines(log)
     assert [r["frame"] for r in recs] == list(range(12))
-    assert count_video_frames(video) == 12
+    assert count_frames_cv2(video) == 12
     # The sample clip opens on the astronaut photo: a person is found.
     assert any(o["label"] == "person" and o["score"] >= 0.4 for o in recs[0]["objects"])
     assert set(recs[0]["timings_ms"]) >= {"read", "objects", "draw", "write"}
@@ -80,7 +71,7 @@ def test_image_folder_into_a_video(tmp_path, capsys, astronaut, chelsea):
     cv2.imwrite(str(src / "1.png"), astronaut)
     cv2.imwrite(str(src / "2.png"), chelsea)  # another size: letterboxed into the first
     assert main(["process", str(src), "-o", str(tmp_path / "clip.mp4"), "--no-progress"]) == 0
-    assert count_video_frames(tmp_path / "clip.mp4") == 2
+    assert count_frames_cv2(tmp_path / "clip.mp4") == 2
 
 
 def test_live_input_stops_after_max_frames_or_duration(tmp_path, capsys):
@@ -161,6 +152,6 @@ def test_interrupting_a_run_leaves_matching_complete_outputs(tmp_path, sig):
     recs = json_lines(log)
     assert 8 <= len(recs) < 400
     assert [r["frame"] for r in recs] == list(range(len(recs)))
-    assert count_video_frames(video) == len(recs)
+    assert count_frames_cv2(video) == len(recs)
     if pyav_available():  # the H.264 writer (fragmented mp4) is the one in use, and it was finalized
         assert decode_video(video) == ("h264", len(recs))
