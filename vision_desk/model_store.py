@@ -134,21 +134,6 @@ def check(m: ModelEntry, directory: Path | None = None, *, hash_file: bool = Tru
     return ModelStatus(m, path, "ok" if digest == m.sha256 else "checksum mismatch")
 
 
-def verified_path(model_id: str) -> Path:
-    """Path of a model file that matches the manifest, or a ModelError saying what to do."""
-    m = entry(model_id)
-    status = check(m)
-    if status.state == "ok":
-        return status.path
-    what = {
-        "missing": "is missing",
-        "size mismatch": f"has the wrong size ({status.path.stat().st_size if status.path.exists() else 0} bytes, "
-        f"expected {m.bytes}): it is truncated or replaced",
-        "checksum mismatch": f"does not match its checksum (expected sha256 {m.sha256[:16]}…): it is corrupt or replaced",
-    }[status.state]
-    raise ModelError(f"model file {status.path} ({m.id}) {what}; {_restore_hint(m)}")
-
-
 def verified_bytes(model_id: str) -> tuple[Path, bytes]:
     """The path and the CONTENT of a model file, checked against the manifest; ModelError otherwise.
 
