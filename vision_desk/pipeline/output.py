@@ -51,9 +51,7 @@ class OutputStage:
         self._closed: set[int] = set()
         self._info: SourceInfo | None = None
         self._writer_done = threading.Event()
-        self.sink_errors: list[OutputError] = []
         self.latest: FrameResult | None = None
-        self.frames_written = 0
         self.limit = limit
         self.limit_reached = threading.Event()
         self.frames_output = 0
@@ -203,7 +201,6 @@ class OutputStage:
                     self._sink_failed(sink, exc)
             if not wrote_image:
                 self._note_write(result, t0)
-            self.frames_written += 1
 
     def _note_write(self, result: FrameResult, t0: float) -> None:
         ms = (time.perf_counter() - t0) * 1000
@@ -216,7 +213,6 @@ class OutputStage:
             f"writing {getattr(sink, 'path', sink)} failed: {type(exc).__name__}: {one_line(exc)}")
         if not isinstance(exc, (OutputError, OSError)):
             traceback.print_exc()
-        self.sink_errors.append(err)
         if sink in self._sinks:
             self._sinks.remove(sink)
         self._close_one(sink)
@@ -231,7 +227,6 @@ class OutputStage:
         except Exception as exc:
             err = exc if isinstance(exc, OutputError) else OutputError(
                 f"finishing {getattr(sink, 'path', sink)} failed: {type(exc).__name__}: {one_line(exc)}")
-            self.sink_errors.append(err)
             self._emit(PipelineEvent(ev.ERROR, one_line(err)))
 
     # --- sinks from the owner ---------------------------------------------------------------

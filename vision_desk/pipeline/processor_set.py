@@ -226,16 +226,6 @@ class ProcessorSet:
                 if act.gate is not None:
                     act.gate.close()
 
-    def provider_labels(self) -> dict[str, str]:
-        with self._lock:
-            out = {}
-            for n, act in self._active.items():
-                try:
-                    out[n] = str(act.proc.provider)
-                except Exception:  # a provider property must never break the HUD
-                    out[n] = "?"
-            return out
-
     # --- the loader thread -----------------------------------------------------------
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run_loader, name="vd-loader", daemon=True)

@@ -131,10 +131,6 @@ class StatsCollector:
         self.source_dropped = 0  # frames a live source's capture thread replaced before we read them
         self.errors = 0
 
-    def reset_clock(self) -> None:
-        with self._lock:
-            self.started = time.perf_counter()
-
     def on_capture(self, read_ms: float) -> None:
         with self._lock:
             now = time.perf_counter()
