@@ -29,6 +29,13 @@ WRITE_QUEUE = 8
 SINK_LOCK_TIMEOUT_S = 10.0
 
 
+def _as_output_error(doing: str, sink: Sink, exc: BaseException) -> OutputError:
+    """A sink's failure as the OutputError the owner sees ('writing out.mp4 failed: ...')."""
+    if isinstance(exc, OutputError):
+        return exc
+    return OutputError(f"{doing} {getattr(sink, 'path', sink)} failed: {type(exc).__name__}: {one_line(exc)}")
+
+
 class OutputStage:
     def __init__(self, procs: ProcessorSet, stats: StatsCollector, emit: Callable[[PipelineEvent], None], *,
                  hud: bool, sinks: Sequence[Sink], on_result: Callable[[FrameResult], None] | None,
@@ -209,8 +216,7 @@ class OutputStage:
 
     def _sink_failed(self, sink: Sink, exc: BaseException) -> None:
         """Called with the sink lock held: finalize what the sink has written, drop it, tell the owner."""
-        err = exc if isinstance(exc, OutputError) else OutputError(
-            f"writing {getattr(sink, 'path', sink)} failed: {type(exc).__name__}: {one_line(exc)}")
+        err = _as_output_error("writing", sink, exc)
         if not isinstance(exc, (OutputError, OSError)):
             traceback.print_exc()
         if sink in self._sinks:
@@ -225,9 +231,7 @@ class OutputStage:
         try:
             sink.close()
         except Exception as exc:
-            err = exc if isinstance(exc, OutputError) else OutputError(
-                f"finishing {getattr(sink, 'path', sink)} failed: {type(exc).__name__}: {one_line(exc)}")
-            self._emit(PipelineEvent(ev.ERROR, one_line(err)))
+            self._emit(PipelineEvent(ev.ERROR, one_line(_as_output_error("finishing", sink, exc))))
 
     # --- sinks from the owner ---------------------------------------------------------------
     def add_sink(self, sink: Sink, info: SourceInfo | None) -> None:
