@@ -234,7 +234,7 @@ class OutputStage:
             self._emit(PipelineEvent(ev.ERROR, one_line(_as_output_error("finishing", sink, exc))))
 
     # --- sinks from the owner ---------------------------------------------------------------
-    def add_sink(self, sink: Sink, info: SourceInfo | None) -> None:
+    def add_sink(self, sink: Sink) -> None:
         with self._sink_lock:
             self._sinks.append(sink)
 

@@ -57,7 +57,7 @@ QUEUE_FRAMES = 8  # lossless input queue: enough to ride out a slow frame, littl
 # Real time: reading is paced and on demand, so a deeper queue would only add latency when processing is
 # slower than the file (8 frames at 4 fps = 2 s behind, and Pause waited for all of them).
 REALTIME_QUEUE_FRAMES = 1
-LOADER_JOIN_S = 0.2  # a processor failing on every frame emits at most one event per second
+LOADER_JOIN_S = 0.2  # stop(): how long to wait for a model load in progress (it cannot be interrupted)
 
 
 def default_inflight() -> int:
@@ -234,7 +234,7 @@ class Pipeline:
         self._transport.request_redo()
 
     def add_sink(self, sink: Sink) -> None:
-        self._output.add_sink(sink, self._info)
+        self._output.add_sink(sink)  # opened by the writer at its first frame, with the source info then known
 
     def remove_sink(self, sink: Sink) -> None:
         self._output.remove_sink(sink)
