@@ -29,6 +29,13 @@ SOURCE_NAMES = {"camera": "Camera", "video": "Video", "image": "Picture", "folde
                 "sample": "Sample clip", "synthetic": "Test pattern"}
 
 
+def _set_checked_quietly(action: QAction, on: bool) -> None:
+    """Show a state that is already in effect, without triggering the action's own handler again."""
+    action.blockSignals(True)
+    action.setChecked(on)
+    action.blockSignals(False)
+
+
 class WindowLogic(QObject):
     def __init__(self, window: MainWindow, controller: Controller, store: SettingsStore) -> None:
         super().__init__(window)
@@ -219,10 +226,7 @@ class WindowLogic(QObject):
 
     def _sync_processor_actions(self, names: list[str]) -> None:
         for n in registry.PROCESSOR_NAMES:
-            act = self.a[f"toggle_{n}"]
-            act.blockSignals(True)
-            act.setChecked(n in names)
-            act.blockSignals(False)
+            _set_checked_quietly(self.a[f"toggle_{n}"], n in names)
         self.w.processor_panel.set_active(names)
 
     def apply_settings(self, name: str, values: dict[str, Any], enable: bool = False) -> None:
@@ -243,9 +247,7 @@ class WindowLogic(QObject):
     def _sync_teaching_actions(self) -> None:
         for act, on in ((self.a["haar_windows"], bool(self.c.processor_settings("faces").teaching)),
                         (self.a["pose_maps"], self.c.processor_settings("pose").view != "off")):
-            act.blockSignals(True)
-            act.setChecked(on)
-            act.blockSignals(False)
+            _set_checked_quietly(act, on)
 
     def _toggle_pose_maps(self, on: bool) -> None:
         self.apply_settings("pose", {"view": self._pose_view if on else "off"}, enable=on)
@@ -306,16 +308,10 @@ class WindowLogic(QObject):
             self.c.start_recording(self.store.output_dir)
         except VisionDeskError as exc:
             self.w.banner.show_error(f"Recording: {exc}")
-            self._set_record_checked(False)
-
-    def _set_record_checked(self, on: bool) -> None:
-        act = self.a["record"]
-        act.blockSignals(True)
-        act.setChecked(on)
-        act.blockSignals(False)
+            _set_checked_quietly(self.a["record"], False)
 
     def _recording_changed(self, on: bool, path: str) -> None:
-        self._set_record_checked(on)
+        _set_checked_quietly(self.a["record"], on)
         text = f"Recording to {path}" if on else (f"Recording saved: {path}" if path else "")
         self.w.statusBar().showMessage(text, 0 if on else 10000)
         self.presenter.set_recording(on)
@@ -340,10 +336,7 @@ class WindowLogic(QObject):
 
     def _presenter_changed(self, on: bool) -> None:
         self._update_playback_bar()
-        act = self.a["presenter"]
-        act.blockSignals(True)
-        act.setChecked(on)
-        act.blockSignals(False)
+        _set_checked_quietly(self.a["presenter"], on)
 
     def _escape(self) -> None:
         if self.w.help_overlay.isVisible():
