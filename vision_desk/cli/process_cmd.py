@@ -190,11 +190,10 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(s, handler)
     failure = pipe.error or (VisionDeskError(state.fatal) if state.fatal is not None else None)
     processed = pipe.summary().frames_output > 0
-    if failure is None or processed:
+    if failure is None or processed:  # (a source that never opened says why in its error already)
         # What was processed and written (also before a camera was lost or a disk filled), on stdout:
         # stderr carries only our one-line messages.
         _report(pipe, sinks)
-    if failure is None or processed:  # (a source that never opened says why in its error already)
         for warning in _source_warnings(source):
             print(f"vision-desk: warning: {warning}", file=sys.stderr)
     if failure is not None:
