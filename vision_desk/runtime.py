@@ -70,7 +70,7 @@ def configure(device: str = "auto", threads: int | None = None) -> RuntimeConfig
     if device == "cuda":
         status = cuda_status()
         if not status.usable:
-            raise DeviceError(f"--device cuda: CUDA cannot be used here: {status.reason}; use --device auto or cpu")
+            raise _cuda_refused(status)
     return _config
 
 
@@ -127,6 +127,11 @@ def _reason_from(lines: list[str]) -> str:
         if m:
             return reason or f"CUDA failed: {m.group(1).strip()}"
     return ""
+
+
+def _cuda_refused(status: CudaStatus) -> DeviceError:
+    """--device cuda where CUDA cannot run: why, and what to use instead."""
+    return DeviceError(f"--device cuda: CUDA cannot be used here: {status.reason}; use --device auto or cpu")
 
 
 @functools.lru_cache(maxsize=1)
@@ -194,7 +199,7 @@ def create_session(model_id: str, *, threads: int | None = None, config: Runtime
         if status.usable:
             providers = [CUDA, CPU]
         elif cfg.device == "cuda":
-            raise DeviceError(f"--device cuda: CUDA cannot be used here: {status.reason}; use --device auto or cpu")
+            raise _cuda_refused(status)
     opts = ort.SessionOptions()
     opts.log_severity_level = quiet.onnxruntime_severity()  # run-time errors are reported by the caller
     opts.intra_op_num_threads = threads or cfg.intra_threads
