@@ -93,14 +93,18 @@ class Processor(ABC, Generic[S, R]):
 
     def process(self, image: np.ndarray) -> R:
         """Run on one BGR uint8 image; loads on first use."""
-        if not self._loaded:
-            self.load()
-        else:
-            self._apply_pending()
+        self._ready()
         if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
             raise SettingsError(f"{self.name}: expected a BGR uint8 HxWx3 image, got "
                                 f"{getattr(image, 'shape', None)} {getattr(image, 'dtype', None)}")
         return self._process(image)
+
+    def _ready(self) -> None:
+        """Load on first use, else apply a queued settings change: the state the next frame runs in."""
+        if not self._loaded:
+            self.load()
+        else:
+            self._apply_pending()
 
     @abstractmethod
     def _process(self, image: np.ndarray) -> R: ...

@@ -268,10 +268,7 @@ class FacesProcessor(Processor[FacesSettings, Faces]):
     # --- benchmarks ---------------------------------------------------------------------
     def core_call(self, image: np.ndarray) -> Callable[[], object]:
         """The bare detectMultiScale call(s) on the already prepared grayscale frame."""
-        if not self._loaded:
-            self.load()
-        else:
-            self._apply_pending()  # measure the settings the next frame would use
+        self._ready()  # measure the settings the next frame would use
         s = self._settings
         gray, _, _, min_px = self._prepare(image, s)
         clf = self._classifier(CASCADE_FILES[s.cascade])

@@ -143,10 +143,7 @@ class ObjectsProcessor(Processor[ObjectsSettings, Detections]):
     # --- benchmarks ---------------------------------------------------------------------
     def core_call(self, image: np.ndarray) -> Callable[[], object]:
         """The bare ``session.run`` on this frame's already prepared 300x300 RGB input."""
-        if not self._loaded:
-            self.load()
-        else:
-            self._apply_pending()  # measure the settings the next frame would use
+        self._ready()  # measure the settings the next frame would use
         assert self._session is not None
         session, feeds = self._session, self._feeds(image)
         return lambda: session.run(feeds)

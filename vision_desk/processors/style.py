@@ -273,10 +273,7 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
         return self._session(BUILTIN_MODEL), {"image": _to_nchw_rgb(padded), "style_weights": weights}, small
 
     def core_call(self, image: np.ndarray) -> Callable[[], object]:
-        if not self._loaded:
-            self.load()
-        else:
-            self._apply_pending()  # time the network the current settings use
+        self._ready()  # time the network the current settings use
         session, feeds, _ = self._prepare(image, self._settings)
         return lambda: session.run(feeds)
 
