@@ -84,7 +84,7 @@ def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, dict[str
 
 
 def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool) -> list[Any]:
-    from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, VideoSink
+    from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, VideoSink, default_image_name
 
     sinks: list[Any] = []
     _check_not_the_input(args, source)
@@ -99,7 +99,7 @@ def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool) -> list[
                         return Path(file_for(frame.index)).stem + ".png"
                     except Exception:
                         pass
-                return f"{frame.index:06d}.png"
+                return default_image_name(frame)
 
             sinks.append(ImageFolderSink(out, annotated=not args.raw, name_for=name_for))
         else:
