@@ -409,6 +409,5 @@ class Pipeline:
             self._finished.set()
             return
         self._output.close_sinks()
-        if self._state not in ("faulted",):
-            self._set_state("finished", only_from=("starting", "running", "paused"))
+        self._set_state("finished", only_from=("starting", "running", "paused"))  # a faulted run stays faulted
         self._finished.set()
