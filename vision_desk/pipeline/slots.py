@@ -111,14 +111,6 @@ class Channel(Generic[T]):
             self._items.clear()
             self._cond.notify_all()
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def __len__(self) -> int:
-        with self._cond:
-            return len(self._items)
-
 
 class GateClosed(Exception):
     """The gate was closed (the pipeline is stopping) while a frame waited at it."""
