@@ -133,8 +133,8 @@ class PoseProcessor(Processor[PoseSettings, Poses]):
         return poses
 
     def core_call(self, image: np.ndarray) -> Callable[[], object]:
-        if self._session is None:
-            self.load()
+        """The bare ``session.run`` on this frame's already letterboxed input (at the settings the next frame uses)."""
+        self._ready()
         blob, _ = self.prepare(image)
         return lambda: self._run(blob)
 
