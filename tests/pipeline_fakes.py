@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import cv2
 import numpy as np
 
 from vision_desk.errors import ModelError, SourceError
@@ -260,3 +261,16 @@ class Recorder:
                 return True
             time.sleep(0.01)
         return False
+
+
+def video_stamps(path: Any) -> list[int]:
+    """The frame index stamped in each frame of a written video, in file order."""
+    cap = cv2.VideoCapture(str(path))
+    out = []
+    while True:
+        ok, img = cap.read()
+        if not ok:
+            break
+        out.append(read_stamp(img))
+    cap.release()
+    return out

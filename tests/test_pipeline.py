@@ -6,10 +6,9 @@ import statistics
 import threading
 import time
 
-import cv2
 import pytest
 
-from pipeline_fakes import FileLikeSource, PacedLiveSource, Recorder, fake_registry, read_stamp
+from pipeline_fakes import FileLikeSource, PacedLiveSource, Recorder, fake_registry, read_stamp, video_stamps
 from vision_desk.errors import SettingsError, SourceError
 from vision_desk.pipeline import events as ev
 from vision_desk.pipeline.pipeline import Mode, Pipeline
@@ -33,18 +32,6 @@ def no_leftover_threads():
 def make(source: Source, names, rec: Recorder, **kw) -> Pipeline:
     kw.setdefault("registry", fake_registry())
     return Pipeline(source, names, on_result=rec.on_result, on_event=rec.on_event, **kw)
-
-
-def video_stamps(path) -> list[int]:
-    cap = cv2.VideoCapture(str(path))
-    out = []
-    while True:
-        ok, img = cap.read()
-        if not ok:
-            break
-        out.append(read_stamp(img))
-    cap.release()
-    return out
 
 
 def test_lossless_every_frame_once_in_order_with_frames_in_flight(tmp_path, no_leftover_threads):

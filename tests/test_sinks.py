@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline_fakes import read_stamp, stamp
+from pipeline_fakes import read_stamp, stamp, video_stamps
 from vision_desk.errors import OutputError
 from vision_desk.frame import Frame
 from vision_desk.pipeline import sinks as sinks_mod
@@ -36,14 +36,8 @@ def read_video(path: Path) -> tuple[list[int], float, tuple[int, int]]:
     cap = cv2.VideoCapture(str(path))
     fps = cap.get(cv2.CAP_PROP_FPS)
     size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
-    out = []
-    while True:
-        ok, img = cap.read()
-        if not ok:
-            break
-        out.append(read_stamp(img))
     cap.release()
-    return out, fps, size
+    return video_stamps(path), fps, size
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
