@@ -154,3 +154,23 @@ def count_frames_cv2(path: Path) -> int:
         n += 1
     cap.release()
     return n
+
+
+def fail_faces_once(monkeypatch, on_call: int) -> dict[str, int]:
+    """Make the faces processor raise on its ``on_call``-th frame (1-based) and work on every other one.
+
+    Returns the call counter, so a test can wait until frames after the failure went through.
+    """
+    from vision_desk.processors.faces import FacesProcessor
+
+    calls = {"n": 0}
+    real = FacesProcessor._process
+
+    def flaky(self, image):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == on_call:
+            raise RuntimeError("simulated failure on one frame")
+        return real(self, image)
+
+    monkeypatch.setattr(FacesProcessor, "_process", flaky)
+    return calls

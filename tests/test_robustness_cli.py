@@ -25,6 +25,7 @@ from robust_inputs import (
     count_frames_cv2,
     decode_video,
     empty_file,
+    fail_faces_once,
     folder_without_images,
     json_lines,
     models_with,
@@ -360,18 +361,8 @@ def test_a_stream_with_a_password_never_shows_it_in_output_or_json(tmp_path, mjp
 # --- a processor that fails on one frame: said once, counted, and the run goes on -----------------------------
 def test_a_processor_failing_on_one_frame_is_a_warning_and_counted(tmp_path, capsys, monkeypatch):
     from vision_desk.cli import main
-    from vision_desk.processors.faces import FacesProcessor
 
-    calls = {"n": 0}
-    real = FacesProcessor._process
-
-    def flaky(self, image):
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise RuntimeError("simulated failure on one frame")
-        return real(self, image)
-
-    monkeypatch.setattr(FacesProcessor, "_process", flaky)
+    fail_faces_once(monkeypatch, on_call=4)
     log = tmp_path / "r.jsonl"
     code = main(["process", "sample", "-p", "faces", "--max-frames", "12", "--json", str(log), "--no-progress"])
     out, err = capsys.readouterr()

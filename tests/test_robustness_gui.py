@@ -22,6 +22,7 @@ from robust_inputs import (
     SECRET_URLS,
     decode_video,
     empty_file,
+    fail_faces_once,
     folder_without_images,
     json_lines,
     models_with,
@@ -267,18 +268,7 @@ def test_a_hostile_settings_file_cannot_stop_the_window_from_starting(qtbot, mak
 # --- a processor that fails on one frame -----------------------------------------------------------------
 def test_a_processor_failing_on_one_frame_is_shown_and_counted_and_the_video_goes_on(qtbot, make_gui,
                                                                                  monkeypatch):
-    from vision_desk.processors.faces import FacesProcessor
-
-    calls = {"n": 0}
-    real = FacesProcessor._process
-
-    def flaky(self, image):
-        calls["n"] += 1
-        if calls["n"] == 6:
-            raise RuntimeError("simulated failure on one frame")
-        return real(self, image)
-
-    monkeypatch.setattr(FacesProcessor, "_process", flaky)
+    calls = fail_faces_once(monkeypatch, on_call=6)
     gui = make_gui("sample", ["faces"], realtime=False)
     message = banner_error(qtbot, gui, timeout=LOAD_TIMEOUT)
     assert message.startswith("faces: RuntimeError: simulated failure on one frame")
