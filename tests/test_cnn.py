@@ -151,3 +151,12 @@ def test_process_cli_writes_classes_in_json_lines(tmp_path, capsys, chelsea):
     assert rec["cnn"]["layer"] == {"name": "head", "channels": 1280, "height": 7, "width": 7,
                                    "shown": rec["cnn"]["layer"]["shown"]}
     assert len(rec["cnn"]["layer"]["shown"]) == 4 and "cnn" in rec["timings_ms"]
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3), (7, 20, 3), (40, 2000, 3)])
+def test_tiny_and_thin_frames_work(cnn, shape):
+    image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+    for view in ("layers", "cam"):
+        result = run(cnn, image, view=view)
+        assert len(result.labels) == 5
+        assert CnnAnnotator().annotate(image.copy(), result).shape == shape

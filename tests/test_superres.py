@@ -107,3 +107,17 @@ def test_process_cli_json_lines(tmp_path, capsys, coffee):
     assert main(["process", str(picture), "-p", "superres", "--superres-region", "1,2", "--no-progress"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--superres-region" in err[0] and "x,y,width,height" in err[0]
+
+
+@pytest.mark.parametrize("mode", ["zoom", "check"])
+@pytest.mark.parametrize("shape", [(1, 1, 3), (3, 9, 3), (40, 2000, 3)])
+def test_tiny_and_thin_frames_work(sr, mode, shape):
+    sr.configure(mode=mode)
+    try:
+        image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+        result = sr.process(image)
+    finally:
+        sr.configure(mode="zoom")
+    x1, y1, x2, y2 = result.region
+    assert 0 <= x1 < x2 <= shape[1] and 0 <= y1 < y2 <= shape[0]
+    assert SuperresAnnotator().annotate(image.copy(), result).shape == shape

@@ -215,6 +215,9 @@ class SuperresProcessor(Processor[SuperresSettings, SuperResolved]):
         patch = image[y1:y2, x1:x2]
         if s.mode == "check":
             ph, pw = (patch.shape[0] // SCALE) * SCALE, (patch.shape[1] // SCALE) * SCALE
+            if ph == 0 or pw == 0:  # a frame a few pixels wide: enlarge it to one 4x4 block to have something to shrink
+                patch = cv2.resize(patch, (max(SCALE, pw), max(SCALE, ph)), interpolation=cv2.INTER_NEAREST)
+                ph, pw = patch.shape[:2]
             reference = _fit_input(patch[:ph, :pw]) if max(ph, pw) > MAX_INPUT_SIDE else patch[:ph, :pw]
             small = cv2.resize(reference, (reference.shape[1] // SCALE, reference.shape[0] // SCALE),
                                interpolation=cv2.INTER_AREA)
