@@ -121,3 +121,16 @@ def test_tiny_and_thin_frames_work(sr, mode, shape):
     x1, y1, x2, y2 = result.region
     assert 0 <= x1 < x2 <= shape[1] and 0 <= y1 < y2 <= shape[0]
     assert SuperresAnnotator().annotate(image.copy(), result).shape == shape
+
+
+def test_in_the_pipeline_the_region_follows_the_face_that_faces_found(tmp_path, capsys, astronaut):
+    picture = tmp_path / "astronaut.png"
+    cv2.imwrite(str(picture), astronaut)
+    log = tmp_path / "r.jsonl"
+    code = main(["process", str(picture), "-p", "superres,faces", "--superres-mode", "check",
+                 "-o", str(tmp_path / "out"), "--json", str(log), "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    rec = json.loads(log.read_text().splitlines()[0])
+    (fx1, fy1, fx2, fy2), (x1, y1, x2, y2) = rec["faces"][0]["box"], rec["superres"]["region"]
+    assert rec["superres"]["source"] == "face"
+    assert x1 <= (fx1 + fx2) / 2 <= x2 and y1 <= (fy1 + fy2) / 2 <= y2
