@@ -20,6 +20,16 @@ INSET_FRACTION = 0.22
 TEXT_SCALE = 1.5
 
 
+def inset_geometry(width: int, height: int) -> tuple[int, int, int, int]:
+    """Where the small whole-frame picture sits on the sheet: x, y, width, height (bottom-right corner).
+
+    The window maps a drag inside it back to frame pixels, so the region can be chosen on the sheet.
+    """
+    pad = draw.style_for_height(height).pad + 2
+    w, h = max(1, int(width * INSET_FRACTION)), max(1, int(height * INSET_FRACTION))
+    return width - w - pad, height - h - pad, w, h
+
+
 def _fit(picture: np.ndarray, width: int, height: int) -> np.ndarray:
     h, w = picture.shape[:2]
     k = min(width / w, height / h)
@@ -62,7 +72,10 @@ class SuperresAnnotator:
             _put(image, title, x, top - st.pad, st)
             for k, note in enumerate(n for n in notes if n):
                 _put(image, note, x, top + shown.shape[0] + (k + 1) * line, st)
-        image[h - inset.shape[0] - st.pad:h - st.pad, w - inset.shape[1] - st.pad:w - st.pad] = inset
+        ix, iy, iw, ih = inset_geometry(w, h)
+        image[iy:iy + ih, ix:ix + iw] = inset
+        small = draw.Style(base.line, base.font_scale, base.text, base.pad, base.radius)
+        _put(image, "drag here: region", ix, iy - base.pad, small)  # the window maps a drag on the inset
         mode = "zoom: the GAN invents detail" if result.mode == "zoom" else "check: shrunk x4, enlarged back"
         _put(image, mode, st.pad, h - st.pad, draw.Style(st.line, st.font_scale * 0.75, st.text, st.pad, st.radius))
         return image
@@ -70,8 +83,10 @@ class SuperresAnnotator:
     def _inset(self, image: np.ndarray, result: SuperResolved, st: draw.Style) -> np.ndarray:
         """The whole frame, small, with the region outlined."""
         h, w = image.shape[:2]
-        k = INSET_FRACTION
-        small = cv2.resize(image, (max(1, int(w * k)), max(1, int(h * k))), interpolation=cv2.INTER_AREA)
-        x1, y1, x2, y2 = (int(v * k) for v in result.region)
+        _, _, iw, ih = inset_geometry(w, h)
+        small = cv2.resize(image, (iw, ih), interpolation=cv2.INTER_AREA)
+        rx1, ry1, rx2, ry2 = result.region
+        x1, x2 = int(rx1 * iw / w), int(rx2 * iw / w)
+        y1, y2 = int(ry1 * ih / h), int(ry2 * ih / h)
         cv2.rectangle(small, (x1, y1), (max(x1 + 2, x2), max(y1 + 2, y2)), REGION, max(1, st.line // 2))
         return small
