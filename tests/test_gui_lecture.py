@@ -36,7 +36,8 @@ def test_keys_switch_the_cnn_on_step_its_layers_and_views(qtbot, make_gui):
 
 def _widget_point(painted, frame_w: int, frame_h: int, x: float, y: float) -> QPoint:
     """Frame/sheet pixel (x, y) -> where it is on the widget."""
-    return QPoint(round(painted.x() + x * painted.width() / frame_w), round(painted.y() + y * painted.height() / frame_h))
+    return QPoint(round(painted.x() + x * painted.width() / frame_w),
+                  round(painted.y() + y * painted.height() / frame_h))
 
 
 def _drag(qtbot, view, start: QPoint, end: QPoint) -> None:

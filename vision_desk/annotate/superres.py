@@ -57,8 +57,9 @@ class SuperresAnnotator:
         panels: list[tuple[str, np.ndarray, list[str]]] = []
         if result.reference is not None:
             panels.append(("real (the answer)", result.reference, ["", ""]))
-        for title, picture, sharp, score in (("bicubic x4", result.bicubic, result.sharpness_bicubic, result.psnr_bicubic),
-                                             ("GAN x4", result.gan, result.sharpness_gan, result.psnr_gan)):
+        compared = (("bicubic x4", result.bicubic, result.sharpness_bicubic, result.psnr_bicubic),
+                    ("GAN x4", result.gan, result.sharpness_gan, result.psnr_gan))
+        for title, picture, sharp, score in compared:
             notes = [f"sharpness {sharp:.0f}", f"PSNR {score:.1f} dB" if score is not None else ""]
             panels.append((title, picture, notes))
         gap = st.pad * 2
