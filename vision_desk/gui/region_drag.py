@@ -18,6 +18,7 @@ from vision_desk.annotate.superres import inset_geometry
 
 MIN_DRAG_PX = 8  # a shorter drag is a click, not a region
 Mapper = Callable[[QPoint], tuple[float, float]]
+_MOUSE = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
 
 
 def widget_to_frame(point: QPoint, painted: QRect, frame_w: int, frame_h: int) -> tuple[float, float]:
@@ -67,9 +68,9 @@ class RegionDrag(QObject):
         return lambda p: inset_to_frame(*widget_to_frame(p, painted, w, h), w, h)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if not self._enabled():
-            return False
         kind = event.type()
+        if kind not in _MOUSE or not self._enabled():  # paint and other events pass untouched, at no cost
+            return False
         if kind == QEvent.Type.MouseButtonDblClick and event.button() == Qt.MouseButton.LeftButton:
             self._start = None
             self._on_region("")
