@@ -186,7 +186,7 @@ def test_what_was_found_reads_like_a_sentence():
         "2 faces · person, cup · 1 person (pose)"
     text = caption_text(["faces", "objects"], _result({"faces": faces}), 12.0, recording=True)
     assert text.startswith("Faces + Objects") and "12 fps" in text and "75 ms latency" in text and "REC" in text
-    assert "press 1-4" in caption_text([], None, 0.0)
+    assert "press 1-6" in caption_text([], None, 0.0)
 
 
 def test_banner_counts_a_repeated_error(qtbot):

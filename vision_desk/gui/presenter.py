@@ -15,12 +15,13 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 from vision_desk.gui.stats_panel import summarize_results
 
 CAPTION_SCALE = 2.2
-TITLES = {"faces": "Faces", "objects": "Objects", "pose": "Pose", "style": "Style"}
+TITLES = {"faces": "Faces", "objects": "Objects", "pose": "Pose", "style": "Style", "cnn": "CNN layers",
+          "superres": "GAN super-resolution"}
 
 
 def caption_text(processors: list[str], result: Any, display_fps: float, recording: bool = False) -> str:
     """'Faces + Objects  ·  2 faces · person, cup  ·  14 fps  ·  63 ms latency'."""
-    parts = [" + ".join(TITLES.get(p, p) for p in processors) or "No processor (press 1-4)"]
+    parts = [" + ".join(TITLES.get(p, p) for p in processors) or "No processor (press 1-6)"]
     if result is not None:
         found = summarize_results(result.results)
         if found:

@@ -22,12 +22,15 @@ from vision_desk.processors.settings import describe
 DEBOUNCE_MS = 120
 RELOAD_DEBOUNCE_MS = 450  # settings that reload a model wait until the user stops moving
 
-SHORT_TITLES = {"faces": "Faces", "objects": "Objects", "pose": "Pose", "style": "Style transfer"}
+SHORT_TITLES = {"faces": "Faces", "objects": "Objects", "pose": "Pose", "style": "Style transfer",
+                "cnn": "CNN layers", "superres": "GAN super-resolution"}
 WHAT_IT_IS = {
     "faces": "Viola-Jones Haar cascades (OpenCV)",
     "objects": "SSDLite MobileNetV2, 90 COCO classes",
     "pose": "OpenPose on MobileNet-thin, 18 keypoints",
     "style": "fast neural style transfer, 26 styles",
+    "cnn": "EfficientNet-Lite0, 1000 ImageNet classes",
+    "superres": "Real-ESRGAN x4 beside bicubic; drag a region",
 }
 
 

@@ -36,6 +36,12 @@ def summarize_results(results: dict[str, Any]) -> str:
     style = results.get("style")
     if style is not None and getattr(style, "style", ""):
         parts.append(f"style: {style.style}")
+    cnn = results.get("cnn")
+    if cnn is not None and getattr(cnn, "labels", None):
+        parts.append(f"{cnn.labels[0]} {100 * float(cnn.scores[0]):.0f}%")
+    superres = results.get("superres")
+    if superres is not None and getattr(superres, "psnr_gan", None) is not None:
+        parts.append(f"PSNR GAN {superres.psnr_gan:.1f} / bicubic {superres.psnr_bicubic:.1f} dB")
     return " · ".join(parts)
 
 

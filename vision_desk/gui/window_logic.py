@@ -18,6 +18,7 @@ from vision_desk.errors import VisionDeskError
 from vision_desk.gui.controller import Controller
 from vision_desk.gui.main_window import MainWindow
 from vision_desk.gui.presenter import Presenter
+from vision_desk.gui.region_drag import RegionDrag
 from vision_desk.gui.settings_store import SettingsStore
 from vision_desk.gui.source_bar import VIDEO_FILTER
 from vision_desk.gui.setting_widgets import PICTURE_FILTER
@@ -47,6 +48,8 @@ class WindowLogic(QObject):
         self._connect_actions()
         self._connect_widgets()
         self._connect_controller()
+        self._region_drag = RegionDrag(window.view, self._set_superres_region,
+                                       enabled=lambda: "superres" in self.c.processors)
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(STATS_INTERVAL_MS)
         self._stats_timer.timeout.connect(self._refresh_stats)
@@ -66,6 +69,10 @@ class WindowLogic(QObject):
         a["prev_style"].triggered.connect(lambda: self.step_style(-1))
         a["next_style"].triggered.connect(lambda: self.step_style(+1))
         a["style_image"].triggered.connect(self.ask_style_image)
+        a["prev_layer"].triggered.connect(lambda: self.step_layer(-1))
+        a["next_layer"].triggered.connect(lambda: self.step_layer(+1))
+        a["cnn_view"].triggered.connect(self.next_cnn_view)
+        a["superres_mode"].triggered.connect(self.toggle_superres_mode)
         a["haar_windows"].toggled.connect(lambda on: self.apply_settings("faces", {"teaching": on}, enable=on))
         a["pose_maps"].toggled.connect(self._toggle_pose_maps)
         a["side_by_side"].toggled.connect(self._set_side_by_side)
@@ -263,6 +270,29 @@ class WindowLogic(QObject):
         if style is not None:
             self.apply_settings("style", {"style": (int(style.style) + delta) % NUM_STYLES, "style_image": ""},
                                 enable=True)
+
+    def step_layer(self, delta: int) -> None:
+        """cnn: the next layer towards the head (or the stem), shown as a grid of its feature maps."""
+        from vision_desk.processors.cnn import LAYERS
+
+        current = self.c.processor_settings("cnn").layer
+        index = min(max(LAYERS.index(current) + delta, 0), len(LAYERS) - 1)
+        self.apply_settings("cnn", {"layer": LAYERS[index], "view": "layers"}, enable=True)
+
+    def next_cnn_view(self) -> None:
+        from vision_desk.processors.cnn import VIEWS
+
+        current = self.c.processor_settings("cnn").view
+        self.apply_settings("cnn", {"view": VIEWS[(VIEWS.index(current) + 1) % len(VIEWS)]}, enable=True)
+
+    def toggle_superres_mode(self) -> None:
+        mode = self.c.processor_settings("superres").mode
+        self.apply_settings("superres", {"mode": "check" if mode == "zoom" else "zoom"}, enable=True)
+
+    def _set_superres_region(self, region: str) -> None:
+        self.apply_settings("superres", {"region": region})
+        self.w.statusBar().showMessage(f"Super-resolution region: {region} (double-click: back to auto)" if region
+                                       else "Super-resolution region: automatic (centre or face)", 6000)
 
     def ask_style_image(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.w, "Choose a picture to use as the style", self._last_dir(),

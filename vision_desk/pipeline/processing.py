@@ -167,7 +167,10 @@ class ProcessingStage:
                     t0 = time.perf_counter()
                     try:
                         # Analyzers see the original frame; a transform works on the previous transform's output.
-                        res = act.proc.process(image if act.is_transform else frame.image)
+                        src = image if act.is_transform else frame.image
+                        # A processor may read what ran before it on this frame (superres follows a face).
+                        res = (act.proc.process(src, results) if getattr(act.proc, "reads_results", False)
+                               else act.proc.process(src))
                         results[act.name] = res
                         if act.is_transform:
                             image = res.image

@@ -1,4 +1,4 @@
-"""The four processors by name. Imports are lazy so that `vision-desk --help` stays fast."""
+"""The processors by name. Imports are lazy so that `vision-desk --help` stays fast."""
 from __future__ import annotations
 
 import importlib
@@ -6,18 +6,22 @@ from typing import Any
 
 from vision_desk.errors import SettingsError
 
-PROCESSOR_NAMES = ("faces", "objects", "pose", "style")
+PROCESSOR_NAMES = ("faces", "objects", "pose", "style", "cnn", "superres")
 
 _CLASSES = {
     "faces": ("vision_desk.processors.faces", "FacesProcessor"),
     "objects": ("vision_desk.processors.objects", "ObjectsProcessor"),
     "pose": ("vision_desk.processors.pose", "PoseProcessor"),
     "style": ("vision_desk.processors.style", "StyleProcessor"),
+    "cnn": ("vision_desk.processors.cnn", "CnnProcessor"),
+    "superres": ("vision_desk.processors.superres", "SuperresProcessor"),
 }
 _ANNOTATORS = {
     "faces": ("vision_desk.annotate.detections", "FacesAnnotator"),
     "objects": ("vision_desk.annotate.detections", "DetectionsAnnotator"),
     "pose": ("vision_desk.annotate.pose", "PoseAnnotator"),
+    "cnn": ("vision_desk.annotate.cnn", "CnnAnnotator"),
+    "superres": ("vision_desk.annotate.superres", "SuperresAnnotator"),
 }
 
 
