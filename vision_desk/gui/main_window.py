@@ -22,6 +22,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStatusBar, QVBoxLayout, QWidget
 
 from vision_desk.gui.banner import Banner
+from vision_desk.gui.focus import FocusReturner
 from vision_desk.gui.processor_panel import ProcessorPanel
 from vision_desk.gui.shortcuts import COMMANDS, HelpOverlay, make_actions
 from vision_desk.gui.source_bar import CameraMenu, PlaybackBar, make_source_toolbar
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         self.help_overlay = HelpOverlay(self)  # over the whole window, docks included
+        self.focus_returner = FocusReturner(self, self.view)  # Enter / Esc in a field: shortcuts work again
 
         self.setStatusBar(RedactedStatusBar(self))
         self.source_label = RedactedLabel("No source")
