@@ -314,6 +314,9 @@ class Controller(QObject):
 
         info = pipeline.source_info
         if info is not None and not info.is_live:  # live sources keep LIVE (newest frame wins)
+            # Real time keeps the file's clock by skipping the frames the processors cannot keep up with;
+            # the other choice is every frame, as fast as they go.
+            pipeline.skip_late_frames = self._realtime
             pipeline.set_mode(Mode.REALTIME if self._realtime else Mode.LOSSLESS)
 
     # --- outputs ----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStatusBar, QVBo
 
 from vision_desk.gui.banner import Banner
 from vision_desk.gui.focus import FocusReturner
+from vision_desk.gui.i18n import translate
 from vision_desk.gui.processor_panel import ProcessorPanel
 from vision_desk.gui.shortcuts import COMMANDS, HelpOverlay, make_actions
 from vision_desk.gui.source_bar import CameraMenu, PlaybackBar, make_source_toolbar
@@ -47,6 +48,7 @@ class RedactedStatusBar(QStatusBar):
 
 MENUS = (("&File", "Sources", "Output"), ("&Processors", "Processors", "Teaching"), ("P&layback", "Playback"),
          ("&View", "View"), ("&Help", "Help"))
+# (the menu titles are translated in the "Commands" context, listed by tools/i18n.py)
 
 
 class MainWindow(QMainWindow):
@@ -81,15 +83,15 @@ class MainWindow(QMainWindow):
         self.gallery = StyleGallery(runner)
         self.processor_panel = ProcessorPanel(self.gallery)
         self.stats_panel = StatsPanel()
-        self.processor_dock = self._dock("Processors", self.processor_panel)
-        self.stats_dock = self._dock("Statistics", self.stats_panel)
+        self.processor_dock = self._dock("processors", translate("MainWindow", "Processors"), self.processor_panel)
+        self.stats_dock = self._dock("statistics", translate("MainWindow", "Statistics"), self.stats_panel)
         self._build_menus()
 
         self.help_overlay = HelpOverlay(self)  # over the whole window, docks included
         self.focus_returner = FocusReturner(self, self.view)  # Enter / Esc in a field: shortcuts work again
 
         self.setStatusBar(RedactedStatusBar(self))
-        self.source_label = RedactedLabel("No source")
+        self.source_label = RedactedLabel(translate("MainWindow", "No source"))
         self.source_label.setObjectName("source_label")
         self.statusBar().addPermanentWidget(self.source_label)
         self.resize(1280, 800)
@@ -99,9 +101,9 @@ class MainWindow(QMainWindow):
         """The title names the source; a stream URL's password must not show in the task bar."""
         super().setWindowTitle(redact(title))
 
-    def _dock(self, title: str, widget: QWidget) -> QDockWidget:
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setObjectName(f"dock_{name}")  # (not the title: saved layouts must survive a change of language)
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
@@ -110,7 +112,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         for title, *groups in MENUS:
-            menu = self.menuBar().addMenu(title)
+            menu = self.menuBar().addMenu(translate("Commands", title))
+            menu.setObjectName(f"menu_{title.replace('&', '').lower()}")
             for i, group in enumerate(groups):
                 if i:
                     menu.addSeparator()

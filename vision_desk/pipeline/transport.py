@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from vision_desk.frame import Frame
 
 PACE_RESTART_S = 0.5  # real time: this far behind (slow processing), restart the clock instead of racing
+MAX_SKIPS = 50  # real time: frames skipped in a row before the clock restarts (decoding itself is too slow)
 
 
 @dataclass
@@ -123,6 +124,7 @@ class _Pace:
     wall: float = 0.0
     pts: float = 0.0
     reset: bool = True
+    skipped: int = 0  # frames skipped in a row
 
 
 class Transport:
@@ -251,6 +253,23 @@ class Transport:
                 bisect.insort(self._held, item, key=lambda c: c.order)
                 return False
             return True
+
+    def behind(self, pts_ms: float, interval_ms: float) -> bool:
+        """Real time: True when this frame's time on the file's clock passed more than a frame interval ago,
+        so it is skipped (counted as dropped) and the next one read: the video keeps the file's own speed
+        when the processors are slower, like a camera, instead of turning into slow motion."""
+        p = self._pace
+        if p.reset:
+            return False
+        late_ms = (time.perf_counter() - p.wall) * 1000.0 - (pts_ms - p.pts)
+        if late_ms <= interval_ms:
+            p.skipped = 0
+            return False
+        p.skipped += 1
+        if p.skipped > MAX_SKIPS:  # reading alone cannot keep up: show this one and restart the clock
+            p.skipped, p.reset = 0, True
+            return False
+        return True
 
     def pace(self, pts_ms: float) -> None:
         """Real time: wait until this frame is due at the file's own rate."""
