@@ -253,6 +253,12 @@ class Controller(QObject):
             # The frame is flipped as it is read: read the paused frame again to show it the other way round.
             self._pipeline.seek(shown.frame.index)
 
+    def redraw(self) -> None:
+        """Run the chain again on the paused frame (e.g. after the overlays' text size changed)."""
+        p = self._pipeline
+        if p is not None and self._paused:
+            p.set_hud(self._hud)  # (unchanged: setting it again is what re-runs the paused frame)
+
     # --- playback (files) -------------------------------------------------------------------
     def _seekable(self) -> bool:
         info = self.source_info

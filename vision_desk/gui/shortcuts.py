@@ -58,8 +58,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("restart", "Back to the start", ("Home",), "files: seek to the first frame", group="Playback",
             short="Restart"),
     Command("loop", "Loop", ("L",), "files: start again at the end", True, "Playback"),
-    Command("realtime", "Real-time playback", ("T",), "files: at their own speed (off: as fast as possible)",
-            True, "Playback", short="Real-time"),
+    Command("realtime", "Real-time playback (skips frames)", ("T",),
+            "files: at their own speed, skipping the frames the processors cannot keep up with "
+            "(off: every frame, as fast as the processors go)", True, "Playback", short="Real-time"),
     Command("record", "Record", ("R",), "record the processed video (mp4) and the results (JSON lines)", True,
             "Output"),
     Command("snapshot", "Snapshot", ("S",), "save the frame on screen as PNG, with and without overlays",

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from vision_desk import processors as registry
 from vision_desk.errors import VisionDeskError
 from vision_desk.gui.controller import Controller
+from vision_desk.gui import i18n, ui_scale
 from vision_desk.gui.i18n import translate
 from vision_desk.gui.main_window import MainWindow
 from vision_desk.gui.presenter import Presenter
@@ -52,6 +53,7 @@ class WindowLogic(QObject):
         self.presenter = Presenter(window)
         self._pose_view = "nose"  # what V shows when switched on (the panel's choice is remembered)
         self._gallery_waiting = False
+        self.relaunch_requested = False  # View > Language: app.run makes the window again in the new language
         self._connect_actions()
         self._connect_widgets()
         self._connect_controller()
@@ -90,6 +92,12 @@ class WindowLogic(QObject):
         a["presenter"].toggled.connect(self.presenter.set_active)
         a["help"].triggered.connect(self.w.help_overlay.toggle)
         a["quit"].triggered.connect(self.w.close)
+        for code, act in self.w.choice_actions.get("language", {}).items():
+            act.setChecked(code == i18n.current().code)
+            act.triggered.connect(lambda _on=False, code=code: self.set_language(code))
+        for pct, act in self.w.choice_actions.get("ui_scale", {}).items():
+            act.setChecked(int(pct) == ui_scale.percent())
+            act.triggered.connect(lambda _on=False, pct=pct: self.set_ui_scale(int(pct)))
         escape = QAction(self.w)
         escape.setShortcut(QKeySequence("Esc"))
         escape.triggered.connect(self._escape)
@@ -304,6 +312,20 @@ class WindowLogic(QObject):
         title = translate("Commands", registry_title(name))
         msg = translate("Window", "Loading the {name} model…").format(name=title) if loading else ""
         self.w.statusBar().showMessage(msg, 0 if loading else 1)
+
+    # --- language and text size -----------------------------------------------------------------------
+    def set_language(self, code: str) -> None:
+        """Saved, then the window is made again in that language (by app.run, after this one closes)."""
+        self.store.language = code
+        if code == i18n.current().code:
+            return
+        self.relaunch_requested = True
+        self.w.close()
+
+    def set_ui_scale(self, percent: int) -> None:
+        self.store.ui_scale = percent
+        ui_scale.apply(percent)
+        self.c.redraw()  # a paused frame shows its labels at the new size at once
 
     # --- messages: the banner, or large and brief over the video in presenter mode ------------------
     def show_error(self, text: str) -> None:

@@ -73,7 +73,8 @@ class FacesSettings:
     equalize: bool = setting(False, help="equalize the grayscale histogram first: helps with dim or harsh "
                                          "lighting, but turns flat walls into false faces more often")
     eyes: bool = setting(False, help="also look for eyes in the upper part of each face")
-    teaching: bool = setting(False, help="also return the raw candidate windows before grouping")
+    teaching: bool = setting(False, label="show raw windows (before grouping)",
+                             help="also return the raw candidate windows before grouping")
 
 
 def cascade_path(filename: str) -> Path:
