@@ -40,6 +40,7 @@ def table_strings() -> list[tuple[str, str]]:
     out += [("Commands", t) for t in presenter.TITLES.values()]
     out += [("Settings", t) for t in processor_panel.WHAT_IT_IS.values()]
     out += [("Sources", t) for t in window_logic.SOURCE_NAMES.values()]
+    out.append(("Settings", "off"))  # the pose channel list's first choice (the others are body parts)
     for row in stats_panel.STAT_ROWS:
         out += [("Stats", row.title), ("Stats", row.tip)]
     out += [("Stats", s) for s in (*stats_panel.FIXED_STAGES, *registry.PROCESSOR_NAMES)]

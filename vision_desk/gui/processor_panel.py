@@ -68,6 +68,7 @@ class ProcessorGroup(QFrame):
         self.form = QFormLayout(self.body)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow panel: field under its label
         outer.addWidget(self.body)
         self.editors: dict[str, SettingEditor] = {}
         self._reload: set[str] = set()
@@ -169,7 +170,18 @@ class ProcessorPanel(QScrollArea):
             self.groups[name] = group
         column.addStretch(1)
         self.setWidget(inner)
-        self.setMinimumWidth(340)
+        self.setMinimumWidth(260)
+
+    def show_heading(self, name: str) -> None:
+        """Scroll so that this group's heading (its check box) is in view, at the top if it has to move.
+
+        (ensureWidgetVisible on a group taller than the panel, style with its gallery, scrolled to its
+        bottom and took every heading out of view.)"""
+        group = self.groups[name]
+        top = group.y()
+        bar = self.verticalScrollBar()
+        if top < bar.value() or top + group.check.height() + 8 > bar.value() + self.viewport().height():
+            bar.setValue(top)
 
     def set_active(self, names: list[str]) -> None:
         for name, group in self.groups.items():

@@ -105,7 +105,7 @@ class PlaybackBar(QWidget):
         self.slider.setObjectName("seek_slider")
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window's shortcuts
         self.slider.setRange(0, 0)
-        self.slider.setMinimumWidth(160)
+        self.slider.setMinimumWidth(80)  # (a narrow window keeps the buttons; the slider gives way)
         layout.addWidget(self.slider, 1)
         self.position = QLabel("–")
         self.position.setMinimumWidth(self.position.fontMetrics().horizontalAdvance("00000 / 00000 "))

@@ -93,6 +93,7 @@ STRINGS = (
     QT_TRANSLATE_NOOP('Sources', 'Stream'),
     QT_TRANSLATE_NOOP('Sources', 'Sample clip'),
     QT_TRANSLATE_NOOP('Sources', 'Test pattern'),
+    QT_TRANSLATE_NOOP('Settings', 'off'),
     QT_TRANSLATE_NOOP('Stats', 'Capture'),
     QT_TRANSLATE_NOOP('Stats', 'frames per second arriving from the source'),
     QT_TRANSLATE_NOOP('Stats', 'Processed'),

@@ -150,9 +150,7 @@ class WindowLogic(QObject):
                     name=name, error=exc))
                 self.c.reset_settings(name)
                 self.w.processor_panel.set_values(name, self.c.processor_settings(name))
-        style = self._style_settings()
-        if style is not None:
-            self.w.gallery.select(int(style.style))
+        self._select_gallery()
         for flag, default in (("hud", False), ("mirror", False), ("side_by_side", False), ("loop", True),
                               ("realtime", True)):
             self.a[flag].setChecked(self.store.flag(flag, default))
@@ -244,7 +242,7 @@ class WindowLogic(QObject):
         self._sync_processor_actions(active)
         if on:  # bring its settings into view, once the layout has made room for them
             panel = self.w.processor_panel
-            QTimer.singleShot(0, lambda: panel.ensureWidgetVisible(panel.groups[name], 0, 0))
+            QTimer.singleShot(0, lambda: panel.show_heading(name))
         self.c.set_processors(active)
         self.store.processors = active
         if name == "style" and on:
@@ -263,7 +261,7 @@ class WindowLogic(QObject):
         finally:
             self.w.processor_panel.set_values(name, self.c.processor_settings(name))  # show what really applies
         if name == "style":
-            self.w.gallery.select(int(self.c.processor_settings("style").style))
+            self._select_gallery()
         if name == "pose" and values.get("view", "off") != "off":
             self._pose_view = values["view"]
         self._sync_teaching_actions()
@@ -274,6 +272,12 @@ class WindowLogic(QObject):
         for act, on in ((self.a["haar_windows"], bool(self.c.processor_settings("faces").teaching)),
                         (self.a["pose_maps"], self.c.processor_settings("pose").view != "off")):
             _set_checked_quietly(act, on)
+
+    def _select_gallery(self) -> None:
+        """The gallery highlights the built-in style in use, and none while a picture is the style."""
+        style = self._style_settings()
+        if style is not None:
+            self.w.gallery.select(-1 if getattr(style, "style_image", "") else int(style.style))
 
     def _toggle_pose_maps(self, on: bool) -> None:
         self.apply_settings("pose", {"view": self._pose_view if on else "off"}, enable=on)

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="ja_JP">
 <context>
     <name>Commands</name>
@@ -423,6 +422,10 @@
         <translation>高速ニューラル画風変換、26 種類</translation>
     </message>
     <message>
+        <source>off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
         <source>cascade</source>
         <translation>カスケード</translation>
     </message>
@@ -527,8 +530,8 @@
         <translation>クラス</translation>
     </message>
     <message>
-        <source>only these COCO classes, comma-separated (e.g. &apos;person,cup&apos;); empty = all 80</source>
-        <translation>これらの COCO クラスだけ（英語名をカンマ区切り、例 &apos;person,cup&apos;）。空 = 80 クラスすべて</translation>
+        <source>only these COCO classes, comma-separated (e.g. 'person,cup'); empty = all 80</source>
+        <translation>これらの COCO クラスだけ（英語名をカンマ区切り、例 'person,cup'）。空 = 80 クラスすべて</translation>
     </message>
     <message>
         <source>max detections</source>
@@ -575,7 +578,7 @@
         <translation>授業用表示</translation>
     </message>
     <message>
-        <source>show what the network sees: one keypoint heatmap (e.g. nose), the background map, or the strength of one limb&apos;s affinity field (e.g. neck-r_shoulder); off to hide</source>
+        <source>show what the network sees: one keypoint heatmap (e.g. nose), the background map, or the strength of one limb's affinity field (e.g. neck-r_shoulder); off to hide</source>
         <translation>ネットワークが見ているものを表示：キーポイント 1 つのヒートマップ（例：鼻）、背景マップ、または 1 つの肢の PAF の強さ（例：首→右肩）。off で非表示</translation>
     </message>
     <message>
@@ -591,8 +594,8 @@
         <translation>ブレンド</translation>
     </message>
     <message>
-        <source>mix built-in styles, e.g. &apos;3:0.5,12:0.5&apos; (style:weight; weights are normalised); empty = use &apos;style&apos; alone</source>
-        <translation>内蔵画風を混ぜる。例 &apos;3:0.5,12:0.5&apos;（画風:重み、重みは正規化）。空 = 「画風」のみ</translation>
+        <source>mix built-in styles, e.g. '3:0.5,12:0.5' (style:weight; weights are normalised); empty = use 'style' alone</source>
+        <translation>内蔵画風を混ぜる。例 '3:0.5,12:0.5'（画風:重み、重みは正規化）。空 = 「画風」のみ</translation>
     </message>
     <message>
         <source>strength</source>
@@ -792,7 +795,7 @@
         <translation>スキップ</translation>
     </message>
     <message>
-        <source>frames skipped because the processors were busy: live sources keep only the newest frame, real-time playback skips frames to keep the file&apos;s own clock</source>
+        <source>frames skipped because the processors were busy: live sources keep only the newest frame, real-time playback skips frames to keep the file's own clock</source>
         <translation>処理が追いつかず飛ばしたコマ：ライブ入力は最新のコマだけを使い、実時間再生はファイル本来の時間を保つためにコマを飛ばす</translation>
     </message>
     <message>
@@ -838,6 +841,41 @@
     <message>
         <source>style</source>
         <translation>画風</translation>
+    </message>
+</context>
+<context>
+    <name>StyleGallery</name>
+    <message>
+        <source>style {i}: {name}</source>
+        <translation>画風 {i}：{name}</translation>
+    </message>
+    <message>
+        <source>Paint on this frame</source>
+        <translation>このコマで描き直す</translation>
+    </message>
+    <message>
+        <source>render the 26 thumbnails again on the picture now on screen</source>
+        <translation>表示中の画像で 26 個の見本を描き直す</translation>
+    </message>
+    <message>
+        <source>Style from image…</source>
+        <translation>画像から画風…</translation>
+    </message>
+    <message>
+        <source>use any picture (a painting, a photo) as the style</source>
+        <translation>好きな画像（絵画、写真）を画風として使う</translation>
+    </message>
+    <message>
+        <source>painting the 26 styles on this picture…</source>
+        <translation>この画像に 26 種の画風を描いています…</translation>
+    </message>
+    <message>
+        <source>thumbnails unavailable</source>
+        <translation>見本を作れません</translation>
+    </message>
+    <message>
+        <source>Style gallery: {error}</source>
+        <translation>画風ギャラリー：{error}</translation>
     </message>
 </context>
 <context>
