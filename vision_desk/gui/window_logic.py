@@ -366,8 +366,9 @@ class WindowLogic(QObject):
     def _label_realtime(self, on: bool) -> None:
         """The button says which of the two it is now: the file's clock (skipping frames) or every frame."""
         act = self.a["realtime"]
-        act.setIconText(translate("Window", "Real time (skips frames)") if on
-                        else translate("Window", "Every frame (slower)"))
+        act.setIconText(translate("Window", "Real time") if on else translate("Window", "Every frame"))
+        act.setToolTip(translate("Window", "Real time (T): the file's own speed; frames the processors cannot keep up with are skipped and counted as dropped") if on
+                       else translate("Window", "Every frame (T): no frame skipped, as fast as the processors go (slower than real time when they are slow)"))
 
     # --- view, outputs -------------------------------------------------------------------------------
     def _show_frame(self, result: Any) -> None:

@@ -944,12 +944,20 @@
         <translation>動画の終わりです：スペースキーでもう一度再生</translation>
     </message>
     <message>
-        <source>Real time (skips frames)</source>
-        <translation>実時間（コマを飛ばす）</translation>
+        <source>Real time</source>
+        <translation>実時間</translation>
     </message>
     <message>
-        <source>Every frame (slower)</source>
-        <translation>全コマ（遅くなる）</translation>
+        <source>Every frame</source>
+        <translation>全コマ</translation>
+    </message>
+    <message>
+        <source>Real time (T): the file's own speed; frames the processors cannot keep up with are skipped and counted as dropped</source>
+        <translation>実時間（T）：ファイル本来の速さ。処理が追いつかないコマは飛ばし、スキップとして数える</translation>
+    </message>
+    <message>
+        <source>Every frame (T): no frame skipped, as fast as the processors go (slower than real time when they are slow)</source>
+        <translation>全コマ（T）：コマを飛ばさず、処理できる速さで再生（処理が遅いと実時間より遅くなる）</translation>
     </message>
     <message>
         <source>Recording: {error}</source>
