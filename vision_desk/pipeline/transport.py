@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from vision_desk.frame import Frame
 
 PACE_RESTART_S = 0.5  # real time: this far behind (slow processing), restart the clock instead of racing
-MAX_SKIPS = 50  # real time: frames skipped in a row before the clock restarts (decoding itself is too slow)
+MIN_SKIPS_TO_JUDGE = 10  # real time: after this many skips in a row, check that skipping catches up at all
 
 
 @dataclass
@@ -125,6 +125,7 @@ class _Pace:
     pts: float = 0.0
     reset: bool = True
     skipped: int = 0  # frames skipped in a row
+    first_late_ms: float = 0.0  # how late the first of them was
 
 
 class Transport:
@@ -266,7 +267,11 @@ class Transport:
             p.skipped = 0
             return False
         p.skipped += 1
-        if p.skipped > MAX_SKIPS:  # reading alone cannot keep up: show this one and restart the clock
+        if p.skipped == 1:
+            p.first_late_ms = late_ms
+        elif p.skipped >= MIN_SKIPS_TO_JUDGE and late_ms >= p.first_late_ms:
+            # Skipping did not bring the clock any closer: reading alone is slower than the file's rate
+            # (e.g. a 4K file on a small machine). Show this frame and restart the clock from it.
             p.skipped, p.reset = 0, True
             return False
         return True
