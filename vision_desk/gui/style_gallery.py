@@ -70,16 +70,16 @@ class StyleGallery(QWidget):
         self.list.setObjectName("style_list")
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMB, THUMB))
-        # Names wrap on up to three lines ("Impression, Sunrise" was cut to "Impressio..."); the list never
+        # Names wrap on up to two lines ("Impression, Sunrise" was cut to "Impressio..."); the list never
         # scrolls itself: it is as tall as its rows (resizeEvent), so the panel has the only scroll bar.
-        self.list.setGridSize(QSize(THUMB + 30, THUMB + 3 * self.list.fontMetrics().height() + 8))
+        self.list.setGridSize(QSize(THUMB + 30, THUMB + 2 * self.list.fontMetrics().height() + 12))
         self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
         self.list.setWordWrap(True)
-        self.list.setUniformItemSizes(True)
+        self.list.setUniformItemSizes(False)  # (uniform sizes took the first name's one line for all: "Electric ...")
 
         names = _style_names()
         for i, name in enumerate(names):
