@@ -362,11 +362,11 @@ class Pipeline:
                         continue
                     self._emit(PipelineEvent(ev.SOURCE_ENDED, self._end_message(info)))
                     return
-                self._stats.on_capture(read_ms)
                 if (self.skip_late_frames and self._mode == Mode.REALTIME and info.fps > 0 and not cmd.step
                         and tr.behind(frame.pts_ms, 1000.0 / info.fps)):
                     self._stats.on_dropped(1)  # real time keeps the file's clock: a late frame is skipped
                     continue
+                self._stats.on_capture(read_ms)
                 captured += 1
                 item = Captured(frame, read_ms, captured, tr.epoch, step=cmd.step)
             if self._mode == Mode.REALTIME and info.fps > 0:
