@@ -4,6 +4,8 @@ Real window (offscreen Qt), real pipeline and processors on the bundled clip; wa
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytest.importorskip("pytestqt")
@@ -121,22 +123,20 @@ def test_realtime_button_says_which_playback_it_is(qtbot, make_gui):
 
 def test_panels_name_things_and_the_window_fits_a_narrow_screen(qtbot, make_gui):
     gui = make_gui("sample", ["faces", "style"])
-    info = wait_result(qtbot, gui, lambda r: True) and gui.controller.source_info
-    qtbot.waitUntil(lambda: "Sample clip" in gui.window.source_label.text())
+    qtbot.waitUntil(lambda: "Sample clip" in gui.window.source_label.text(), timeout=60_000)
     assert gui.window.source_label.text().count("ample clip") == 1  # not "Sample clip: sample clip"
-    assert info is not None
     combo = gui.window.processor_panel.groups["pose"].editors["view"].combo
     names = [combo.itemText(i) for i in range(combo.count())]
     assert "heatmap: right wrist" in names and "PAF: neck -> right hip" in names
     teaching = gui.window.processor_panel.groups["faces"].editors["teaching"]
     assert "raw windows" in teaching.box.text()
-    gui.logic.apply_settings("style", {"style_image": str(__import__("vision_desk").__file__).replace(
-        "__init__.py", "../docs/screenshot.png")})
+    picture = Path(__file__).resolve().parents[1] / "docs" / "screenshot.png"
+    gui.logic.apply_settings("style", {"style_image": str(picture)})
     assert gui.window.gallery.selected() == -1  # a picture is the style: no built-in one highlighted
     assert gui.window.minimumSizeHint().width() <= 800
 
 
-def test_end_of_a_clip_without_loop_says_so_on_the_video(qtbot, make_gui, tmp_path):
+def test_end_of_a_clip_without_loop_says_so_on_the_video(qtbot, make_gui):
     gui = make_gui("sample", [], realtime=False)
     gui.window.actions_by_name["loop"].setChecked(False)
     gui.controller.seek(395)
