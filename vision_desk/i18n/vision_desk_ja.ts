@@ -332,6 +332,37 @@
     </message>
 </context>
 <context>
+    <name>Controller</name>
+    <message>
+        <source>Could not open {spec}: playing the bundled sample clip instead. ({error})</source>
+        <translation>{spec} を開けませんでした。代わりに付属のサンプル動画を再生します（{error}）</translation>
+    </message>
+    <message>
+        <source>Could not list cameras: {error}</source>
+        <translation>カメラの一覧を取得できませんでした：{error}</translation>
+    </message>
+    <message>
+        <source>Snapshot: there is no frame to save yet.</source>
+        <translation>スナップショット：保存できるコマがまだありません。</translation>
+    </message>
+    <message>
+        <source>Snapshot: {error}</source>
+        <translation>スナップショット：{error}</translation>
+    </message>
+    <message>
+        <source>No camera available</source>
+        <translation>カメラがありません</translation>
+    </message>
+    <message>
+        <source>Could not open {spec}</source>
+        <translation>{spec} を開けませんでした</translation>
+    </message>
+    <message>
+        <source>{what}: playing the bundled sample clip instead ({reason}). Use the Camera menu (C) to try again.</source>
+        <translation>{what}。代わりに付属のサンプル動画を再生しています（{reason}）。カメラメニュー（C）でもう一度試せます。</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
         <source>No Japanese font found: the labels on the video stay in English; {hint}</source>
