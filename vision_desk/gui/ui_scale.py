@@ -24,8 +24,10 @@ def apply(percent: int) -> None:
         font = app.font()
         if _base_point_size is None:
             _base_point_size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-        font.setPointSizeF(_base_point_size * _percent / 100.0)
-        app.setFont(font)
+        size = _base_point_size * _percent / 100.0
+        if abs(font.pointSizeF() - size) > 1e-6:  # (setFont re-lays out every widget: only on a change)
+            font.setPointSizeF(size)
+            app.setFont(font)
     draw.set_text_scale(_percent / 100.0)
 
 
