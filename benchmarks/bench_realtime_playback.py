@@ -84,7 +84,12 @@ def main() -> int:
     spin(app, args.seconds)
     window = [(t, r) for t, r in watch.shown[start:]]
     ages = [(t - r.frame.timestamp) * 1000 for t, r in window]
-    fps = len(window) / (time.perf_counter() - t0)
+    wall = time.perf_counter() - t0
+    fps = len(window) / wall
+    # How fast the clip itself advances on screen (1.0 = its own speed; the loop's wrap counted forward).
+    clip_ms = sum((b.frame.pts_ms - a.frame.pts_ms) % 16_000 for (_, a), (_, b) in zip(window, window[1:]))
+    clip_speed = clip_ms / 1000 / max(window[-1][0] - window[0][0], 1e-9) if len(window) > 1 else 0.0
+    dropped = (window[-1][1].stats.dropped - window[0][1].stats.dropped) if window else 0
 
     reactions, setting_ms = [], []
     objects_on = "objects" in names
@@ -108,7 +113,8 @@ def main() -> int:
     ctl.shutdown()
 
     print(f"sample clip (25 fps) in real time, processors {'+'.join(names)}, {os.cpu_count()} CPU cores")
-    print(f"frames shown: {len(window)} in {args.seconds:.0f} s ({fps:.1f}/s)")
+    print(f"frames shown: {len(window)} in {args.seconds:.0f} s ({fps:.1f}/s); the clip advanced at "
+          f"{clip_speed:.2f}x its own speed; {dropped} frames skipped (dropped) meanwhile")
     last = window[-1][1].stats if window else None
     if last is not None:
         pipe_lat = statistics.median(r.stats.latency_ms for _, r in window)

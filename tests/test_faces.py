@@ -245,3 +245,23 @@ def test_core_call_runs_the_bare_cascade(faces: FacesProcessor, astronaut: np.nd
 def test_tiny_and_grey_frames_give_no_face(faces: FacesProcessor) -> None:
     assert faces.process(np.zeros((10, 10, 3), np.uint8)).is_empty()
     assert faces.process(np.full((480, 640, 3), 128, np.uint8)).is_empty()
+
+
+def test_sample_clip_opening_has_no_false_face() -> None:
+    """The first thing a class sees: the clip's first 3 s (the astronaut) with the default settings has
+    her face on every frame and nothing on the blank wall to her left (x > 340 px) in the first second."""
+    from vision_desk.sources import open_source
+
+    proc = create("faces")
+    source = open_source("sample")
+    source.open()
+    try:
+        for index in range(75):
+            frame = source.read()
+            assert frame is not None
+            boxes = proc.process(frame.image).boxes
+            assert any(b[0] < 340 for b in boxes), f"frame {index}: her face was missed"
+            if index < 25:
+                assert not [b for b in boxes if b[0] > 340], f"frame {index}: a false face on the wall"
+    finally:
+        source.close()

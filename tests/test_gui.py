@@ -44,6 +44,7 @@ def make_gui(qtbot, tmp_path, monkeypatch):
         store.output_dir = tmp_path / "out"
         if realtime is not None:
             store.set_flag("realtime", realtime)
+        kw.setdefault("language", "en")  # the tests read English texts, whatever the machine's locale
         gui = build(LaunchOptions(source=source, processors=list(processors) if processors is not None else None,
                                   settings_path=str(path), fresh=fresh, **kw), store)
         qtbot.addWidget(gui.window)

@@ -521,3 +521,23 @@ def test_switching_between_lossless_and_realtime_keeps_every_frame_once_in_order
     assert max(ahead[5:18]) >= 8  # lossless (before the first switch) reads ahead into its queue
     assert max(ahead[-10:]) <= 3  # real time again: no further ahead than the frames in flight
     assert [r.frame.index for r in rec.results] == list(range(len(rec.results)))
+
+
+def test_realtime_with_skipping_keeps_the_files_clock_and_counts_the_skipped_frames():
+    """Processing at ~1/4 of the file's rate: the video still advances at the file's speed (frames are
+    skipped and counted as dropped) instead of turning into slow motion."""
+    rec = Recorder()
+    p = make(FileLikeSource(2000, fps=100), ["alpha"], rec, mode=Mode.REALTIME, inflight=1,
+             settings={"alpha": {"delay_ms": 40}})
+    p.skip_late_frames = True
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 3)
+    t0, first = time.perf_counter(), rec.results[-1].frame.index
+    assert rec.wait_for(lambda: len(rec.results) >= 12, timeout=30)
+    elapsed, last = time.perf_counter() - t0, rec.results[-1].frame.index
+    p.stop()
+    # The file's clock: ~100 frames per second of wall time (slow motion would be ~25, one per 40 ms).
+    assert (last - first) / elapsed > 50
+    assert rec.results[-1].stats.dropped > 0
+    idx = [r.frame.index for r in rec.results]
+    assert idx == sorted(set(idx))

@@ -1,6 +1,7 @@
 """Make docs/screenshot.png: the real window, processors on, the bundled sample clip.
 
     python tools/make_screenshot.py [--out docs/screenshot.png] [-p faces,objects,pose] [--frame 105]
+    python tools/make_screenshot.py --language ja --out docs/screenshot-ja.png   # the Japanese window
 
 It starts its own Xvfb (so the picture is what an X server really shows, at a
 fixed size, with nobody's desktop in it) unless --display is given, runs the
@@ -47,6 +48,7 @@ def main() -> int:
     ap.add_argument("--size", default="1400x860", help="window (and virtual screen) size")
     ap.add_argument("--display", help="use this X display instead of starting Xvfb")
     ap.add_argument("--hud", action="store_true", help="draw the HUD on the video too")
+    ap.add_argument("--language", default="en", help="the window's language: en or ja (needs a CJK font)")
     args = ap.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
 
@@ -73,11 +75,12 @@ def main() -> int:
 
         store = SettingsStore(work / "settings.ini")
         store.set_flag("hud", args.hud)
-        store.set_flag("realtime", True)
+        store.set_flag("realtime", False)  # every frame: the picture is the frame asked for, not a later one
         qapp = app.application()
         shot = work / "window.png"
         gui = app.build(app.LaunchOptions(source="sample", processors=processors.parse_names(args.processors),
-                                          fresh=True, screenshot=shot, screenshot_after=8), store)
+                                          fresh=True, screenshot=shot, screenshot_after=8,
+                                          language=args.language), store)
         gui.window.resize(width, height)
         gui.window.move(0, 0)
         gui.window.show()

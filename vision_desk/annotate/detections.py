@@ -16,7 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from vision_desk.annotate import draw
+from vision_desk.i18n import language, translate_label
 from vision_desk.results import Detections, Faces
+
+# Teaching view: raw windows coloured by size (small to large), high-contrast on any picture and none of
+# them the faces' green: cyan, yellow, magenta, orange (BGR).
+SCALE_COLORS: tuple[draw.Color, ...] = ((255, 255, 0), (0, 255, 255), (255, 0, 255), (0, 140, 255))
+CAPTION_GROWTH = 1.6  # the count is the point of the slide: larger than the other labels
 
 
 class DetectionsAnnotator:
@@ -43,6 +49,7 @@ class DetectionsAnnotator:
             draw.draw_box(image, box, color, line, outline=True)
             if self.show_labels:
                 label = result.labels[i] if i < len(result.labels) else str(int(result.class_ids[i]))
+                label = translate_label(label)  # the window's language (the command line stays English)
                 # Anchor on the box's outer top-left corner, so the tag sits on the line, not inside the object.
                 draw.draw_label(image, self.text_for(label, float(result.scores[i])),
                                 box[0] - line / 2, box[1] - line / 2, color, st)
@@ -50,19 +57,27 @@ class DetectionsAnnotator:
 
 
 class FacesAnnotator:
-    """Face boxes (+ eyes); in teaching mode the raw cascade windows drawn faintly behind them, with a caption."""
+    """Face boxes (+ eyes); in teaching mode every raw cascade window behind them, coloured by size.
+
+    The teaching view is made to be projected: each raw window is drawn with a
+    line as thick as the face boxes' and a faint fill, both translucent so that
+    overlaps add up (a real face, found at many shifts and scales, glows; a false
+    alarm stays a lone outline); its colour says its size (legend at the top
+    right, with the size range of each colour), and the count
+    "raw windows N -> faces M" is written large at the bottom right.
+    """
 
     FACE_COLOR: draw.Color = (80, 220, 60)  # green
     EYE_COLOR: draw.Color = (255, 200, 0)  # light blue
-    CANDIDATE_COLOR: draw.Color = (0, 215, 255)  # amber
 
     LABEL = "face"
 
-    def __init__(self, *, show_eyes: bool = True, show_candidates: bool = True, candidate_alpha: float = 0.25,
-                 show_labels: bool = True, thickness: int | None = None) -> None:
+    def __init__(self, *, show_eyes: bool = True, show_candidates: bool = True, candidate_alpha: float = 0.55,
+                 fill_alpha: float = 0.03, show_labels: bool = True, thickness: int | None = None) -> None:
         self.show_eyes = show_eyes
         self.show_candidates = show_candidates
         self.candidate_alpha = candidate_alpha
+        self.fill_alpha = fill_alpha
         self.show_labels = show_labels
         self.thickness = thickness
 
@@ -75,31 +90,90 @@ class FacesAnnotator:
         st = draw.style_for(image)
         line = self.thickness or st.line
         if teaching:
-            # Overlaps add up: a real face, found at many shifts and scales, glows; a false alarm stays faint.
-            draw.blend_boxes(image, result.candidates, self.CANDIDATE_COLOR, self.candidate_alpha)
-            # Bottom-right: the bottom-left corner belongs to the HUD and the pose view's caption.
-            draw.draw_caption(image, f"raw windows {len(result.candidates)} -> faces {len(result)}",
-                              "bottom-right", style=st)
+            self._draw_candidates(image, result, line, st)
+        label = translate_label(self.LABEL)
         for i, box in enumerate(result.boxes):
             draw.draw_box(image, box, self.FACE_COLOR, line, outline=True)
             if self.show_eyes and i < len(result.eyes):
                 for eye in result.eyes[i]:
                     draw.draw_box(image, eye, self.EYE_COLOR, max(1, line // 2))
             if self.show_labels:  # last, so an eye box never crosses the text
-                self._label(image, box, line, st)
+                self._label(image, box, line, st, label)
         return image
 
-    def _label(self, image: np.ndarray, box: np.ndarray, line: int, st: draw.Style) -> None:
+    def _draw_candidates(self, image: np.ndarray, result: Faces, line: int, st: draw.Style) -> None:
+        cands = result.candidates
+        bins = size_bins(cands[:, 2] - cands[:, 0], len(SCALE_COLORS))
+        # One faint white fill for all (where windows pile up, the picture brightens), then the outlines in
+        # the colour of their size: each pass touches only the pixels it must (thin outlines are sparse).
+        draw.fill_boxes(image, cands, (255, 255, 255), self.fill_alpha, max_opacity=0.35)
+        for b, (members, _lo, _hi) in enumerate(bins):
+            draw.blend_boxes(image, cands[members], SCALE_COLORS[b], self.candidate_alpha, thickness=line)
+        big = draw.Style(st.line, st.font_scale * CAPTION_GROWTH, max(st.text, round(st.text * CAPTION_GROWTH)),
+                         st.pad * 2, st.radius)
+        # Bottom-right: the bottom-left corner belongs to the HUD and the pose view's caption.
+        draw.draw_caption(image, caption_text(len(cands), len(result)), "bottom-right", style=big)
+        self._legend(image, bins, st)
+
+    def _legend(self, image: np.ndarray, bins: list[tuple[np.ndarray, float, float]], st: draw.Style) -> None:
+        """Top right: "window size" and one swatch per colour with its size range in pixels."""
+        rows = [(SCALE_COLORS[b], f"{lo:.0f}-{hi:.0f} px" if round(lo) != round(hi) else f"{lo:.0f} px")
+                for b, (members, lo, hi) in enumerate(bins) if len(members)]
+        title = translate_label("window size")
+        _, th, base = draw.text_size(title, st)
+        row_h = th + base + 2 * st.pad
+        width = max(draw.text_size(t, st)[0] for t in [title, *(r[1] for r in rows)]) + row_h + 3 * st.pad
+        h_img, w_img = image.shape[:2]
+        x0 = max(0, w_img - width - st.pad)
+        y = st.pad
+        box_h = row_h * (len(rows) + 1) + st.pad
+        roi = image[y:y + box_h, x0:x0 + width]
+        roi[...] = (roi * 0.35).astype(np.uint8)  # darken: the legend must read on a bright wall
+        draw.draw_label(image, title, x0, y, (40, 40, 40), st, above=False)
+        for color, text in rows:
+            y += row_h
+            sw = row_h - 2 * st.pad
+            image[y + st.pad:y + st.pad + sw, x0 + st.pad:x0 + st.pad + sw] = color
+            draw.draw_label(image, text, x0 + row_h, y, (40, 40, 40), st, above=False)
+
+    def _label(self, image: np.ndarray, box: np.ndarray, line: int, st: draw.Style, label: str) -> None:
         """Inside the top-left corner of the box; inside its bottom when the box touches the top of the image
         (another processor's label pushed down into the picture sits there); below a box too small to hold it."""
-        tw, th, base = draw.text_size(self.LABEL, st)
+        tw, th, base = draw.text_size(label, st)
         lw, lh = tw + 2 * st.pad, th + base + 2 * st.pad
         x1, y1, x2, y2 = (float(v) for v in box)
         inner = line / 2
         if x2 - x1 - 2 * inner >= lw and y2 - y1 - 2 * inner >= 2.5 * lh:
             if y1 >= lh:
-                draw.draw_label(image, self.LABEL, x1 + inner, y1 + inner, self.FACE_COLOR, st, above=False)
+                draw.draw_label(image, label, x1 + inner, y1 + inner, self.FACE_COLOR, st, above=False)
             else:
-                draw.draw_label(image, self.LABEL, x1 + inner, y2 - inner, self.FACE_COLOR, st, above=True)
+                draw.draw_label(image, label, x1 + inner, y2 - inner, self.FACE_COLOR, st, above=True)
         else:
-            draw.draw_label(image, self.LABEL, x1 - inner, y2 + inner, self.FACE_COLOR, st, above=False)
+            draw.draw_label(image, label, x1 - inner, y2 + inner, self.FACE_COLOR, st, above=False)
+
+
+def caption_text(windows: int, faces: int) -> str:
+    """"raw windows 26 -> faces 2" (in the window's language)."""
+    arrow = "->" if language() == "en" else "→"
+    return f"{translate_label('raw windows')} {windows} {arrow} {translate_label('faces')} {faces}"
+
+
+def size_bins(widths: np.ndarray, n: int) -> list[tuple[np.ndarray, float, float]]:
+    """Split window widths into ``n`` size classes, equal steps on a log scale from the smallest to the
+    largest (the cascade's pyramid is geometric): (member indices, smallest, largest width) per class."""
+    widths = np.asarray(widths, np.float64)
+    if len(widths) == 0:
+        return []
+    lo, hi = float(widths.min()), float(widths.max())
+    if hi <= lo * 1.0001:
+        return [(np.arange(len(widths)), lo, hi)] + [(np.zeros(0, np.int64), lo, hi)] * (n - 1)
+    edges = np.exp(np.linspace(np.log(lo), np.log(hi), n + 1))
+    which = np.clip(np.searchsorted(edges, widths, side="right") - 1, 0, n - 1)
+    out = []
+    for b in range(n):
+        members = np.flatnonzero(which == b)
+        if len(members):
+            out.append((members, float(widths[members].min()), float(widths[members].max())))
+        else:
+            out.append((members, float(edges[b]), float(edges[b + 1])))
+    return out

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from vision_desk.annotate import text as text_render
+
 Color = tuple[int, int, int]  # B, G, R
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
@@ -33,17 +35,34 @@ class Style:
     radius: int  # for keypoints / dots
 
 
+_text_scale = 1.0  # the window's UI scale (View > Text size): overlay text grows with the panels' text
+
+
+def set_text_scale(scale: float) -> None:
+    """Labels and captions drawn from now on are ``scale`` times their normal size (1.0-2.0)."""
+    global _text_scale
+    _text_scale = min(max(float(scale), 0.5), 3.0)
+
+
+def text_scale() -> float:
+    return _text_scale
+
+
 @functools.lru_cache(maxsize=64)
-def style_for_height(height: int) -> Style:
-    """Sizes that grow with the image height, with minimums that keep 240p-480p text readable."""
+def _style(height: int, text_k: float) -> Style:
     k = max(int(height), 1) / _REFERENCE_HEIGHT
     return Style(
         line=max(2, round(2.5 * k)),
-        font_scale=max(0.45, 0.6 * k),
-        text=max(1, round(1.6 * k)),
-        pad=max(2, round(4 * k)),
+        font_scale=max(0.45, 0.6 * k) * text_k,
+        text=max(1, round(1.6 * k * text_k)),
+        pad=max(2, round(4 * k * text_k)),
         radius=max(2, round(4 * k)),
     )
+
+
+def style_for_height(height: int) -> Style:
+    """Sizes that grow with the image height, with minimums that keep 240p-480p text readable."""
+    return _style(int(height), _text_scale)
 
 
 def style_for(image: np.ndarray) -> Style:
@@ -95,9 +114,11 @@ def draw_box(image: np.ndarray, box: np.ndarray | tuple[float, float, float, flo
 
 
 def text_size(text: str, style: Style) -> tuple[int, int, int]:
-    """Width, height (above the baseline) and baseline depth of ``text`` in this style."""
-    (w, h), base = cv2.getTextSize(text, FONT, style.font_scale, style.text)
-    return w, h, base
+    """Width, height (above the baseline) and baseline depth of ``text`` in this style.
+
+    Measured by the current text renderer (:mod:`vision_desk.annotate.text`): Hershey on the command line,
+    Qt's font engine in the window (any script)."""
+    return text_render.renderer().size(text, style.font_scale, style.text)
 
 
 def draw_label(image: np.ndarray, text: str, x: float, y: float, color: Color,
@@ -119,8 +140,8 @@ def draw_label(image: np.ndarray, text: str, x: float, y: float, color: Color,
     x1 = min(max(x1, 0), max(w_img - lw, 0))
     y1 = min(max(y1, 0), max(h_img - lh, 0))
     cv2.rectangle(image, (x1, y1), (x1 + lw, y1 + lh), color, cv2.FILLED)
-    cv2.putText(image, text, (x1 + st.pad, y1 + st.pad + th), FONT, st.font_scale,
-                text_color_on(color), st.text, cv2.LINE_AA)
+    text_render.renderer().put(image, text, x1 + st.pad, y1 + st.pad + th, text_color_on(color),
+                               st.font_scale, st.text)
     return x1, y1, x1 + lw, y1 + lh
 
 
@@ -181,6 +202,37 @@ def blend_boxes(image: np.ndarray, boxes: np.ndarray, color: Color, alpha: float
         solid = np.empty_like(roi)
         solid[:] = color
         roi[...] = cv2.blendLinear(roi, solid, 1.0 - opacity, opacity)
+
+
+def fill_boxes(image: np.ndarray, boxes: np.ndarray, color: Color, alpha: float, max_opacity: float = 0.3) -> None:
+    """Fill boxes translucently, overlaps adding up (1 - (1 - alpha)^k, at most ``max_opacity``).
+
+    Counted with a 2-D difference array (four writes per box, then two cumulative sums), so hundreds of
+    boxes cost about as much as one pass over the region they cover.
+    """
+    boxes = np.asarray(boxes, dtype=np.float32).reshape(-1, 4)
+    if len(boxes) == 0 or alpha <= 0:
+        return
+    h_img, w_img = image.shape[:2]
+    ib = np.round(boxes).astype(np.int64)
+    ib[:, [0, 2]] = np.clip(ib[:, [0, 2]], 0, w_img)
+    ib[:, [1, 3]] = np.clip(ib[:, [1, 3]], 0, h_img)
+    ib = ib[(ib[:, 2] > ib[:, 0]) & (ib[:, 3] > ib[:, 1])]
+    if len(ib) == 0:
+        return
+    x0, y0, x1, y1 = int(ib[:, 0].min()), int(ib[:, 1].min()), int(ib[:, 2].max()), int(ib[:, 3].max())
+    diff = np.zeros((y1 - y0 + 1, x1 - x0 + 1), np.int32)
+    rel = ib - np.array([x0, y0, x0, y0])
+    np.add.at(diff, (rel[:, 1], rel[:, 0]), 1)
+    np.add.at(diff, (rel[:, 1], rel[:, 2]), -1)
+    np.add.at(diff, (rel[:, 3], rel[:, 0]), -1)
+    np.add.at(diff, (rel[:, 3], rel[:, 2]), 1)
+    count = diff.cumsum(0).cumsum(1)[:-1, :-1]
+    opacity = np.minimum(_opacity_table(float(min(alpha, 1.0)))[np.minimum(count, 255)], max_opacity)
+    roi = image[y0:y1, x0:x1]
+    solid = np.empty_like(roi)
+    solid[:] = color
+    roi[...] = cv2.blendLinear(roi, solid, (1.0 - opacity).astype(np.float32), opacity.astype(np.float32))
 
 
 @functools.lru_cache(maxsize=16)

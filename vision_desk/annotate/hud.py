@@ -21,7 +21,8 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from vision_desk.annotate.draw import FONT, Style, style_for, text_size
+from vision_desk.annotate import text as text_render
+from vision_desk.annotate.draw import Style, style_for, text_size
 from vision_desk.pipeline.types import Stats
 
 _ASCII = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2026": "...", "\u00d7": "x", "\u2019": "'"})
@@ -95,7 +96,6 @@ class HudAnnotator:
             y_text = y + th
             if y_text + base_d > y0 + box_h:
                 break
-            cv2.putText(image, line, (x0 + st.pad, y_text), FONT, st.font_scale, (255, 255, 255), st.text,
-                        cv2.LINE_AA)
+            text_render.renderer().put(image, line, x0 + st.pad, y_text, (255, 255, 255), st.font_scale, st.text)
             y += line_h
         return image

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from vision_desk.annotate import draw
+from vision_desk.i18n import language, pose_channel_name
 from vision_desk.results import NUM_KEYPOINTS, Poses
 from vision_desk.vision.paf_decoder import DRAWN_LIMBS, LIMBS
 
@@ -50,7 +51,7 @@ class PoseAnnotator:
         for person, found in zip(result.keypoints, present):
             self._draw_person(image, person, found, st)
         if result.overlay is not None and self.caption and result.overlay_name:
-            draw.draw_caption(image, result.overlay_name, "bottom-left", style=st)
+            draw.draw_caption(image, channel_caption(result.overlay_name), "bottom-left", style=st)
         return image
 
     def _draw_person(self, image: np.ndarray, person: np.ndarray, found: np.ndarray, st: draw.Style) -> None:
@@ -83,3 +84,12 @@ class PoseAnnotator:
         colored = cv2.applyColorMap((value * 255.0 + 0.5).astype(np.uint8), self.colormap)
         weight = self.overlay_alpha * (0.3 + 0.7 * value)
         image[...] = cv2.blendLinear(image, colored, 1.0 - weight, weight)
+
+
+def channel_caption(overlay_name: str) -> str:
+    """The pose processor's channel title ("heatmap: r_wrist", "limb field (PAF): neck-r_hip") said the way
+    people name body parts, in the window's language ("heatmap: right wrist", "PAF: neck -> right hip")."""
+    for prefix in ("heatmap: ", "limb field (PAF): "):
+        if overlay_name.startswith(prefix):
+            return pose_channel_name(overlay_name[len(prefix):], language())
+    return overlay_name

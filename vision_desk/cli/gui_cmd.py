@@ -44,6 +44,9 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
                         "shown, then quit (for documentation and tests)")
     p.add_argument("--screenshot-after", type=int, default=20, metavar="N",
                    help="frames with every overlay to show before the --screenshot (default: 20)")
+    p.add_argument("--language", choices=("en", "ja"),
+                   help="the window's language: en (English) or ja (Japanese); default: the one last chosen in "
+                        "View > Language, else the system's (the command line itself stays English)")
     add_processor_options(p)
 
 
@@ -72,4 +75,5 @@ def run(args: argparse.Namespace) -> int:
     return run_window(LaunchOptions(
         source=args.source, processors=names, settings=settings, settings_path=args.settings_file,
         fresh=args.fresh, presenter=args.presenter,
-        screenshot=Path(args.screenshot) if args.screenshot else None, screenshot_after=args.screenshot_after))
+        screenshot=Path(args.screenshot) if args.screenshot else None, screenshot_after=args.screenshot_after,
+        language=args.language))

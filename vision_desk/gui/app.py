@@ -16,8 +16,10 @@ from PySide6.QtWidgets import QApplication
 
 from vision_desk import __version__, quiet
 from vision_desk import processors as registry
+from vision_desk.gui import i18n
 from vision_desk.gui.controller import Controller
 from vision_desk.gui.main_window import MainWindow
+from vision_desk.gui import ui_scale
 from vision_desk.gui.settings_store import SettingsStore
 from vision_desk.gui.window_logic import WindowLogic
 
@@ -36,6 +38,7 @@ class LaunchOptions:
     presenter: bool = False
     screenshot: Path | None = None  # save a picture of the window, then quit
     screenshot_after: int = 20  # frames with every overlay shown first
+    language: str | None = None  # "en" / "ja"; None: the saved choice, else the system locale's
 
 
 @dataclass
@@ -63,11 +66,16 @@ def build(options: LaunchOptions | None = None, store: SettingsStore | None = No
     """Make the window and open the first source (the event loop is the caller's)."""
     options = options or LaunchOptions()
     store = store or SettingsStore(options.settings_path)
+    # The language first: every widget takes its texts when it is made.
+    language = i18n.install(options.language or store.language or i18n.system_language())
+    ui_scale.apply(store.ui_scale)
     saved_settings = {} if options.fresh else {n: store.processor_settings(n) for n in registry.PROCESSOR_NAMES}
     settings = {n: {**saved_settings.get(n, {}), **options.settings.get(n, {})} for n in registry.PROCESSOR_NAMES}
     controller = Controller({n: v for n, v in settings.items() if v})
     window = MainWindow(controller.run_job)
     logic = WindowLogic(window, controller, store)
+    if language.warning:
+        window.banner.show_notice(language.warning, sticky=True)
     saved_procs = None if options.fresh else store.processors
     processors = options.processors if options.processors is not None else saved_procs
     logic.restore(processors if processors is not None else list(DEFAULT_PROCESSORS))
@@ -87,18 +95,25 @@ def run(options: LaunchOptions | None = None) -> int:
     """Open the window and run until it is closed; 0 on a normal exit."""
     quiet.ensure_quiet()  # (the command line has already chosen, with or without --debug)
     app = application()
-    gui = build(options)
-    if not (options and options.presenter):
-        gui.window.show()
-    # Ctrl+C in the terminal closes the window cleanly (Python only sees signals between Qt events).
-    signal.signal(signal.SIGINT, lambda *_: gui.window.close())
-    heartbeat = QTimer()
-    heartbeat.start(200)
-    heartbeat.timeout.connect(lambda: None)
-    app.setQuitOnLastWindowClosed(True)
-    code = app.exec()
-    teardown(gui)
-    return int(code)
+    options = options or LaunchOptions()
+    while True:
+        gui = build(options)
+        if not options.presenter:
+            gui.window.show()
+        # Ctrl+C in the terminal closes the window cleanly (Python only sees signals between Qt events).
+        signal.signal(signal.SIGINT, lambda *_: gui.window.close())
+        heartbeat = QTimer()
+        heartbeat.start(200)
+        heartbeat.timeout.connect(lambda: None)
+        app.setQuitOnLastWindowClosed(True)
+        code = app.exec()
+        relaunch = gui.logic.relaunch_requested
+        teardown(gui)
+        if not relaunch:
+            return int(code)
+        # View > Language: the window is made again in the new language, from what was just saved
+        # (source, processors, settings, layout), so every text is translated, not only some.
+        options = LaunchOptions(settings_path=options.settings_path)
 
 
 def teardown(gui: Gui) -> None:

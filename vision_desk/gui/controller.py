@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from vision_desk import processors as registry
 from vision_desk.errors import OutputError, VisionDeskError
 from vision_desk.gui import outputs
+from vision_desk.gui.i18n import translate
 from vision_desk.gui.mirror import MirroredSource
 from vision_desk.gui.pacing import FramePacer
 from vision_desk.pipeline.types import FrameResult
@@ -150,7 +151,7 @@ class Controller(QObject):
             inner = open_source(spec, repeat=True)
         except VisionDeskError as exc:
             if fallback and fallback != spec:
-                self.notice.emit(f"Could not open {redact(spec)}: playing the bundled sample clip instead. ({exc})")
+                self.notice.emit(translate("Controller", "Could not open {spec}: playing the bundled sample clip instead. ({error})").format(spec=redact(spec), error=exc))
                 self.open_source(fallback)
             else:
                 self.error.emit(str(exc))
@@ -206,7 +207,7 @@ class Controller(QObject):
             try:
                 cams = list(list_cameras())
             except Exception as exc:  # a probe failure must not take the menu down
-                self._emit_later(self.error.emit, f"Could not list cameras: {exc}")
+                self._emit_later(self.error.emit, translate("Controller", "Could not list cameras: {error}").format(error=exc))
                 cams = []
             self._emit_later(self.camerasListed.emit, cams)
 
@@ -252,6 +253,12 @@ class Controller(QObject):
         if self._paused and shown is not None and self._pipeline is not None and self._seekable():
             # The frame is flipped as it is read: read the paused frame again to show it the other way round.
             self._pipeline.seek(shown.frame.index)
+
+    def redraw(self) -> None:
+        """Run the chain again on the paused frame (e.g. after the overlays' text size changed)."""
+        p = self._pipeline
+        if p is not None and self._paused:
+            p.set_hud(self._hud)  # (unchanged: setting it again is what re-runs the paused frame)
 
     # --- playback (files) -------------------------------------------------------------------
     def _seekable(self) -> bool:
@@ -314,6 +321,9 @@ class Controller(QObject):
 
         info = pipeline.source_info
         if info is not None and not info.is_live:  # live sources keep LIVE (newest frame wins)
+            # Real time keeps the file's clock by skipping the frames the processors cannot keep up with;
+            # the other choice is every frame, as fast as they go.
+            pipeline.skip_late_frames = self._realtime
             pipeline.set_mode(Mode.REALTIME if self._realtime else Mode.LOSSLESS)
 
     # --- outputs ----------------------------------------------------------------------------------
@@ -344,7 +354,7 @@ class Controller(QObject):
                     else:
                         sink.close()
                 except VisionDeskError as exc:
-                    self._emit_later(self.error.emit, f"Recording: {exc}")
+                    self._emit_later(self.error.emit, translate("Window", "Recording: {error}").format(error=exc))
             self._emit_later(self.recordingChanged.emit, False, str(path))
 
         self._submit(self._lifecycle, self._guard(finish))
@@ -353,14 +363,14 @@ class Controller(QObject):
         """Save the frame on screen as PNG, with overlays and without (written on a worker thread)."""
         result = result or self.latest()
         if result is None:
-            self.error.emit("Snapshot: there is no frame to save yet.")
+            self.error.emit(translate("Controller", "Snapshot: there is no frame to save yet."))
             return
 
         def job() -> None:
             try:
                 paths = outputs.write_snapshot(result, folder)
             except OutputError as exc:
-                self._emit_later(self.error.emit, f"Snapshot: {exc}")
+                self._emit_later(self.error.emit, translate("Controller", "Snapshot: {error}").format(error=exc))
                 return
             self._emit_later(self.snapshotSaved.emit, [str(p) for p in paths])
 
@@ -452,13 +462,12 @@ class Controller(QObject):
             if kind != "processor_error" and not proc and not self._opened and self._fallback:
                 fallback, self._fallback = self._fallback, None
                 spec = self._spec
-                what = "No camera available" if spec.isdigit() or spec.startswith("/dev/video") \
-                    else f"Could not open {redact(spec)}"
+                what = translate("Controller", "No camera available") if spec.isdigit() or spec.startswith("/dev/video") \
+                    else translate("Controller", "Could not open {spec}").format(spec=redact(spec))
                 # The command-line hint at the end of a camera error ("open sample instead") is what the
                 # window is doing already: keep only the reason.
                 reason = message.replace(ALTERNATIVES_HINT, "").rstrip(" .;")
-                self.notice.emit(f"{what}: playing the bundled sample clip instead ({reason}). "
-                                 "Use the Camera menu (C) to try again.")
+                self.notice.emit(translate("Controller", "{what}: playing the bundled sample clip instead ({reason}). Use the Camera menu (C) to try again.").format(what=what, reason=reason))
                 self.open_source(fallback)
                 return
             self.error.emit(message)

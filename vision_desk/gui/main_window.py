@@ -18,10 +18,15 @@ action does), the widgets themselves. This module only builds the shapes:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from typing import Any
+
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStatusBar, QVBoxLayout, QWidget
 
 from vision_desk.gui.banner import Banner
+from vision_desk.gui.focus import FocusReturner
+from vision_desk.gui.i18n import translate
+from vision_desk.i18n import LANGUAGES
 from vision_desk.gui.processor_panel import ProcessorPanel
 from vision_desk.gui.shortcuts import COMMANDS, HelpOverlay, make_actions
 from vision_desk.gui.source_bar import CameraMenu, PlaybackBar, make_source_toolbar
@@ -46,6 +51,10 @@ class RedactedStatusBar(QStatusBar):
 
 MENUS = (("&File", "Sources", "Output"), ("&Processors", "Processors", "Teaching"), ("P&layback", "Playback"),
          ("&View", "View"), ("&Help", "Help"))
+# (the menu titles are translated in the "Commands" context, listed by tools/i18n.py)
+
+
+UI_SCALES = (100, 125, 150, 175, 200)  # View > Text size, percent
 
 
 class MainWindow(QMainWindow):
@@ -80,14 +89,16 @@ class MainWindow(QMainWindow):
         self.gallery = StyleGallery(runner)
         self.processor_panel = ProcessorPanel(self.gallery)
         self.stats_panel = StatsPanel()
-        self.processor_dock = self._dock("Processors", self.processor_panel)
-        self.stats_dock = self._dock("Statistics", self.stats_panel)
+        self.choice_actions: dict[str, dict[str, QAction]] = {}
+        self.processor_dock = self._dock("processors", translate("MainWindow", "Processors"), self.processor_panel)
+        self.stats_dock = self._dock("statistics", translate("MainWindow", "Statistics"), self.stats_panel)
         self._build_menus()
 
         self.help_overlay = HelpOverlay(self)  # over the whole window, docks included
+        self.focus_returner = FocusReturner(self, self.view)  # Enter / Esc in a field: shortcuts work again
 
         self.setStatusBar(RedactedStatusBar(self))
-        self.source_label = RedactedLabel("No source")
+        self.source_label = RedactedLabel(translate("MainWindow", "No source"))
         self.source_label.setObjectName("source_label")
         self.statusBar().addPermanentWidget(self.source_label)
         self.resize(1280, 800)
@@ -97,9 +108,9 @@ class MainWindow(QMainWindow):
         """The title names the source; a stream URL's password must not show in the task bar."""
         super().setWindowTitle(redact(title))
 
-    def _dock(self, title: str, widget: QWidget) -> QDockWidget:
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setObjectName(f"dock_{name}")  # (not the title: saved layouts must survive a change of language)
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
@@ -108,13 +119,34 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         for title, *groups in MENUS:
-            menu = self.menuBar().addMenu(title)
+            menu = self.menuBar().addMenu(translate("Commands", title))
+            menu.setObjectName(f"menu_{title.replace('&', '').lower()}")
             for i, group in enumerate(groups):
                 if i:
                     menu.addSeparator()
                 for cmd in COMMANDS:
                     if cmd.group == group:
                         menu.addAction(self.actions_by_name[cmd.name])
+            if title == "&View":
+                menu.addSeparator()
+                self._add_choice_menu(menu, translate("MainWindow", "Language"), "language",
+                                      [(code, name) for code, name in LANGUAGES.items()])
+                self._add_choice_menu(menu, translate("MainWindow", "Text size"), "ui_scale",
+                                      [(str(p), f"{p}%") for p in UI_SCALES])
+
+    def _add_choice_menu(self, menu: Any, title: str, name: str, choices: list[tuple[str, str]]) -> None:
+        """A submenu of exclusive choices; ``choice_actions[name][value]`` (window_logic connects them)."""
+        sub = menu.addMenu(title)
+        sub.setObjectName(f"menu_{name}")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.choice_actions[name] = {}
+        for value, text in choices:
+            act = sub.addAction(text)
+            act.setCheckable(True)
+            act.setObjectName(f"action_{name}_{value}")
+            group.addAction(act)
+            self.choice_actions[name][value] = act
 
     # --- drag and drop: files, folders and URLs ---------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802

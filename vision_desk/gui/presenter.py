@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QWidget
 
+from vision_desk.gui.i18n import translate
 from vision_desk.gui.stats_panel import summarize_results
 
 CAPTION_SCALE = 2.2
@@ -19,18 +20,25 @@ TITLES = {"faces": "Faces", "objects": "Objects", "pose": "Pose", "style": "Styl
           "superres": "GAN super-resolution"}
 
 
-def caption_text(processors: list[str], result: Any, display_fps: float, recording: bool = False) -> str:
-    """'Faces + Objects  ·  2 faces · person, cup  ·  14 fps  ·  63 ms latency'."""
-    parts = [" + ".join(TITLES.get(p, p) for p in processors) or "No processor (press 1-6)"]
+def caption_text(processors: list[str], result: Any, display_fps: float, recording: bool = False,
+                 paused: bool = False) -> str:
+    """'Faces + Objects  ·  2 faces · person, cup  ·  14 fps  ·  63 ms latency'; 'Paused' instead of the
+    rates while paused (a frame rate measured before the pause would claim the video still moves)."""
+    names = " + ".join(translate("Commands", TITLES.get(p, p)) for p in processors)
+    parts = [names or translate("Presenter", "No processor (press 1-6)")]
     if result is not None:
         found = summarize_results(result.results)
         if found:
             parts.append(found)
-        stats = result.stats
-        parts.append(f"{stats.processed_fps:.0f} fps")
-        parts.append(f"{stats.latency_p50_ms or stats.latency_ms:.0f} ms latency")
+        if paused:
+            parts.append(translate("Presenter", "Paused"))
+        else:
+            stats = result.stats
+            parts.append(translate("Presenter", "{fps:.0f} fps").format(fps=stats.processed_fps))
+            parts.append(translate("Presenter", "{ms:.0f} ms latency").format(
+                ms=stats.latency_p50_ms or stats.latency_ms))
     if recording:
-        parts.append("● REC")
+        parts.append(translate("Presenter", "● REC"))
     return "   ·   ".join(parts)
 
 
@@ -57,8 +65,10 @@ class Presenter(QObject):
         w = self.w
         if on:
             self._was_maximized = w.isMaximized()
+            # The banner too: its messages are shown large and briefly over the video instead (show_message).
             candidates = [w.menuBar(), w.statusBar(), *w.findChildren(QWidget, "main_toolbar"),
-                          getattr(w, "processor_dock", None), getattr(w, "stats_dock", None)]
+                          getattr(w, "processor_dock", None), getattr(w, "stats_dock", None),
+                          getattr(w, "banner", None)]
             self._hidden = [c for c in candidates if c is not None and not c.isHidden()]  # also before show()
             for widget in self._hidden:
                 widget.hide()
@@ -67,7 +77,8 @@ class Presenter(QObject):
             QTimer.singleShot(250, self._ensure_full_screen)
         else:
             for widget in self._hidden:
-                widget.show()
+                if widget is not getattr(w, "banner", None):  # (its messages were shown over the video)
+                    widget.show()
             self._hidden = []
             w.view.set_caption("")
             if self._was_maximized:
@@ -87,6 +98,7 @@ class Presenter(QObject):
     def set_recording(self, on: bool) -> None:
         self._recording = on
 
-    def update_caption(self, processors: list[str], result: Any, display_fps: float) -> None:
+    def update_caption(self, processors: list[str], result: Any, display_fps: float, paused: bool = False) -> None:
         if self._active:
-            self.w.view.set_caption(caption_text(processors, result, display_fps, self._recording), CAPTION_SCALE)
+            self.w.view.set_caption(caption_text(processors, result, display_fps, self._recording, paused),
+                                    CAPTION_SCALE)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from vision_desk import processors as registry
+from vision_desk.gui.i18n import translate
 from vision_desk.gui.setting_widgets import SettingEditor, make_editor
 from vision_desk.processors.settings import describe
 
@@ -48,7 +49,7 @@ class ProcessorGroup(QFrame):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 6, 8, 6)
         head = QHBoxLayout()
-        self.check = QCheckBox(SHORT_TITLES.get(name, name))
+        self.check = QCheckBox(translate("Commands", SHORT_TITLES.get(name, name)))
         self.check.setObjectName(f"toggle_{name}")
         font = self.check.font()
         font.setBold(True)
@@ -70,6 +71,7 @@ class ProcessorGroup(QFrame):
         self.form = QFormLayout(self.body)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow panel: field under its label
         outer.addWidget(self.body)
         self.editors: dict[str, SettingEditor] = {}
         self._reload: set[str] = set()
@@ -81,18 +83,20 @@ class ProcessorGroup(QFrame):
             cls = registry.processor_class(name)
         except Exception as exc:  # a missing optional module must not take the window down
             self.check.setEnabled(False)
-            self.status.setText("not available")
+            self.status.setText(translate("ProcessorPanel", "not available"))
             self.setToolTip(f"{name} cannot be loaded: {exc}")
             self.body.setVisible(False)
             return
-        self.check.setToolTip(f"{getattr(cls, 'title', name)}: {WHAT_IT_IS.get(name, '')}")
-        self.subtitle = QLabel(WHAT_IT_IS.get(name, ""))
+        what = translate("Settings", WHAT_IT_IS.get(name, ""))
+        self.check.setToolTip(f"{translate('Commands', SHORT_TITLES.get(name, name))}: {what}")
+        self.subtitle = QLabel(what)
+        self.subtitle.setWordWrap(True)
         self.subtitle.setStyleSheet("color: palette(mid);")
         self.form.addRow(self.subtitle)
         for info in describe(cls.settings_type):
             if info.name in skip:
                 continue
-            editor = make_editor(info)
+            editor = make_editor(info, owner=name)
             editor.setObjectName(f"{name}.{info.name}")
             editor.edited.connect(lambda value, key=info.name: self._queue(key, value))
             self.editors[info.name] = editor
@@ -101,7 +105,8 @@ class ProcessorGroup(QFrame):
             if info.type is bool:
                 self.form.addRow(editor)
             else:
-                label = QLabel(info.label)
+                label = QLabel(translate("Settings", info.label))
+                label.setWordWrap(True)
                 label.setToolTip(editor.toolTip())
                 self.form.addRow(label, editor)
         self.check.toggled.connect(self._on_toggle)
@@ -139,7 +144,7 @@ class ProcessorGroup(QFrame):
 
     def set_loading(self, loading: bool) -> None:
         self.busy.setVisible(loading)
-        self.status.setText("loading model…" if loading else "")
+        self.status.setText(translate("ProcessorPanel", "loading model…") if loading else "")
 
 
 class ProcessorPanel(QScrollArea):
@@ -168,7 +173,18 @@ class ProcessorPanel(QScrollArea):
             self.groups[name] = group
         column.addStretch(1)
         self.setWidget(inner)
-        self.setMinimumWidth(340)
+        self.setMinimumWidth(260)
+
+    def show_heading(self, name: str) -> None:
+        """Scroll so that this group's heading (its check box) is in view, at the top if it has to move.
+
+        (ensureWidgetVisible on a group taller than the panel, style with its gallery, scrolled to its
+        bottom and took every heading out of view.)"""
+        group = self.groups[name]
+        top = group.y()
+        bar = self.verticalScrollBar()
+        if top < bar.value() or top + group.check.height() + 8 > bar.value() + self.viewport().height():
+            bar.setValue(top)
 
     def set_active(self, names: list[str]) -> None:
         for name, group in self.groups.items():

@@ -20,9 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vision_desk.gui.i18n import translate
+from vision_desk.i18n import pose_channel_name
 from vision_desk.processors.settings import SettingInfo
 
 PICTURE_FILTER = "Pictures (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)"
+
+
+def choice_text(owner: str, info: SettingInfo, value: Any) -> str:
+    """What a choice is called in the list: pose channels by body part ("heatmap: right wrist",
+    "PAF: neck -> right hip"), other choices as translated words (or the value itself)."""
+    if owner == "pose" and info.name == "view" and value != "off":
+        return pose_channel_name(str(value), None)
+    return translate("Settings", str(value))
 
 
 class SettingEditor(QWidget):
@@ -30,10 +40,12 @@ class SettingEditor(QWidget):
 
     edited = Signal(object)
 
-    def __init__(self, info: SettingInfo, parent: QWidget | None = None) -> None:
+    def __init__(self, info: SettingInfo, parent: QWidget | None = None, owner: str = "") -> None:
         super().__init__(parent)
         self.info = info
-        tip = info.help + ("\n(changing it reloads the model)" if info.reload else "")
+        self.owner = owner
+        reload_note = "\n" + translate("Settings", "(changing it reloads the model)") if info.reload else ""
+        tip = translate("Settings", info.help) + reload_note
         self.setToolTip(tip)
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -46,9 +58,9 @@ class SettingEditor(QWidget):
 
 
 class BoolEditor(SettingEditor):
-    def __init__(self, info: SettingInfo, parent: QWidget | None = None) -> None:
-        super().__init__(info, parent)
-        self.box = QCheckBox(info.label)
+    def __init__(self, info: SettingInfo, parent: QWidget | None = None, owner: str = "") -> None:
+        super().__init__(info, parent, owner)
+        self.box = QCheckBox(translate("Settings", info.label))
         self.box.setToolTip(self.toolTip())
         self._layout.addWidget(self.box)
         self.box.toggled.connect(lambda on: self.edited.emit(bool(on)))
@@ -63,15 +75,15 @@ class BoolEditor(SettingEditor):
 
 
 class ChoiceEditor(SettingEditor):
-    def __init__(self, info: SettingInfo, parent: QWidget | None = None) -> None:
-        super().__init__(info, parent)
+    def __init__(self, info: SettingInfo, parent: QWidget | None = None, owner: str = "") -> None:
+        super().__init__(info, parent, owner)
         self.combo = QComboBox()
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(10)
         if len(info.choices or ()) > 12:
             self.combo.setMaxVisibleItems(20)
         for choice in info.choices or ():
-            self.combo.addItem(str(choice), choice)
+            self.combo.addItem(choice_text(owner, info, choice), choice)
         self.combo.setToolTip(self.toolTip())
         self._layout.addWidget(self.combo, 1)
         self.combo.activated.connect(lambda _i: self.edited.emit(self.value()))
@@ -90,8 +102,8 @@ class ChoiceEditor(SettingEditor):
 class NumberEditor(SettingEditor):
     """A slider and a spin box kept in step; the slider works in whole steps of the setting."""
 
-    def __init__(self, info: SettingInfo, parent: QWidget | None = None) -> None:
-        super().__init__(info, parent)
+    def __init__(self, info: SettingInfo, parent: QWidget | None = None, owner: str = "") -> None:
+        super().__init__(info, parent, owner)
         lo, hi = info.range or (-1_000_000, 1_000_000)
         self._is_int = info.type is int
         self._lo = lo
@@ -151,8 +163,8 @@ class NumberEditor(SettingEditor):
 class TextEditor(SettingEditor):
     """Free text, applied when editing finishes; picture settings get a browse button."""
 
-    def __init__(self, info: SettingInfo, parent: QWidget | None = None) -> None:
-        super().__init__(info, parent)
+    def __init__(self, info: SettingInfo, parent: QWidget | None = None, owner: str = "") -> None:
+        super().__init__(info, parent, owner)
         self.line = QLineEdit()
         self.line.setClearButtonEnabled(True)
         self.line.setToolTip(self.toolTip())
@@ -162,7 +174,7 @@ class TextEditor(SettingEditor):
         if is_picture_setting(info):
             browse = QToolButton()
             browse.setText("…")
-            browse.setToolTip("Choose a picture")
+            browse.setToolTip(translate("Settings", "Choose a picture"))
             browse.clicked.connect(self._browse)
             self._layout.addWidget(browse)
 
@@ -200,14 +212,15 @@ def _nice_step(span: float) -> float:
     return raw
 
 
-def make_editor(info: SettingInfo, parent: QWidget | None = None) -> SettingEditor:
+def make_editor(info: SettingInfo, parent: QWidget | None = None, owner: str = "") -> SettingEditor:
+    """The widget for one setting of processor ``owner`` (its name picks display names for choices)."""
     if info.type is bool:
-        editor: SettingEditor = BoolEditor(info, parent)
+        editor: SettingEditor = BoolEditor(info, parent, owner)
     elif info.choices is not None:
-        editor = ChoiceEditor(info, parent)
+        editor = ChoiceEditor(info, parent, owner)
     elif info.type in (int, float):
-        editor = NumberEditor(info, parent)
+        editor = NumberEditor(info, parent, owner)
     else:
-        editor = TextEditor(info, parent)
+        editor = TextEditor(info, parent, owner)
     editor.set_value(info.default)
     return editor

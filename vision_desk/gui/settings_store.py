@@ -135,6 +135,32 @@ class SettingsStore:
     def set_flag(self, name: str, value: bool) -> None:
         self._qs.setValue(f"view/{name}", bool(value))
 
+    @property
+    def language(self) -> str:
+        """The window's language ("en", "ja"), or "" when never chosen (then the system locale decides)."""
+        from vision_desk.i18n import LANGUAGES
+
+        code = self._get_str("view/language")
+        return code if code in LANGUAGES else ""
+
+    @language.setter
+    def language(self, code: str) -> None:
+        self._qs.setValue("view/language", code)
+
+    @property
+    def ui_scale(self) -> int:
+        """View > Text size, percent (100-200); anything else stored reads as 100."""
+        value = self._qs.value("view/ui_scale", 100)
+        try:
+            pct = int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return 100
+        return pct if 100 <= pct <= 200 else 100
+
+    @ui_scale.setter
+    def ui_scale(self, percent: int) -> None:
+        self._qs.setValue("view/ui_scale", int(percent))
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry = self._qs.value("window/geometry")
         state = self._qs.value("window/state")

@@ -14,6 +14,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
+from vision_desk.gui.i18n import translate
+
 
 @dataclass(frozen=True)
 class Command:
@@ -68,8 +70,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("restart", "Back to the start", ("Home",), "files: seek to the first frame", group="Playback",
             short="Restart"),
     Command("loop", "Loop", ("L",), "files: start again at the end", True, "Playback"),
-    Command("realtime", "Real-time playback", ("T",), "files: at their own speed (off: as fast as possible)",
-            True, "Playback", short="Real-time"),
+    Command("realtime", "Real-time playback (skips frames)", ("T",),
+            "files: at their own speed, skipping the frames the processors cannot keep up with "
+            "(off: every frame, as fast as the processors go)", True, "Playback", short="Real-time"),
     Command("record", "Record", ("R",), "record the processed video (mp4) and the results (JSON lines)", True,
             "Output"),
     Command("snapshot", "Snapshot", ("S",), "save the frame on screen as PNG, with and without overlays",
@@ -92,16 +95,17 @@ def make_actions(parent: QWidget) -> dict[str, QAction]:
     """One QAction per command, with its keys, added to ``parent`` so they work anywhere in the window."""
     actions: dict[str, QAction] = {}
     for cmd in COMMANDS:
-        act = QAction(cmd.text, parent)
+        text, tip = translate("Commands", cmd.text), translate("Commands", cmd.tip)
+        act = QAction(text, parent)
         act.setObjectName(f"action_{cmd.name}")
         act.setShortcuts([QKeySequence(k) for k in cmd.keys])
         act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         act.setCheckable(cmd.checkable)
         if cmd.short:
-            act.setIconText(cmd.short)
-        keys = " or ".join(cmd.keys)
-        act.setToolTip(f"{cmd.text} ({keys}): {cmd.tip}")
-        act.setStatusTip(cmd.tip)
+            act.setIconText(translate("Commands", cmd.short))
+        keys = " / ".join(cmd.keys)
+        act.setToolTip(f"{text} ({keys}): {tip}")
+        act.setStatusTip(tip)
         parent.addAction(act)
         actions[cmd.name] = act
     return actions
@@ -115,16 +119,16 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
 
 
 def _overlay_entries() -> list[tuple[str, str]]:
-    """("", heading) or (keys, short text): what the overlay shows, grouped."""
+    """("", heading) or (keys, short text): what the overlay shows, grouped (in the window's language)."""
     out: list[tuple[str, str]] = []
     group = None
     for c in COMMANDS:
         if c.group != group:
             group = c.group
-            out.append(("", group))
-        out.append((" / ".join(c.keys), c.text.rstrip("…")))
+            out.append(("", translate("Commands", group)))
+        out.append((" / ".join(c.keys), translate("Commands", c.text).rstrip("…")))
         if c.name == "presenter":
-            out.append(("Esc", "Leave presenter mode"))
+            out.append(("Esc", translate("Commands", "Leave presenter mode")))
     return out
 
 
@@ -190,7 +194,8 @@ class HelpOverlay(QWidget):
         title.setBold(True)
         p.setFont(title)
         p.setPen(QColor(255, 255, 255))
-        p.drawText(self.MARGIN, self.MARGIN + fm.ascent(), "Keyboard shortcuts (any key closes this list)")
+        p.drawText(self.MARGIN, self.MARGIN + fm.ascent(),
+                   translate("Commands", "Keyboard shortcuts (any key closes this list)"))
         heading = QFont(base)
         heading.setBold(True)
         key_w = max(fm.horizontalAdvance(k) for k, _ in entries) + fm.horizontalAdvance("  ")

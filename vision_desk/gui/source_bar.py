@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSlider, QToolBar, QToolButton, QWidget
 
+from vision_desk.gui.i18n import translate
+
 VIDEO_FILTER = ("Videos and pictures (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg *.wmv *.gif "
                 "*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)")
 
@@ -24,12 +26,12 @@ class CameraMenu(QMenu):
     refreshRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Camera", parent)
+        super().__init__(translate("SourceBar", "Camera"), parent)
         self.setObjectName("camera_menu")
         self._probed = False
         self._busy = False
         self.aboutToShow.connect(self._maybe_probe)
-        self._show_text("Looking for cameras…")
+        self._show_text(translate("SourceBar", "Looking for cameras…"))
 
     def _show_text(self, text: str) -> None:
         self.clear()
@@ -42,14 +44,14 @@ class CameraMenu(QMenu):
 
     def probe(self) -> None:
         self._busy = True
-        self._show_text("Looking for cameras…")
+        self._show_text(translate("SourceBar", "Looking for cameras…"))
         self.refreshRequested.emit()
 
     def set_cameras(self, cameras: list[Any]) -> None:
         self._probed, self._busy = True, False
         self.clear()
         if not cameras:
-            act = self.addAction("No camera found")
+            act = self.addAction(translate("SourceBar", "No camera found"))
             act.setEnabled(False)
         for cam in cameras:
             name = getattr(cam, "name", "") or f"camera {cam.index}"
@@ -58,7 +60,7 @@ class CameraMenu(QMenu):
             act.setData(str(getattr(cam, "spec", cam.index)))
             act.triggered.connect(lambda _=False, spec=act.data(): self.cameraChosen.emit(spec))
         self.addSeparator()
-        again = self.addAction("Look again")
+        again = self.addAction(translate("SourceBar", "Look again"))
         again.triggered.connect(self.probe)
 
 
@@ -103,15 +105,19 @@ class PlaybackBar(QWidget):
         self.slider.setObjectName("seek_slider")
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window's shortcuts
         self.slider.setRange(0, 0)
-        self.slider.setMinimumWidth(160)
+        self.slider.setMinimumWidth(80)  # (a narrow window keeps the buttons; the slider gives way)
         layout.addWidget(self.slider, 1)
         self.position = QLabel("–")
         self.position.setMinimumWidth(self.position.fontMetrics().horizontalAdvance("00000 / 00000 "))
         layout.addWidget(self.position)
         for name in ("loop", "realtime"):
             btn = QToolButton()
+            btn.setObjectName(f"{name}_button")
             btn.setDefaultAction(actions[name])
             layout.addWidget(btn)
+        # On and off must differ at a glance from the back of the room, not only by a faint frame.
+        self.setStyleSheet("QToolButton:checked { background: #1565c0; color: white; border-radius: 3px; "
+                           "font-weight: bold; }")
         # While dragging, seek at most every 80 ms (each seek restarts decoding); always on release.
         self._drag_timer = QTimer(self)
         self._drag_timer.setSingleShot(True)

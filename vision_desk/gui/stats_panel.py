@@ -6,11 +6,15 @@ a second from the newest result, never per frame.
 """
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from vision_desk.gui.i18n import translate
+from vision_desk.i18n import translate_label
 
 STAGE_COLOURS = {
     "read": QColor(120, 144, 156), "faces": QColor(67, 160, 71), "objects": QColor(30, 136, 229),
@@ -25,24 +29,41 @@ def summarize_results(results: dict[str, Any]) -> str:
     parts = []
     faces = results.get("faces")
     if faces is not None:
-        parts.append(f"{len(faces)} face{'s' if len(faces) != 1 else ''}")
+        n = len(faces)
+        parts.append(translate("Stats", "1 face") if n == 1 else translate("Stats", "{n} faces").format(n=n))
     objects = results.get("objects")
     if objects is not None:
-        labels = list(dict.fromkeys(getattr(objects, "labels", [])))
-        parts.append(", ".join(labels[:4]) + ("…" if len(labels) > 4 else "") if labels else "no objects")
+        labels = list(dict.fromkeys(translate_label(x) for x in getattr(objects, "labels", [])))
+        comma = translate("Stats", ", ")
+        parts.append(comma.join(labels[:4]) + ("…" if len(labels) > 4 else "") if labels
+                     else translate("Stats", "no objects"))
     poses = results.get("pose")
     if poses is not None:
-        parts.append(f"{len(poses)} {'person' if len(poses) == 1 else 'people'} (pose)")
+        n = len(poses)
+        parts.append(translate("Stats", "1 person (pose)") if n == 1
+                     else translate("Stats", "{n} people (pose)").format(n=n))
     style = results.get("style")
     if style is not None and getattr(style, "style", ""):
-        parts.append(f"style: {style.style}")
+        parts.append(translate("Stats", "style: {name}").format(name=style.style))
     cnn = results.get("cnn")
     if cnn is not None and getattr(cnn, "labels", None):
-        parts.append(f"{cnn.labels[0]} {100 * float(cnn.scores[0]):.0f}%")
+        parts.append(f"{translate_label(cnn.labels[0])} {100 * float(cnn.scores[0]):.0f}%")
     superres = results.get("superres")
     if superres is not None and getattr(superres, "psnr_gan", None) is not None:
-        parts.append(f"PSNR GAN {superres.psnr_gan:.1f} / bicubic {superres.psnr_bicubic:.1f} dB")
+        parts.append(translate("Stats", "PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB").format(
+            gan=superres.psnr_gan, bicubic=superres.psnr_bicubic))
     return " · ".join(parts)
+
+
+FIXED_STAGES = ("read", "draw", "write")  # pipeline stages that are not processors
+
+
+def shown_stages(medians: dict[str, float], ran: set[str], recording: bool) -> dict[str, float]:
+    """The stages worth a bar: read and draw, the processors that ran on the frame on screen, and write
+    only while recording. A processor switched off (or a recording stopped) keeps a median in the
+    pipeline's statistics for a while; its bar must not stay beside the ones that really cost time now."""
+    return {k: v for k, v in medians.items()
+            if k in ("read", "draw") or k in ran or (k == "write" and recording)}
 
 
 class StageBars(QWidget):
@@ -74,14 +95,15 @@ class StageBars(QWidget):
         p = QPainter(self)
         fm = self.fontMetrics()
         row = self._row_height()
-        name_w = max([fm.horizontalAdvance(n) for n, _ in self._stages] + [fm.horizontalAdvance("objects")]) + 8
+        name_w = max([fm.horizontalAdvance(stage_title(n)) for n, _ in self._stages]
+                     + [fm.horizontalAdvance("objects")]) + 8
         value_w = fm.horizontalAdvance("8888.8 ms") + 6
         bar_w = max(10, self.width() - name_w - value_w)
         top = max((ms for _, ms in self._stages), default=1.0) or 1.0
         for i, (name, ms) in enumerate(self._stages):
             y = i * row + 2
             p.setPen(self.palette().windowText().color())
-            p.drawText(QRectF(0, y, name_w, row), Qt.AlignmentFlag.AlignVCenter, name)
+            p.drawText(QRectF(0, y, name_w, row), Qt.AlignmentFlag.AlignVCenter, stage_title(name))
             length = bar_w * ms / top
             p.fillRect(QRectF(name_w, y + 3, max(1.0, length), row - 6), STAGE_COLOURS.get(name, _DEFAULT_COLOUR))
             p.drawText(QRectF(name_w + bar_w, y, value_w, row),
@@ -89,40 +111,93 @@ class StageBars(QWidget):
         p.end()
 
 
+def stage_title(name: str) -> str:
+    """A stage's name in the window's language (processors by their menu name)."""
+    return translate("Stats", name)
+
+
+@dataclass(frozen=True)
+class StatRow:
+    """One row of the panel: its key (object name ``stat_<key>``), title and tooltip (English: translated when
+    shown), and how its value is written from a :class:`PanelInput`. Another row is one more entry in
+    :data:`STAT_ROWS` (e.g. a model precision), nothing else."""
+
+    key: str
+    title: str
+    tip: str
+    value: Callable[["PanelInput"], str]
+
+
+@dataclass
+class PanelInput:
+    """What the rows are written from: the frame on screen's statistics and results, and the window's state."""
+
+    stats: Any
+    display_fps: float
+    results: dict[str, Any]
+    paused: bool = False
+    recording: bool = False
+
+
+def _rate(value: float, paused: bool) -> str:
+    return translate("Stats", "paused") if paused else translate("Stats", "{v:.1f} fps").format(v=value)
+
+
+def _dropped(i: PanelInput) -> str:
+    text = str(i.stats.dropped)
+    if i.stats.errors:
+        text += "  ·  " + translate("Stats", "errors {n}").format(n=i.stats.errors)
+    return text
+
+
+STAT_ROWS: list[StatRow] = [
+    StatRow("capture", "Capture", "frames per second arriving from the source",
+            lambda i: _rate(i.stats.capture_fps, i.paused)),
+    StatRow("processed", "Processed", "frames per second through all the active processors",
+            lambda i: _rate(i.stats.processed_fps, i.paused)),
+    StatRow("display", "Display", "new frames per second painted in the window",
+            lambda i: _rate(i.display_fps, i.paused)),
+    StatRow("latency", "Latency", "capture to result ready: this frame (median of the last ones)",
+            lambda i: translate("Stats", "{ms:.0f} ms (median {median:.0f} ms)").format(
+                ms=i.stats.latency_ms, median=i.stats.latency_p50_ms)),
+    StatRow("dropped", "Dropped", "frames skipped because the processors were busy: live sources keep only the "
+                                  "newest frame, real-time playback skips frames to keep the file's own clock",
+            _dropped),
+    StatRow("frames", "Frames", "frames processed since the source was opened", lambda i: str(i.stats.frames)),
+    StatRow("found", "Found", "what the processors found on the frame on screen",
+            lambda i: summarize_results(i.results) or "–"),
+]
+
+
 class StatsPanel(QWidget):
-    """Rates, latency, drops and the device line; ``update_stats`` is called a few times a second."""
+    """Rates, latency, drops and the device line; ``update_stats`` is called a few times a second and
+    ``show_found`` with every frame painted (what was found must match the picture, not lag behind it)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow dock: values under titles
         self.labels: dict[str, QLabel] = {}
-        for key, title, tip in (
-            ("capture", "Capture", "frames per second arriving from the source"),
-            ("processed", "Processed", "frames per second through all the active processors"),
-            ("display", "Display", "new frames per second painted in the window"),
-            ("latency", "Latency", "capture to result ready: this frame (median of the last ones)"),
-            ("dropped", "Dropped", "frames the camera produced while the processors were busy (live sources "
-                                   "keep only the newest frame, so the picture stays current)"),
-            ("frames", "Frames", "frames processed since the source was opened"),
-            ("found", "Found", "what the processors found on the frame on screen"),
-        ):
+        for row in STAT_ROWS:
             label = QLabel("–")
-            label.setObjectName(f"stat_{key}")
+            label.setObjectName(f"stat_{row.key}")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setWordWrap(key == "found")
-            title_label = QLabel(title)
+            label.setWordWrap(True)
+            title_label = QLabel(translate("Stats", row.title))
+            tip = translate("Stats", row.tip)
             title_label.setToolTip(tip)
             label.setToolTip(tip)
             form.addRow(title_label, label)
-            self.labels[key] = label
+            self.labels[row.key] = label
         layout.addLayout(form)
-        stages_title = QLabel("<b>Time per stage</b> (median, ms)")
+        stages_title = QLabel("<b>{}</b> {}".format(translate("Stats", "Time per stage"),
+                                                    translate("Stats", "(median, ms)")))
         layout.addWidget(stages_title)
         self.bars = StageBars()
         layout.addWidget(self.bars)
-        self.device = QLabel("Device: checking…")
+        self.device = QLabel(translate("Stats", "Device: checking…"))
         self.device.setObjectName("stat_device")
         self.device.setWordWrap(True)
         self.device.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -130,18 +205,20 @@ class StatsPanel(QWidget):
         layout.addStretch(1)
 
     def set_device(self, text: str) -> None:
-        self.device.setText(f"<b>Execution provider:</b> {text}")
+        self.device.setText("<b>{}</b> {}".format(translate("Stats", "Execution provider:"), text))
 
-    def update_stats(self, stats: Any, display_fps: float, results: dict[str, Any] | None = None) -> None:
-        lab = self.labels
-        lab["capture"].setText(f"{stats.capture_fps:.1f} fps")
-        lab["processed"].setText(f"{stats.processed_fps:.1f} fps")
-        lab["display"].setText(f"{display_fps:.1f} fps")
-        lab["latency"].setText(f"{stats.latency_ms:.0f} ms (median {stats.latency_p50_ms:.0f} ms)")
-        lab["dropped"].setText(f"{stats.dropped}" + (f"  ·  errors {stats.errors}" if stats.errors else ""))
-        lab["frames"].setText(str(stats.frames))
-        lab["found"].setText(summarize_results(results or {}) or "–")
-        self.bars.set_stages(stats.stage_median_ms or stats.stage_ms)
+    def update_stats(self, stats: Any, display_fps: float, results: dict[str, Any] | None = None, *,
+                     paused: bool = False, recording: bool = False, errors: dict[str, str] | None = None) -> None:
+        panel_input = PanelInput(stats, display_fps, results or {}, paused, recording)
+        for row in STAT_ROWS:
+            if row.key in self.labels:
+                self.labels[row.key].setText(row.value(panel_input))
+        ran = set(results or {}) | {k.split(".")[0] for k in (errors or {})}
+        self.bars.set_stages(shown_stages(stats.stage_median_ms or stats.stage_ms, ran, recording))
+
+    def show_found(self, results: dict[str, Any]) -> None:
+        """What the processors found on the frame just painted."""
+        self.labels["found"].setText(summarize_results(results) or "–")
 
     def clear(self) -> None:
         for label in self.labels.values():

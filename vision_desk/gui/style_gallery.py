@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
+from vision_desk.gui.i18n import translate
 from vision_desk.gui.video_view import to_qimage
 
 THUMB = 72  # pixels on screen (rendered at 128 and scaled: crisp on high-DPI screens too)
@@ -69,17 +70,22 @@ class StyleGallery(QWidget):
         self.list.setObjectName("style_list")
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMB, THUMB))
-        self.list.setGridSize(QSize(THUMB + 14, THUMB + 30))
+        # Names wrap on up to two lines ("Impression, Sunrise" was cut to "Impressio..."); the list never
+        # scrolls itself: it is as tall as its rows (resizeEvent), so the panel has the only scroll bar.
+        self.list.setGridSize(QSize(THUMB + 30, THUMB + 2 * self.list.fontMetrics().height() + 12))
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
         self.list.setWordWrap(True)
-        self.list.setUniformItemSizes(True)
-        self.list.setMinimumHeight(2 * (THUMB + 30) + 8)
+        self.list.setUniformItemSizes(False)  # (uniform sizes took the first name's one line for all: "Electric ...")
+
         names = _style_names()
         for i, name in enumerate(names):
             item = QListWidgetItem(QIcon(_placeholder(i)), name)
             item.setData(Qt.ItemDataRole.UserRole, i)
-            item.setToolTip(f"style {i}: {name}")
+            item.setToolTip(translate("StyleGallery", "style {i}: {name}").format(i=i, name=name))
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.list.addItem(item)
         self.list.itemClicked.connect(lambda item: self.styleChosen.emit(int(item.data(Qt.ItemDataRole.UserRole))))
@@ -87,10 +93,10 @@ class StyleGallery(QWidget):
         row = QHBoxLayout()
         self.status = QLabel("")
         self.status.setStyleSheet("color: palette(mid);")
-        self.repaint_button = QPushButton("Paint on this frame")
-        self.repaint_button.setToolTip("render the 26 thumbnails again on the picture now on screen")
-        self.image_button = QPushButton("Style from image…")
-        self.image_button.setToolTip("use any picture (a painting, a photo) as the style")
+        self.repaint_button = QPushButton(translate("StyleGallery", "Paint on this frame"))
+        self.repaint_button.setToolTip(translate("StyleGallery", "render the 26 thumbnails again on the picture now on screen"))
+        self.image_button = QPushButton(translate("StyleGallery", "Style from image…"))
+        self.image_button.setToolTip(translate("StyleGallery", "use any picture (a painting, a photo) as the style"))
         self.image_button.clicked.connect(self.styleImageRequested)
         row.addWidget(self.image_button)
         row.addWidget(self.repaint_button)
@@ -105,7 +111,29 @@ class StyleGallery(QWidget):
     def rendering(self) -> bool:
         return self._rendering
 
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_rows()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """As tall as all its rows at the current width: no scroll area inside the panel's scroll area."""
+        grid = self.list.gridSize()
+        per_row = max(1, (self.list.viewport().width() or self.width()) // max(1, grid.width()))
+        rows = -(-self.list.count() // per_row)
+        height = rows * grid.height() + 2 * self.list.frameWidth() + 6
+        if self.list.height() != height:
+            self.list.setFixedHeight(height)
+
     def select(self, index: int) -> None:
+        """Highlight built-in style ``index``; -1: none (a picture is the style)."""
+        if index < 0:
+            self.list.clearSelection()
+            self.list.setCurrentRow(-1)
+            return
         if 0 <= index < self.list.count():
             self.list.setCurrentRow(index)
             self.list.scrollToItem(self.list.item(index))
@@ -118,7 +146,7 @@ class StyleGallery(QWidget):
         if self._rendering:
             return False
         self._rendering = True
-        self.status.setText("painting the 26 styles on this picture…")
+        self.status.setText(translate("StyleGallery", "painting the 26 styles on this picture…"))
         self.repaint_button.setEnabled(False)
         content = np.ascontiguousarray(content).copy()
         self._runner(lambda: self._renderer(content), self._on_rendered)
@@ -128,8 +156,8 @@ class StyleGallery(QWidget):
         self._rendering = False
         self.repaint_button.setEnabled(True)
         if isinstance(thumbs, BaseException):
-            self.status.setText("thumbnails unavailable")
-            self.renderFailed.emit(f"Style gallery: {thumbs}")
+            self.status.setText(translate("StyleGallery", "thumbnails unavailable"))
+            self.renderFailed.emit(translate("StyleGallery", "Style gallery: {error}").format(error=thumbs))
             return
         for thumb in thumbs:
             item = self.list.item(int(thumb.index))

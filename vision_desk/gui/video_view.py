@@ -14,10 +14,11 @@ import time
 from collections import deque
 
 import numpy as np
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from vision_desk.gui.i18n import translate
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.sources.stream import redact
 
@@ -82,7 +83,11 @@ class VideoView(QWidget):
         self._side_by_side = False
         self._caption = ""
         self._caption_scale = 1.0
-        self._placeholder = "No video yet"
+        self._placeholder = translate("VideoView", "No video yet")
+        self._toast = ""  # a short, large message over the picture (snapshot saved, recording, paused…)
+        self._toast_timer = QTimer(self)
+        self._toast_timer.setSingleShot(True)
+        self._toast_timer.timeout.connect(lambda: self.show_toast(""))
         self._rate = RateCounter()
         self._shown = 0
 
@@ -118,6 +123,22 @@ class VideoView(QWidget):
         """A line drawn under the picture (presenter mode: what runs and how fast, in large type)."""
         self._caption, self._caption_scale = text, scale
         self.update()
+
+    def show_toast(self, text: str, ms: int = 2500) -> None:
+        """A message in large type over the middle of the picture for ``ms`` (0: until replaced or cleared).
+
+        Why: in front of a class (presenter mode above all) a status-bar line or a thin banner is not seen;
+        "Snapshot saved" or "Recording" must be, briefly, without covering the video for long."""
+        self._toast = redact(text)
+        if text and ms > 0:
+            self._toast_timer.start(ms)
+        else:
+            self._toast_timer.stop()
+        self.update()
+
+    @property
+    def toast(self) -> str:
+        return self._toast
 
     def set_placeholder(self, text: str) -> None:
         """What the empty view says (e.g. "Opening camera…")."""
@@ -174,6 +195,8 @@ class VideoView(QWidget):
                 self._paint_tags(painter, rects)
         if self._caption:
             self._paint_caption(painter)
+        if self._toast:
+            self._paint_toast(painter)
         painter.end()
         if self._new_frame:
             self._new_frame = False
@@ -195,7 +218,7 @@ class VideoView(QWidget):
         font.setPointSizeF(font.pointSizeF() * max(1.0, self._caption_scale * 0.8))
         painter.setFont(font)
         fm = painter.fontMetrics()
-        for rect, text in zip(rects, ("original", "processed")):
+        for rect, text in zip(rects, (translate("VideoView", "original"), translate("VideoView", "processed"))):
             box = QRect(rect.x() + 6, rect.y() + 6, fm.horizontalAdvance(text) + 12, fm.height() + 6)
             painter.fillRect(box, QColor(0, 0, 0, 160))
             painter.setPen(QColor(255, 255, 255))
@@ -212,6 +235,20 @@ class VideoView(QWidget):
         painter.setPen(QColor(255, 255, 255))
         painter.drawText(box.adjusted(12, 0, -12, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          painter.fontMetrics().elidedText(self._caption, Qt.TextElideMode.ElideRight, box.width() - 24))
+
+    def _paint_toast(self, painter: QPainter) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * max(2.0, self._caption_scale * 1.2))
+        font.setBold(True)
+        painter.setFont(font)
+        fm = painter.fontMetrics()
+        area = self.rect().adjusted(20, 0, -20, -self._caption_height())
+        text = fm.elidedText(self._toast, Qt.TextElideMode.ElideRight, area.width() - 40)
+        w, h = fm.horizontalAdvance(text) + 40, fm.height() + 24
+        box = QRect(area.center().x() - w // 2, area.bottom() - h - 30, w, h)
+        painter.fillRect(box, QColor(0, 0, 0, 200))
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(800, 560)

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from vision_desk import processors as registry
 from vision_desk.errors import VisionDeskError
 from vision_desk.gui.controller import Controller
+from vision_desk.gui import i18n, ui_scale
+from vision_desk.gui.i18n import translate
 from vision_desk.gui.main_window import MainWindow
 from vision_desk.gui.presenter import Presenter
 from vision_desk.gui.region_drag import RegionDrag
@@ -25,9 +27,16 @@ from vision_desk.gui.setting_widgets import PICTURE_FILTER
 from vision_desk.sources.stream import redact
 
 STATS_INTERVAL_MS = 250
+
+
+def registry_title(name: str) -> str:
+    from vision_desk.gui.processor_panel import SHORT_TITLES
+
+    return SHORT_TITLES.get(name, name)
 NUM_STYLES = 26
 SOURCE_NAMES = {"camera": "Camera", "video": "Video", "image": "Picture", "folder": "Folder", "stream": "Stream",
-                "sample": "Sample clip", "synthetic": "Test pattern"}
+                "sample": "Sample clip", "synthetic": "Test pattern"}  # (translated: "Sources" context)
+TOAST_MS = 2500
 
 
 def _set_checked_quietly(action: QAction, on: bool) -> None:
@@ -45,6 +54,7 @@ class WindowLogic(QObject):
         self.presenter = Presenter(window)
         self._pose_view = "nose"  # what V shows when switched on (the panel's choice is remembered)
         self._gallery_waiting = False
+        self.relaunch_requested = False  # View > Language: app.run makes the window again in the new language
         self._connect_actions()
         self._connect_widgets()
         self._connect_controller()
@@ -76,11 +86,11 @@ class WindowLogic(QObject):
         a["haar_windows"].toggled.connect(lambda on: self.apply_settings("faces", {"teaching": on}, enable=on))
         a["pose_maps"].toggled.connect(self._toggle_pose_maps)
         a["side_by_side"].toggled.connect(self._set_side_by_side)
-        a["play_pause"].triggered.connect(c.toggle_play)
+        a["play_pause"].triggered.connect(self._play_pause)
         a["step"].triggered.connect(c.step)
         a["restart"].triggered.connect(lambda: c.seek(0))
         a["loop"].toggled.connect(lambda on: (c.set_loop(on), self.store.set_flag("loop", on)))
-        a["realtime"].toggled.connect(lambda on: (c.set_realtime(on), self.store.set_flag("realtime", on)))
+        a["realtime"].toggled.connect(self._set_realtime)
         a["record"].toggled.connect(self.set_recording)
         a["snapshot"].triggered.connect(lambda: c.snapshot(self.store.output_dir, self.w.view.result))
         a["output_dir"].triggered.connect(self.ask_output_dir)
@@ -89,6 +99,12 @@ class WindowLogic(QObject):
         a["presenter"].toggled.connect(self.presenter.set_active)
         a["help"].triggered.connect(self.w.help_overlay.toggle)
         a["quit"].triggered.connect(self.w.close)
+        for code, act in self.w.choice_actions.get("language", {}).items():
+            act.setChecked(code == i18n.current().code)
+            act.triggered.connect(lambda _on=False, code=code: self.set_language(code))
+        for pct, act in self.w.choice_actions.get("ui_scale", {}).items():
+            act.setChecked(int(pct) == ui_scale.percent())
+            act.triggered.connect(lambda _on=False, pct=pct: self.set_ui_scale(int(pct)))
         escape = QAction(self.w)
         escape.setShortcut(QKeySequence("Esc"))
         escape.triggered.connect(self._escape)
@@ -115,13 +131,13 @@ class WindowLogic(QObject):
         c.frameReady.connect(self._show_frame)
         c.sourceChanged.connect(self._source_changed)
         c.sourceOpened.connect(self._source_opened)
-        c.sourceEnded.connect(lambda: w.statusBar().showMessage("End of the video: play (Space) starts it again", 8000))
+        c.sourceEnded.connect(self._source_ended)
         c.loadingChanged.connect(self._loading_changed)
         c.processorDropped.connect(lambda name: self._sync_processor_actions(c.processors))
-        c.error.connect(w.banner.show_error)
-        c.notice.connect(lambda text: w.banner.show_notice(text, sticky=True))
+        c.error.connect(self.show_error)
+        c.notice.connect(self.show_notice)
         c.recordingChanged.connect(self._recording_changed)
-        c.snapshotSaved.connect(lambda paths: w.statusBar().showMessage(f"Snapshot saved: {paths[0]}", 8000))
+        c.snapshotSaved.connect(self._snapshot_saved)
         c.deviceDescribed.connect(w.stats_panel.set_device)
         c.camerasListed.connect(w.camera_menu.set_cameras)
 
@@ -137,15 +153,15 @@ class WindowLogic(QObject):
             try:
                 self.w.processor_panel.set_values(name, self.c.processor_settings(name))
             except VisionDeskError as exc:  # a stale saved value (e.g. a deleted style picture): defaults
-                self.w.banner.show_error(f"Saved settings of {name} ignored: {exc}")
+                self.show_error(translate("Window", "Saved settings of {name} ignored: {error}").format(
+                    name=name, error=exc))
                 self.c.reset_settings(name)
                 self.w.processor_panel.set_values(name, self.c.processor_settings(name))
-        style = self._style_settings()
-        if style is not None:
-            self.w.gallery.select(int(style.style))
+        self._select_gallery()
         for flag, default in (("hud", False), ("mirror", False), ("side_by_side", False), ("loop", True),
                               ("realtime", True)):
             self.a[flag].setChecked(self.store.flag(flag, default))
+        self._label_realtime(self.a["realtime"].isChecked())
         self.c.set_loop(self.a["loop"].isChecked())
         self.c.set_realtime(self.a["realtime"].isChecked())
         self._sync_processor_actions(processors)
@@ -180,17 +196,20 @@ class WindowLogic(QObject):
         self.c.open_source(spec, fallback=fallback)
 
     def ask_open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.w, "Open a video or a picture", self._last_dir(), VIDEO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.w, translate("Window", "Open a video or a picture"),
+                                              self._last_dir(), VIDEO_FILTER)
         if path:
             self.open_source(path)
 
     def ask_open_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.w, "Open a folder of pictures", self._last_dir())
+        path = QFileDialog.getExistingDirectory(self.w, translate("Window", "Open a folder of pictures"),
+                                                self._last_dir())
         if path:
             self.open_source(path)
 
     def ask_open_url(self) -> None:
-        url, ok = QInputDialog.getText(self.w, "Open a stream", "Stream URL (rtsp://, http://, https://):")
+        url, ok = QInputDialog.getText(self.w, translate("Window", "Open a stream"),
+                                       translate("Window", "Stream URL (rtsp://, http://, https://):"))
         if ok and url.strip():
             self.open_source(url.strip())
 
@@ -203,16 +222,21 @@ class WindowLogic(QObject):
 
     def _source_changed(self, spec: str) -> None:
         spec = redact(spec)  # a stream URL's password is never shown
-        self.w.view.clear(f"Opening {spec}…")
+        opening = translate("Window", "Opening {spec}…").format(spec=spec)
+        self.w.view.clear(opening)
+        self.w.view.show_toast("")
         self.w.stats_panel.clear()
         self.w.playback.hide()
-        self.w.source_label.setText(f"Opening {spec}…")
+        self.w.source_label.setText(opening)
 
     def _source_opened(self, info: Any) -> None:
-        kind = SOURCE_NAMES.get(info.kind, info.kind)
+        kind = translate("Sources", SOURCE_NAMES.get(info.kind, info.kind))
         size = f"{info.width}x{info.height}" if info.width else ""
         rate = f"{info.fps:.0f} fps" if info.fps else ""
-        self.w.source_label.setText(" · ".join(p for p in (f"{kind}: {info.description}", size, rate) if p))
+        # "Sample clip: sample clip" said nothing twice: the description only when it adds something.
+        what = kind if info.description.strip().lower() in (kind.lower(), info.kind, "sample clip") \
+            else f"{kind}: {info.description}"
+        self.w.source_label.setText(" · ".join(p for p in (what, size, rate) if p))
         self.w.setWindowTitle(f"vision_desk — {info.description}")
         self.w.playback.set_length(info.frame_count)
         self._update_playback_bar()
@@ -225,7 +249,7 @@ class WindowLogic(QObject):
         self._sync_processor_actions(active)
         if on:  # bring its settings into view, once the layout has made room for them
             panel = self.w.processor_panel
-            QTimer.singleShot(0, lambda: panel.ensureWidgetVisible(panel.groups[name], 0, 0))
+            QTimer.singleShot(0, lambda: panel.show_heading(name))
         self.c.set_processors(active)
         self.store.processors = active
         if name == "style" and on:
@@ -240,11 +264,11 @@ class WindowLogic(QObject):
         try:
             self.c.configure(name, **values)
         except VisionDeskError as exc:
-            self.w.banner.show_error(str(exc))
+            self.show_error(str(exc))
         finally:
             self.w.processor_panel.set_values(name, self.c.processor_settings(name))  # show what really applies
         if name == "style":
-            self.w.gallery.select(int(self.c.processor_settings("style").style))
+            self._select_gallery()
         if name == "pose" and values.get("view", "off") != "off":
             self._pose_view = values["view"]
         self._sync_teaching_actions()
@@ -255,6 +279,12 @@ class WindowLogic(QObject):
         for act, on in ((self.a["haar_windows"], bool(self.c.processor_settings("faces").teaching)),
                         (self.a["pose_maps"], self.c.processor_settings("pose").view != "off")):
             _set_checked_quietly(act, on)
+
+    def _select_gallery(self) -> None:
+        """The gallery highlights the built-in style in use, and none while a picture is the style."""
+        style = self._style_settings()
+        if style is not None:
+            self.w.gallery.select(-1 if getattr(style, "style_image", "") else int(style.style))
 
     def _toggle_pose_maps(self, on: bool) -> None:
         self.apply_settings("pose", {"view": self._pose_view if on else "off"}, enable=on)
@@ -295,8 +325,8 @@ class WindowLogic(QObject):
                                        else "Super-resolution region: automatic (centre or face)", 6000)
 
     def ask_style_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.w, "Choose a picture to use as the style", self._last_dir(),
-                                              PICTURE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.w, translate("Window", "Choose a picture to use as the style"),
+                                              self._last_dir(), PICTURE_FILTER)
         if path:
             self.apply_settings("style", {"style_image": path}, enable=True)
 
@@ -313,12 +343,69 @@ class WindowLogic(QObject):
 
     def _loading_changed(self, name: str, loading: bool) -> None:
         self.w.processor_panel.set_loading(name, loading)
-        msg = f"Loading the {name} model…" if loading else ""
+        title = translate("Commands", registry_title(name))
+        msg = translate("Window", "Loading the {name} model…").format(name=title) if loading else ""
         self.w.statusBar().showMessage(msg, 0 if loading else 1)
+
+    # --- language and text size -----------------------------------------------------------------------
+    def set_language(self, code: str) -> None:
+        """Saved, then the window is made again in that language (by app.run, after this one closes)."""
+        self.store.language = code
+        if code == i18n.current().code:
+            return
+        self.relaunch_requested = True
+        self.w.close()
+
+    def set_ui_scale(self, percent: int) -> None:
+        self.store.ui_scale = percent
+        ui_scale.apply(percent)
+        self.c.redraw()  # a paused frame shows its labels at the new size at once
+
+    # --- messages: the banner, or large and brief over the video in presenter mode ------------------
+    def show_error(self, text: str) -> None:
+        if self.presenter.active:
+            self.w.view.show_toast(text, 3 * TOAST_MS)
+        else:
+            self.w.banner.show_error(text)
+
+    def show_notice(self, text: str) -> None:
+        if self.presenter.active:  # e.g. "no camera: playing the sample clip": not an error in front of a class
+            self.w.view.show_toast(text, 2 * TOAST_MS)
+        else:
+            self.w.banner.show_notice(text, sticky=True)
+
+    def _play_pause(self) -> None:
+        self.c.toggle_play()
+        self.w.view.show_toast(translate("Window", "Paused") if self.c.paused else "", 0)
+
+    def _snapshot_saved(self, paths: list[str]) -> None:
+        self.w.statusBar().showMessage(translate("Window", "Snapshot saved: {path}").format(path=paths[0]), 8000)
+        self.w.view.show_toast(translate("Window", "Snapshot saved"), TOAST_MS)
+
+    def _source_ended(self) -> None:
+        text = translate("Window", "End of the video: Space plays it again")
+        self.w.statusBar().showMessage(text, 8000)
+        if self.c.finished:  # (with loop on the clip goes on at once: nothing to say)
+            self.w.view.show_toast(text, 0)
+
+    def _set_realtime(self, on: bool) -> None:
+        self.c.set_realtime(on)
+        self.store.set_flag("realtime", on)
+        self._label_realtime(on)
+
+    def _label_realtime(self, on: bool) -> None:
+        """The button says which of the two it is now: the file's clock (skipping frames) or every frame."""
+        act = self.a["realtime"]
+        act.setIconText(translate("Window", "Real time") if on else translate("Window", "Every frame"))
+        act.setToolTip(translate("Window", "Real time (T): the file's own speed; frames the processors cannot keep up with are skipped and counted as dropped") if on
+                       else translate("Window", "Every frame (T): no frame skipped, as fast as the processors go (slower than real time when they are slow)"))
 
     # --- view, outputs -------------------------------------------------------------------------------
     def _show_frame(self, result: Any) -> None:
         self.w.view.show_result(result)
+        # What was found is written with the frame it was found on (the 4-a-second refresh lagged behind).
+        self.w.stats_panel.show_found(result.results)
+        self.presenter.update_caption(self.c.processors, result, self.w.view.display_fps(), self.c.paused)
         if self.w.playback.isVisible():
             self.w.playback.set_position(result.frame.index)
         if self._gallery_waiting:
@@ -337,27 +424,34 @@ class WindowLogic(QObject):
         try:
             self.c.start_recording(self.store.output_dir)
         except VisionDeskError as exc:
-            self.w.banner.show_error(f"Recording: {exc}")
+            self.show_error(translate("Window", "Recording: {error}").format(error=exc))
             _set_checked_quietly(self.a["record"], False)
 
     def _recording_changed(self, on: bool, path: str) -> None:
         _set_checked_quietly(self.a["record"], on)
-        text = f"Recording to {path}" if on else (f"Recording saved: {path}" if path else "")
+        text = translate("Window", "Recording to {path}").format(path=path) if on else (
+            translate("Window", "Recording saved: {path}").format(path=path) if path else "")
         self.w.statusBar().showMessage(text, 0 if on else 10000)
         self.presenter.set_recording(on)
+        if on:
+            self.w.view.show_toast(translate("Window", "● Recording"), TOAST_MS)
+        elif path:
+            self.w.view.show_toast(translate("Window", "Recording saved"), TOAST_MS)
 
     def ask_output_dir(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.w, "Where recordings and snapshots go", str(self.store.output_dir))
+        path = QFileDialog.getExistingDirectory(self.w, translate("Window", "Where recordings and snapshots go"),
+                                                str(self.store.output_dir))
         if path:
             self.store.output_dir = Path(path)
-            self.w.statusBar().showMessage(f"Output folder: {path}", 6000)
+            self.w.statusBar().showMessage(translate("Window", "Output folder: {path}").format(path=path), 6000)
 
     def _refresh_stats(self) -> None:
         result = self.w.view.result
         fps = self.w.view.display_fps()
         if result is not None:
-            self.w.stats_panel.update_stats(result.stats, fps, result.results)
-        self.presenter.update_caption(self.c.processors, result, fps)
+            self.w.stats_panel.update_stats(result.stats, fps, result.results, paused=self.c.paused,
+                                            recording=self.c.recording, errors=result.errors)
+        self.presenter.update_caption(self.c.processors, result, fps, self.c.paused)
 
     def _update_playback_bar(self) -> None:
         info = self.c.source_info

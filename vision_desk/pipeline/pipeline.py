@@ -99,6 +99,9 @@ class Pipeline:
         ``registry``: processor classes by name instead of the built-in four (tests use fakes)."""
         self._source = source
         self._mode_requested = Mode(mode) if mode is not None else None
+        # Real time (the window's choice): skip frames the processors cannot keep up with (counted as dropped)
+        # so a file keeps its own clock like a camera; off, REALTIME paces every frame (slow motion).
+        self.skip_late_frames = False
         self._mode = self._mode_requested or Mode.LOSSLESS
         self._on_event = on_event
         self._inflight_max = max(1, inflight if inflight is not None else default_inflight())
@@ -359,6 +362,10 @@ class Pipeline:
                         continue
                     self._emit(PipelineEvent(ev.SOURCE_ENDED, self._end_message(info)))
                     return
+                if (self.skip_late_frames and self._mode == Mode.REALTIME and info.fps > 0 and not cmd.step
+                        and tr.behind(frame.pts_ms, 1000.0 / info.fps)):
+                    self._stats.on_dropped(1)  # real time keeps the file's clock: a late frame is skipped
+                    continue
                 self._stats.on_capture(read_ms)
                 captured += 1
                 item = Captured(frame, read_ms, captured, tr.epoch, step=cmd.step)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from vision_desk.frame import Frame
 
 PACE_RESTART_S = 0.5  # real time: this far behind (slow processing), restart the clock instead of racing
+MIN_SKIPS_TO_JUDGE = 10  # real time: after this many skips in a row, check that skipping catches up at all
 
 
 @dataclass
@@ -123,6 +124,8 @@ class _Pace:
     wall: float = 0.0
     pts: float = 0.0
     reset: bool = True
+    skipped: int = 0  # frames skipped in a row
+    first_late_ms: float = 0.0  # how late the first of them was
 
 
 class Transport:
@@ -251,6 +254,27 @@ class Transport:
                 bisect.insort(self._held, item, key=lambda c: c.order)
                 return False
             return True
+
+    def behind(self, pts_ms: float, interval_ms: float) -> bool:
+        """Real time: True when this frame's time on the file's clock passed more than a frame interval ago,
+        so it is skipped (counted as dropped) and the next one read: the video keeps the file's own speed
+        when the processors are slower, like a camera, instead of turning into slow motion."""
+        p = self._pace
+        if p.reset:
+            return False
+        late_ms = (time.perf_counter() - p.wall) * 1000.0 - (pts_ms - p.pts)
+        if late_ms <= interval_ms:
+            p.skipped = 0
+            return False
+        p.skipped += 1
+        if p.skipped == 1:
+            p.first_late_ms = late_ms
+        elif p.skipped >= MIN_SKIPS_TO_JUDGE and late_ms >= p.first_late_ms:
+            # Skipping did not bring the clock any closer: reading alone is slower than the file's rate
+            # (e.g. a 4K file on a small machine). Show this frame and restart the clock from it.
+            p.skipped, p.reset = 0, True
+            return False
+        return True
 
     def pace(self, pts_ms: float) -> None:
         """Real time: wait until this frame is due at the file's own rate."""

@@ -1,0 +1,84 @@
+"""The language of what vision_desk draws on the video, and the hook that translates a label.
+
+The window's menus, panels and messages use Qt's own translation system
+(``vision_desk_ja.ts`` / ``.qm`` here, installed by ``vision_desk.gui.i18n``).
+What the annotators draw on the frames (class names, "face", pose parts) is
+drawn off the GUI thread by Qt-free code, also used by the command line, so it
+is translated with the plain tables below instead. The command line stays
+English: only the window calls :func:`set_language`.
+
+A processor with its own class names (ImageNet for ``cnn``) adds a table:
+
+    from vision_desk.i18n import register_labels
+    register_labels("ja", {"goldfish": "金魚", ...})
+
+and its annotator draws ``translate_label(name)``.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from vision_desk.i18n.ja_labels import JA, PART_EN
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent
+LANGUAGES: dict[str, str] = {"en": "English", "ja": "日本語"}  # code -> its own name (the menu shows both)
+
+_lock = threading.Lock()
+_language = "en"
+_tables: dict[str, dict[str, str]] = {"ja": dict(JA)}
+
+
+def set_language(code: str) -> None:
+    """The language of labels drawn from now on ("en" or "ja"); unknown codes mean English."""
+    global _language
+    with _lock:
+        _language = code if code in LANGUAGES else "en"
+
+
+def language() -> str:
+    return _language
+
+
+def register_labels(code: str, table: dict[str, str]) -> None:
+    """Add (or replace) translations of labels for a language: English label -> translated label."""
+    with _lock:
+        _tables.setdefault(code, {}).update({str(k): str(v) for k, v in table.items()})
+
+
+def translate_label(label: str, code: str | None = None) -> str:
+    """``label`` in the current language (or ``code``); the English label when there is no translation."""
+    lang = code or _language
+    if lang == "en":
+        return label
+    return _tables.get(lang, {}).get(label, label)
+
+
+def untranslated(labels: list[str] | tuple[str, ...], code: str) -> list[str]:
+    """The labels that have no translation in ``code`` (tests list them)."""
+    table = _tables.get(code, {})
+    return [label for label in labels if label not in table]
+
+
+def part_name(keypoint: str, code: str | None = None) -> str:
+    """A pose keypoint ("r_wrist") as people say it: "right wrist" / "右手首"."""
+    lang = code or _language
+    english = PART_EN.get(keypoint, keypoint.replace("_", " "))
+    return english if lang == "en" else _tables.get(lang, {}).get(keypoint, english)
+
+
+def pose_channel_name(view: str, code: str | None = None) -> str:
+    """A teaching-view channel: "heatmap: right wrist", "PAF: neck -> right hip", "background"."""
+    if view in PART_EN:
+        return f"{translate_label('heatmap', code)}: {part_name(view, code)}"
+    if view == "background":
+        return f"{translate_label('heatmap', code)}: {translate_label('background', code)}"
+    if "-" in view:
+        a, b = view.split("-", 1)
+        arrow = "->" if (code or _language) == "en" else "→"  # (the command line's font draws ASCII only)
+        return f"{translate_label('PAF', code)}: {part_name(a, code)} {arrow} {part_name(b, code)}"
+    return translate_label(view, code)
+
+
+__all__ = ["LANGUAGES", "TRANSLATIONS_DIR", "language", "part_name", "pose_channel_name", "register_labels",
+           "set_language", "translate_label", "untranslated"]
