@@ -27,6 +27,10 @@ from vision_desk.errors import OutputError
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".avi")
 BACKENDS = ("auto", "pyav", "opencv")
 KEYFRAME_SECONDS = 2.0  # a fragment per keyframe: at most this much is lost when killed hard
+# Above 1080p, x264 keeps fewer frames in its look-ahead: at 4K each frame it holds costs ~40 MB with its
+# half-pel planes, and the default look-ahead alone took ~300 MB (measured: 4K encode 781 -> 615 MB peak).
+BIG_FRAME_PIXELS = 1920 * 1088
+BIG_FRAME_X264 = "rc-lookahead=4:sync-lookahead=0"
 
 
 class VideoBackend(Protocol):
@@ -132,6 +136,8 @@ class PyAvBackend:
             gop = str(max(1, round(fps * KEYFRAME_SECONDS)))
             if codec == "libx264":
                 stream.options = {"preset": "veryfast", "crf": "21", "g": gop}
+                if size[0] * size[1] > BIG_FRAME_PIXELS:
+                    stream.options = {**stream.options, "x264-params": BIG_FRAME_X264}
             else:
                 stream.options = {"g": gop}
             stream.codec_context.time_base = 1 / rate
