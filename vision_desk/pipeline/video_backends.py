@@ -96,8 +96,12 @@ def _probe_write(path: Path) -> str:
     except OSError as exc:
         return f"{exc.strerror or exc}; could not start the"
     finally:
-        if path.is_file():
-            path.unlink(missing_ok=True)
+        if path.is_file():  # emptied, not removed: the file stays claimed (created and locked) by this run
+            try:
+                with open(path, "r+b") as f:
+                    f.truncate(0)
+            except OSError:
+                pass
     return ""
 
 
