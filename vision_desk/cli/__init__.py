@@ -45,6 +45,9 @@ def common_options() -> argparse.ArgumentParser:
                    help="onnxruntime threads per model (default: cores - 1, at least 1)")
     g.add_argument("--models-dir", metavar="DIR", default=None,
                    help="read model files from DIR (also $VISION_DESK_MODELS); they are checked against the manifest")
+    g.add_argument("--max-image-pixels", type=int, default=None, metavar="N",
+                   help="largest picture (width x height) to decode, checked from its header "
+                        "(default: 100000000, i.e. 100 megapixels)")
     g.add_argument("--debug", action="store_true",
                    help="show full tracebacks, and the messages OpenCV, FFmpeg and onnxruntime print themselves "
                         "(hidden otherwise)")
@@ -77,6 +80,15 @@ def _with_default_command(argv: list[str]) -> list[str]:
     return [DEFAULT_COMMAND, *argv]
 
 
+def _set_image_limit(pixels: int | None) -> None:
+    from vision_desk.errors import SettingsError
+    from vision_desk.sources import image_limits
+
+    if pixels is not None and pixels < 1:
+        raise SettingsError(f"--max-image-pixels must be a positive number of pixels, got {pixels}")
+    image_limits.set_max_pixels(pixels)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -87,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.models_dir:
             model_store.set_models_dir(args.models_dir)
+        _set_image_limit(getattr(args, "max_image_pixels", None))
         runtime.configure(args.device, args.threads)
         return int(importlib.import_module(COMMANDS[args.command]).run(args) or 0)
     except VisionDeskError as exc:

@@ -166,12 +166,21 @@ def _planes_to_bgr(r: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def read_picture(path_text: str) -> np.ndarray:
     """Read a style picture as BGR uint8 (via imdecode, so non-ASCII paths work on Windows too)."""
+    from vision_desk.sources import image_limits
+
     path = Path(path_text).expanduser()
+    try:
+        image_limits.check_size(path, "style image")
+    except ValueError as exc:
+        raise SettingsError(f"style.style_image: {exc}") from None
     try:
         data = np.fromfile(str(path), dtype=np.uint8)
     except OSError as exc:
         raise SettingsError(f"style.style_image: cannot read {path}: {exc.strerror or exc}") from None
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    try:
+        image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    except cv2.error:
+        image = None
     if image is None:
         raise SettingsError(f"style.style_image: {path} could not be decoded as a picture; "
                             "choose a PNG or JPEG file, or leave it empty to use the built-in styles")
