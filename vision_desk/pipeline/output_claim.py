@@ -63,8 +63,8 @@ def refuse_inputs(flag: str, output: Path | str, inputs: Iterable[Path | str]) -
         return
     for p in inputs:
         if file_id(p) == out_id:
-            raise OutputError(f"{flag} {output} is the input file {p} itself (the same file on disk, e.g. a hard "
-                              "link): it would be destroyed while it is read; choose another output name")
+            raise OutputError(f"{flag} {output} is the input file itself (the same file on disk as {p}, e.g. a "
+                              "hard link): it would be destroyed while it is read; choose another output name")
 
 
 class Claim:

@@ -39,6 +39,7 @@ from vision_desk.sources.base import SourceInfo
 DEFAULT_FPS = 25.0
 MIN_FREE_BYTES = 64 * 1024 * 1024  # stop a recording, finalized, when the disk has less than this left
 FREE_CHECK_EVERY = 25  # frames between free-space checks
+MAX_REPEATS = 250  # OpenCV backend: at most this many copies of one frame fill a gap in the timestamps
 
 
 @runtime_checkable
@@ -94,7 +95,14 @@ def letterbox_to(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 class VideoSink:
-    """An MP4 (or AVI/MKV) of the frames, at the source's frame rate (25 when unknown).
+    """An MP4 (or AVI/MKV) of the frames, timed by their own timestamps so that it plays in real time.
+
+    Each frame is shown at its ``pts_ms`` (capture time for a camera or stream, the source's own
+    timestamps for a file, also a variable-rate one), counted from the first frame written; where
+    timestamps do not rise (pictures, a loop, a seek back) the frame follows 1/fps after the last.
+    With PyAV this is a variable-frame-rate file; OpenCV's writer only knows a fixed rate, so there a
+    frame is repeated to fill a gap (8 s captured at 3 frames/s still play 8 s). The nominal rate is
+    the source's (25 when unknown).
 
     The first frame fixes the size (rounded down to even numbers, which H.264 needs);
     later frames of another size (an image folder) are letterboxed into it.
@@ -125,6 +133,10 @@ class VideoSink:
         self._size: tuple[int, int] | None = None
         self.frames_written = 0
         self._closed = False
+        self._first_pts: float | None = None
+        self._last_time = -1.0
+        self._slots = 0  # OpenCV backend: frames written including repeats
+        self._previous: np.ndarray | None = None
 
     def claim(self) -> None:
         """Create and lock the file now (before processing starts), so another run cannot take it."""
@@ -162,10 +174,36 @@ class VideoSink:
                 image = image[: self._size[1], : self._size[0]]
             else:
                 image = letterbox_to(image, self._size)
-        self._backend.write(np.ascontiguousarray(image))
+        image = np.ascontiguousarray(image)
+        time_s = self._time_of(result.frame)
+        if self._backend.variable_rate:
+            self._backend.write(image, time_s)
+        else:
+            # Fixed rate: the frame on screen during a gap is repeated until this one is due.
+            due = round(time_s * (self.fps or DEFAULT_FPS))
+            repeats = 0
+            while self._previous is not None and self._slots < due and repeats < MAX_REPEATS:
+                self._backend.write(self._previous)
+                self._slots += 1
+                repeats += 1
+            self._backend.write(image)
+            self._slots += 1
+            self._previous = image
         self.frames_written += 1
         if self._backend.silent_errors and self.frames_written % FREE_CHECK_EVERY == 0:
             self._check_free_space()
+
+    def _time_of(self, frame: Frame) -> float:
+        """Seconds from the first frame written to this one (rising; 1/fps steps where pts do not rise)."""
+        step = 1.0 / (self.fps or DEFAULT_FPS)
+        pts = frame.pts_ms
+        if self._first_pts is None:
+            self._first_pts = pts
+        t = (pts - self._first_pts) / 1000.0
+        if not (t > self._last_time + 1e-6) or not np.isfinite(t):
+            t = self._last_time + step if self._last_time >= 0 else 0.0
+        self._last_time = t
+        return t
 
     def _check_free_space(self) -> None:
         try:
