@@ -6,8 +6,10 @@ traceback is only printed for a bug (or with --debug).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
+import traceback
 from typing import NoReturn
 
 from vision_desk import __version__, quiet
@@ -80,6 +82,17 @@ def _with_default_command(argv: list[str]) -> list[str]:
     return [DEFAULT_COMMAND, *argv]
 
 
+def os_error_line(exc: OSError) -> str:
+    """'file name too long (...): /very/long/na...; use a shorter name' and the like."""
+    name = str(exc.filename) if exc.filename is not None else ""
+    if len(name) > 80:
+        name = name[:60] + "..." + name[-15:]
+    if exc.errno == errno.ENAMETOOLONG:
+        return (f"file name too long (a folder or file name over 255 bytes, or a whole path over 4096): {name}; "
+                "use a shorter name")
+    return f"{exc.strerror or type(exc).__name__}: {name}" if name else f"{exc.strerror or exc}"
+
+
 def _set_image_limit(pixels: int | None) -> None:
     from vision_desk.errors import SettingsError
     from vision_desk.sources import image_limits
@@ -102,10 +115,13 @@ def main(argv: list[str] | None = None) -> int:
         _set_image_limit(getattr(args, "max_image_pixels", None))
         runtime.configure(args.device, args.threads)
         return int(importlib.import_module(COMMANDS[args.command]).run(args) or 0)
-    except VisionDeskError as exc:
+    except (VisionDeskError, OSError) as exc:
+        # An OSError that reaches here is about a path the user gave (a name over 255 bytes, a path over
+        # 4096, a permission): one line like every other mistake.
         if getattr(args, "debug", False):
-            raise
-        print(f"vision-desk: error: {exc}", file=sys.stderr)
+            traceback.print_exc()  # --debug shows where; the exit status stays that of the mistake
+        print(f"vision-desk: error: {exc if isinstance(exc, VisionDeskError) else os_error_line(exc)}",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("vision-desk: interrupted", file=sys.stderr)

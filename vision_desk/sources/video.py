@@ -16,6 +16,7 @@ normally, with the shortfall against the frame count in the header as a warning.
 from __future__ import annotations
 
 import math
+import stat
 import time
 from pathlib import Path
 
@@ -45,9 +46,13 @@ def check_file(path: Path, what: str = "video") -> None:
     if path.is_dir():
         raise SourceError(f"{path} is a folder, not a {what} file")
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):  # a FIFO or /dev/zero has no size to speak of: it is not "empty"
+        raise SourceError(f"{path} is not a regular file (a pipe, device or socket); give a {what} file, "
+                          "a camera index or a stream URL")
+    size = st.st_size
     if size == 0:
         raise SourceError(f"{what} file {path} is empty (0 bytes): it was not written completely; get a fresh copy")
 
