@@ -229,7 +229,9 @@ def process_one(args: argparse.Namespace, input_spec: str, output: str | None, j
     is_images = isinstance(source, sources.ImageSource)
     sinks = _make_sinks(args, source, is_images, output, json_path)
     state = _Run()
-    pipe = Pipeline(source, names, mode=Mode.LIVE if is_live else Mode.LOSSLESS, settings=settings, hud=args.hud,
+    # An http(s) address is a stream or a file; which, only opening it tells (the pipeline then picks the mode).
+    mode = None if isinstance(source, sources.HttpSource) else Mode.LIVE if is_live else Mode.LOSSLESS
+    pipe = Pipeline(source, names, mode=mode, settings=settings, hud=args.hud,
                     sinks=sinks, on_result=state.on_result, on_event=state.on_event, inflight=args.inflight,
                     max_frames=args.max_frames, wait_for_models=True)
     main_thread = threading.current_thread() is threading.main_thread()
@@ -257,6 +259,8 @@ def process_one(args: argparse.Namespace, input_spec: str, output: str | None, j
         if pipe.summary().frames_output == 0:
             pipe.stop(timeout=1.0)
             _discard(sinks)  # nothing was written: leave no empty file or folder behind
+    if pipe.source_info is not None:
+        is_live = pipe.source_info.is_live
     failure = pipe.error or (VisionDeskError(state.fatal) if state.fatal is not None else None)
     processed = pipe.summary().frames_output > 0
     warnings = _source_warnings(source)

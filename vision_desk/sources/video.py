@@ -62,9 +62,14 @@ class VideoSource(Source):
 
     _kind = "video"
 
-    def __init__(self, path: Path | str, *, description: str | None = None) -> None:
+    def __init__(self, path: Path | str, *, description: str | None = None, url: str | None = None,
+                 name: str | None = None) -> None:
+        """``url``: read a video file served over HTTP(S) instead (``name``/``description`` must then be
+        free of credentials; see :mod:`~vision_desk.sources.remote`)."""
         self._path = Path(path)
-        self._description = description or f"video {self._path.name}"
+        self._url = url
+        self._name = name or self._path.name
+        self._description = description or f"video {self._name}"
         self._cap: cv2.VideoCapture | None = None
         self._info: SourceInfo | None = None
         self._pending: np.ndarray | None = None  # first frame, decoded by open()
@@ -80,15 +85,16 @@ class VideoSource(Source):
 
     @property
     def path(self) -> Path:
-        return self._path
+        return self._path if self._url is None else None  # type: ignore[return-value]
 
     def open(self) -> SourceInfo:
-        check_file(self._path)
-        cap = cv2.VideoCapture(str(self._path), cv2.CAP_FFMPEG)
+        if self._url is None:
+            check_file(self._path)
+        cap = cv2.VideoCapture(self._url or str(self._path), cv2.CAP_FFMPEG)
         if not cap.isOpened():
             cap.release()
             raise SourceError(
-                f"{self._path} is not a video OpenCV/FFmpeg can read (not a video file, damaged, "
+                f"{self._name if self._url else self._path} is not a video OpenCV/FFmpeg can read (not a video file, damaged, "
                 f"or an unsupported format); try converting it to MP4 (H.264)"
             )
         fps = cap.get(cv2.CAP_PROP_FPS)
@@ -106,7 +112,7 @@ class VideoSource(Source):
         if first is None:
             cap.release()
             self._cap = None
-            raise SourceError(f"{self._path} contains no video frames that can be decoded (audio only, or damaged)")
+            raise SourceError(f"{self._name if self._url else self._path} contains no video frames that can be decoded (audio only, or damaged)")
         self._pending, self._pending_pts, self._pending_index = first
         h, w = self._pending.shape[:2]
         self._info = SourceInfo(
@@ -156,7 +162,7 @@ class VideoSource(Source):
             img, pts, index = got
         ts = time.perf_counter()
         self._delivered += 1
-        return Frame(image=img, index=index, timestamp=ts, source_id=self._path.name, pts_ms=pts)
+        return Frame(image=img, index=index, timestamp=ts, source_id=self._name, pts_ms=pts)
 
     def _decode_next(self) -> tuple[np.ndarray, float, int] | None:
         """The next frame that decodes (image, pts, position), skipping damaged ones; None at the end."""
@@ -191,14 +197,14 @@ class VideoSource(Source):
         self._ended = True
         if self._undecodable:
             self._warnings.append(
-                f"{self._path.name}: {len(self._undecodable)} frame{'s' if len(self._undecodable) > 1 else ''} "
+                f"{self._name}: {len(self._undecodable)} frame{'s' if len(self._undecodable) > 1 else ''} "
                 f"could not be decoded ({describe_positions(self._undecodable)}); {self._delivered} processed")
         expected = self.info.frame_count
         got = self._next_index
         # One frame of slack: some containers round the count they advertise.
         if expected is not None and expected - got > 1:
             self._warnings.append(
-                f"{self._path.name} ended after {got} of {expected} frames: the file is truncated or damaged "
+                f"{self._name} ended after {got} of {expected} frames: the file is truncated or damaged "
                 f"(the frames before that point were read)"
             )
 
