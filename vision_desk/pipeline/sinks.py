@@ -312,6 +312,23 @@ class JsonlSink:
                 self._claim.release()
 
 
+def _put_without_replacing(tmp: Path, target: Path) -> None:
+    """Move ``tmp`` to ``target``; FileExistsError if ``target`` exists (atomic where hard links work)."""
+    try:
+        os.link(tmp, target)
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) or exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK,
+                                                                   getattr(errno, "ENOTSUP", -1),
+                                                                   getattr(errno, "EOPNOTSUPP", -1)):
+            raise
+        # A file system without hard links (FAT, some network shares): check, then rename.
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
+        os.replace(tmp, target)
+        return
+    tmp.unlink()
+
+
 def default_image_name(frame: Frame) -> str:
     return f"{frame.index:06d}.png"
 
@@ -369,8 +386,7 @@ class ImageFolderSink:
             if self.overwrite:
                 os.replace(tmp, target)
             else:
-                os.link(tmp, target)
-                tmp.unlink()
+                _put_without_replacing(tmp, target)
         except FileExistsError:
             tmp.unlink(missing_ok=True)
             raise OutputError(f"{target} already exists; add --overwrite to replace it, or choose another "
