@@ -87,6 +87,11 @@ class VideoSource(Source):
     def path(self) -> Path:
         return self._path if self._url is None else None  # type: ignore[return-value]
 
+    @property
+    def _shown(self) -> str:
+        """How messages name the input: the path, or for a URL its name (credentials never shown)."""
+        return self._name if self._url else str(self._path)
+
     def open(self) -> SourceInfo:
         if self._url is None:
             check_file(self._path)
@@ -94,7 +99,7 @@ class VideoSource(Source):
         if not cap.isOpened():
             cap.release()
             raise SourceError(
-                f"{self._name if self._url else self._path} is not a video OpenCV/FFmpeg can read (not a video file, damaged, "
+                f"{self._shown} is not a video OpenCV/FFmpeg can read (not a video file, damaged, "
                 f"or an unsupported format); try converting it to MP4 (H.264)"
             )
         fps = cap.get(cv2.CAP_PROP_FPS)
@@ -112,7 +117,7 @@ class VideoSource(Source):
         if first is None:
             cap.release()
             self._cap = None
-            raise SourceError(f"{self._name if self._url else self._path} contains no video frames that can be decoded (audio only, or damaged)")
+            raise SourceError(f"{self._shown} contains no video frames that can be decoded (audio only, or damaged)")
         self._pending, self._pending_pts, self._pending_index = first
         h, w = self._pending.shape[:2]
         self._info = SourceInfo(
