@@ -60,8 +60,9 @@ def test_a_slow_writer_holds_the_reader_back_instead_of_piling_frames_up():
     assert pipe.wait(60)
     pipe.stop()
     assert sink.written == n
-    # input queue (8) + frames in flight and waiting to be drawn (2 x 2) + writer queue (8) + one in each hand
-    bound = 8 + 4 + 8 + 4
+    # input queue (8) + frames in flight and waiting to be drawn (window: 4 per thread) + writer queue (8)
+    # + one in each hand
+    bound = 8 + 8 + 8 + 4
     assert max(sink.ahead) <= bound, f"the reader ran {max(sink.ahead)} frames ahead of the writer"
     # ... and the same bound holds late in the run as early on: nothing grows with the length.
     assert max(sink.ahead[-50:]) <= bound

@@ -31,7 +31,7 @@ SINK_LOCK_TIMEOUT_S = 10.0
 # Without a limit, fast processors in front of a slow encoder piled every frame of a file up here
 # (2.4 GB for 20 s of 1080p); with it, a thread that is too far ahead waits, and the wait travels back
 # through the input queue to the reader (back-pressure from the slowest stage).
-REORDER_WINDOW_PER_WORKER = 2
+REORDER_WINDOW_PER_WORKER = 4
 
 
 def _as_output_error(doing: str, sink: Sink, exc: BaseException) -> OutputError:
