@@ -199,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         folder = Path(args.record)
         folder.mkdir(parents=True, exist_ok=True)
-        sinks = [VideoSink(folder / "long_run.mp4"), JsonlSink(folder / "long_run.jsonl")]
+        sinks = [VideoSink(folder / "long_run.mp4", overwrite=True),
+                 JsonlSink(folder / "long_run.jsonl", overwrite=True)]
     mon = Monitor(args.every, args.frames, log)
     events: list[str] = []
     pipe = Pipeline(open_source(args.source), names, mode=Mode.LOSSLESS, settings=settings, sinks=sinks,

@@ -69,7 +69,8 @@ def decode(path: Path, limit: int) -> list:
 
 def run_pipeline(clip: str, name: str, n: int, inflight: int | None, out: Path) -> float:
     """Frames/s of a lossless run with a video sink, first frame read to last frame output."""
-    pipe = Pipeline(open_source(clip), [name], mode=Mode.LOSSLESS, sinks=[VideoSink(out, backend="opencv")],
+    sink = VideoSink(out, backend="opencv", overwrite=True)  # the same file every round
+    pipe = Pipeline(open_source(clip), [name], mode=Mode.LOSSLESS, sinks=[sink],
                     inflight=inflight, max_frames=n)
     pipe.start()
     if not pipe.wait(600):

@@ -28,7 +28,8 @@ BACKENDS = ["opencv"] + (["pyav"] if pyav_available() else [])
 def result(i: int, size=(320, 240)) -> FrameResult:
     img = stamp(i, size)
     det = Detections([[10, 20, 110.26, 90]], [0.876543], [0], ["person"])
-    return FrameResult(Frame(img, i, time.perf_counter(), "t", i * 40.0), img, img, {"objects": det},
+    # timestamps at INFO's 12 fps: the video sink times frames by them
+    return FrameResult(Frame(img, i, time.perf_counter(), "t", i * 1000.0 / 12), img, img, {"objects": det},
                        stats=Stats(stage_ms={"read": 1.234, "objects": 15.5}, latency_ms=20.0))
 
 
@@ -144,7 +145,7 @@ def test_opencv_video_stops_finalized_when_free_space_runs_low(tmp_path, monkeyp
     almost_full = shutil._ntuple_diskusage(total=10 * 2**30, used=10 * 2**30 - 2**20, free=2**20)
     monkeypatch.setattr(sinks_mod.shutil, "disk_usage", lambda path: almost_full)
     with pytest.raises(OutputError, match="disk almost full"):
-        sink.write(result(99))
+        sink.write(result(sinks_mod.FREE_CHECK_EVERY - 1))  # the next frame in time (a gap would be filled)
     sink.close()
     stamps, _, _ = read_video(tmp_path / "v.mp4")
     assert len(stamps) == sinks_mod.FREE_CHECK_EVERY and stamps[:3] == [0, 1, 2]

@@ -6,8 +6,10 @@ traceback is only printed for a bug (or with --debug).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
+import traceback
 from typing import NoReturn
 
 from vision_desk import __version__, quiet
@@ -45,6 +47,9 @@ def common_options() -> argparse.ArgumentParser:
                    help="onnxruntime threads per model (default: cores - 1, at least 1)")
     g.add_argument("--models-dir", metavar="DIR", default=None,
                    help="read model files from DIR (also $VISION_DESK_MODELS); they are checked against the manifest")
+    g.add_argument("--max-image-pixels", type=int, default=None, metavar="N",
+                   help="largest picture (width x height) to decode, checked from its header "
+                        "(default: 100000000, i.e. 100 megapixels)")
     g.add_argument("--debug", action="store_true",
                    help="show full tracebacks, and the messages OpenCV, FFmpeg and onnxruntime print themselves "
                         "(hidden otherwise)")
@@ -77,6 +82,26 @@ def _with_default_command(argv: list[str]) -> list[str]:
     return [DEFAULT_COMMAND, *argv]
 
 
+def os_error_line(exc: OSError) -> str:
+    """'file name too long (...): /very/long/na...; use a shorter name' and the like."""
+    name = str(exc.filename) if exc.filename is not None else ""
+    if len(name) > 80:
+        name = name[:60] + "..." + name[-15:]
+    if exc.errno == errno.ENAMETOOLONG:
+        return (f"file name too long (a folder or file name over 255 bytes, or a whole path over 4096): {name}; "
+                "use a shorter name")
+    return f"{exc.strerror or type(exc).__name__}: {name}" if name else f"{exc.strerror or exc}"
+
+
+def _set_image_limit(pixels: int | None) -> None:
+    from vision_desk.errors import SettingsError
+    from vision_desk.sources import image_limits
+
+    if pixels is not None and pixels < 1:
+        raise SettingsError(f"--max-image-pixels must be a positive number of pixels, got {pixels}")
+    image_limits.set_max_pixels(pixels)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -87,12 +112,16 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.models_dir:
             model_store.set_models_dir(args.models_dir)
+        _set_image_limit(getattr(args, "max_image_pixels", None))
         runtime.configure(args.device, args.threads)
         return int(importlib.import_module(COMMANDS[args.command]).run(args) or 0)
-    except VisionDeskError as exc:
+    except (VisionDeskError, OSError) as exc:
+        # An OSError that reaches here is about a path the user gave (a name over 255 bytes, a path over
+        # 4096, a permission): one line like every other mistake.
         if getattr(args, "debug", False):
-            raise
-        print(f"vision-desk: error: {exc}", file=sys.stderr)
+            traceback.print_exc()  # --debug shows where; the exit status stays that of the mistake
+        print(f"vision-desk: error: {exc if isinstance(exc, VisionDeskError) else os_error_line(exc)}",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("vision-desk: interrupted", file=sys.stderr)

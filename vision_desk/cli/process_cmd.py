@@ -13,10 +13,11 @@ import sys
 import threading
 import time
 from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from vision_desk.cli.processor_options import add_processor_options, settings_from_args
-from vision_desk.errors import SettingsError, VisionDeskError
+from vision_desk.errors import OutputError, SettingsError, VisionDeskError
 
 EPILOG = """\
 examples:
@@ -65,6 +66,9 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--inflight", type=int, default=None, metavar="N",
                    help="frames processed at once for file input (default: about one per core); "
                         "live input always processes the newest frame only")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace OUTPUT / RESULTS.jsonl (or pictures in the output folder) if they exist "
+                        "(default: refuse, so nothing is destroyed by mistake)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (it is also off when stderr "
                                                                "is not a terminal)")
     add_processor_options(p)
@@ -83,45 +87,84 @@ def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, dict[str
     return names, settings_from_args(args, names)
 
 
-def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool) -> list[Any]:
+def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool, output: str | None,
+                json_path: str | None) -> list[Any]:
+    """The sinks for one run, checked and claimed (created exclusively and locked) before any frame."""
+    from vision_desk.pipeline.output_names import image_output_names
     from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, VideoSink, default_image_name
 
+    overwrite = bool(getattr(args, "overwrite", False))
     sinks: list[Any] = []
-    _check_not_the_input(args, source)
-    if args.output:
-        out = Path(args.output).expanduser()
+    _check_not_the_input(source, output, json_path)
+    files = list(getattr(source, "files", []) or [])
+    if output:
+        out = Path(output).expanduser()
         if is_images and out.suffix.lower() not in VIDEO_SUFFIXES:
-            file_for = getattr(source, "file_for", None)
+            names = image_output_names(files) if files else []
+            if not overwrite:
+                existing = [n for n in names if (out / n).exists()]
+                if existing:
+                    raise OutputError(f"{out / existing[0]} already exists"
+                                      f"{f' (and {len(existing) - 1} more)' if len(existing) > 1 else ''}; "
+                                      "add --overwrite to replace, or choose another output folder")
 
             def name_for(frame: Any) -> str:
-                if file_for is not None:
-                    try:
-                        return Path(file_for(frame.index)).stem + ".png"
-                    except Exception:
-                        pass
+                if names and 0 <= frame.index < len(names):
+                    return names[frame.index]
                 return default_image_name(frame)
 
-            sinks.append(ImageFolderSink(out, annotated=not args.raw, name_for=name_for))
+            sinks.append(ImageFolderSink(out, annotated=not args.raw, name_for=name_for, overwrite=overwrite))
         else:
-            sinks.append(VideoSink(out, annotated=not args.raw))
-    if args.json:
-        if args.output and Path(args.json).expanduser().resolve() == Path(args.output).expanduser().resolve():
-            raise SettingsError("--json and --output name the same file; give them different names")
-        sinks.append(JsonlSink(Path(args.json)))
+            sinks.append(VideoSink(out, annotated=not args.raw, overwrite=overwrite))
+    if json_path:
+        if output:
+            from vision_desk.pipeline.output_claim import same_file
+
+            if Path(json_path).expanduser().resolve() == Path(output).expanduser().resolve() or \
+                    same_file(Path(json_path).expanduser(), Path(output).expanduser()):
+                raise SettingsError("--json and --output name the same file; give them different names")
+        source_for = None
+        if is_images and files:
+            def source_for(frame: Any) -> str:
+                return files[frame.index].name if 0 <= frame.index < len(files) else ""
+        sinks.append(JsonlSink(Path(json_path), overwrite=overwrite, source_for=source_for))
+    claimed: list[Any] = []
+    try:
+        for sink in sinks:
+            if hasattr(sink, "claim"):
+                sink.claim()
+                claimed.append(sink)
+    except Exception:
+        _discard(claimed)
+        raise
     return sinks
 
 
-def _check_not_the_input(args: argparse.Namespace, source: Any) -> None:
-    """Writing onto the file being read would destroy it half-way through the run."""
-    inputs = [getattr(source, "path", None), *getattr(source, "files", [])]
-    resolved = {Path(p).expanduser().resolve() for p in inputs if p is not None}
-    for flag, value in (("--output", args.output), ("--json", args.json)):
-        if value and Path(value).expanduser().resolve() in resolved:
-            raise SettingsError(f"{flag} {value} is the input file itself: it would be overwritten while it is "
-                                "read; choose another output name")
-    if args.output and Path(args.output).expanduser().resolve() in {p.parent for p in resolved}:
-        if Path(args.output).suffix.lower() not in VIDEO_SUFFIXES:
-            raise SettingsError(f"--output {args.output} is the folder the input pictures are in: the annotated "
+def _discard(sinks: list[Any]) -> None:
+    """Remove what sinks created when nothing was written (an empty file or folder helps nobody)."""
+    for sink in sinks:
+        try:
+            sink.discard()
+        except Exception:
+            pass
+
+
+def _check_not_the_input(source: Any, output: str | None, json_path: str | None) -> None:
+    """Writing onto the file being read would destroy it half-way through the run.
+
+    Files are compared by device and inode, so a hard link or a symbolic link to the input counts too.
+    """
+    from vision_desk.pipeline.output_claim import refuse_inputs, same_file
+
+    inputs = [Path(p).expanduser() for p in (getattr(source, "path", None), *getattr(source, "files", []))
+              if p is not None]
+    for flag, value in (("--output", output), ("--json", json_path)):
+        if value:
+            refuse_inputs(flag, Path(value).expanduser(), inputs)
+    if output and Path(output).suffix.lower() not in VIDEO_SUFFIXES:
+        out = Path(output).expanduser()
+        if any(same_file(out, p.parent) for p in inputs):
+            raise SettingsError(f"--output {output} is the folder the input pictures are in: the annotated "
                                 "pictures would replace them; choose another folder")
 
 
@@ -154,20 +197,45 @@ class _Run:
         self.wake.set()
 
 
+@dataclass
+class ProcessOutcome:
+    """What :func:`process_one` did: the exit status for this input, frames written, warnings, outputs."""
+
+    exit_code: int
+    frames: int
+    warnings: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+
 def run(args: argparse.Namespace) -> int:
     names, settings = _check_args(args)
+    return process_one(args, args.input, args.output, args.json, names=names, settings=settings).exit_code
+
+
+def process_one(args: argparse.Namespace, input_spec: str, output: str | None, json_path: str | None, *,
+                names: list[str], settings: dict[str, dict[str, Any]]) -> ProcessOutcome:
+    """Process one input to the given outputs (the whole of `vision-desk process` for one file).
+
+    ``args`` carries the run options (--hud, --raw, --inflight, --max-frames, --duration, --no-progress,
+    --overwrite); ``names``/``settings`` come from :func:`_check_args`. Raises VisionDeskError for a
+    problem (one line); Ctrl-C/SIGTERM end the run with 130/143 in ``exit_code``. Batch mode calls this
+    once per file.
+    """
     from vision_desk import sources
     from vision_desk.pipeline.pipeline import Mode, Pipeline
 
-    source = sources.open_source(args.input)
+    source = sources.open_source(input_spec)
     is_live = isinstance(source, (sources.CameraSource, sources.StreamSource, sources.SyntheticSource))
     is_images = isinstance(source, sources.ImageSource)
-    sinks = _make_sinks(args, source, is_images)
+    sinks = _make_sinks(args, source, is_images, output, json_path)
     state = _Run()
-    pipe = Pipeline(source, names, mode=Mode.LIVE if is_live else Mode.LOSSLESS, settings=settings, hud=args.hud,
+    # An http(s) address is a stream or a file; which, only opening it tells (the pipeline then picks the mode).
+    mode = None if isinstance(source, sources.HttpSource) else Mode.LIVE if is_live else Mode.LOSSLESS
+    pipe = Pipeline(source, names, mode=mode, settings=settings, hud=args.hud,
                     sinks=sinks, on_result=state.on_result, on_event=state.on_event, inflight=args.inflight,
                     max_frames=args.max_frames, wait_for_models=True)
-    old = {s: signal.signal(s, state.on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    main_thread = threading.current_thread() is threading.main_thread()
+    old = {s: signal.signal(s, state.on_signal) for s in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
     bar = None
     try:
         pipe.start()
@@ -188,22 +256,38 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
+        if pipe.summary().frames_output == 0:
+            pipe.stop(timeout=1.0)
+            _discard(sinks)  # nothing was written: leave no empty file or folder behind
+    if pipe.source_info is not None:
+        is_live = pipe.source_info.is_live
     failure = pipe.error or (VisionDeskError(state.fatal) if state.fatal is not None else None)
     processed = pipe.summary().frames_output > 0
+    warnings = _source_warnings(source)
     if failure is None or processed:  # (a source that never opened says why in its error already)
         # What was processed and written (also before a camera was lost or a disk filled), on stdout:
         # stderr carries only our one-line messages.
         _report(pipe, sinks)
-        for warning in _source_warnings(source):
+        for warning in warnings:
             print(f"vision-desk: warning: {warning}", file=sys.stderr)
+    outputs = [Path(s.path) for s in sinks if _written(s)]
     if failure is not None:
         raise failure
     if state.signal is not None and not is_live and pipe.state != "finished":
         name = "SIGINT" if state.signal == signal.SIGINT else "SIGTERM"
         print(f"vision-desk: interrupted by {name}; the outputs hold the {state.frames} frames processed so far",
               file=sys.stderr)
-        return 128 + int(state.signal)
-    return 0
+        return ProcessOutcome(128 + int(state.signal), state.frames, warnings, outputs)
+    return ProcessOutcome(0, state.frames, warnings, outputs)
+
+
+def _written(sink: Any) -> int:
+    """How many frames / lines / images ``sink`` wrote."""
+    for attr in ("frames_written", "lines_written"):
+        count = getattr(sink, attr, None)
+        if count is not None:
+            return int(count)
+    return len(getattr(sink, "files_written", []))
 
 
 def _source_warnings(source: Any) -> list[str]:
@@ -234,11 +318,10 @@ def _report(pipe: Any, sinks: list[Any], file: Any = None) -> None:
     print(f"latency: median {s.latency_median_ms:.0f} ms, p95 {s.latency_p95_ms:.0f} ms", file=out)
     print(f"device: {s.provider}", file=out)
     for sink in sinks:
-        count = getattr(sink, "frames_written", None)
-        if count is None:
-            count = getattr(sink, "lines_written", None)
-        if count is None:
-            count = len(getattr(sink, "files_written", []))
+        count = _written(sink)
+        if not count:
+            print(f"nothing written to {sink.path}", file=out)
+            continue
         extra = f", {sink.backend}" if hasattr(sink, "backend") else ""
         print(f"wrote {sink.path} ({count} {'lines' if hasattr(sink, 'lines_written') else 'frames'}{extra})",
               file=out)

@@ -27,6 +27,11 @@ from vision_desk.sources.base import SourceInfo
 
 WRITE_QUEUE = 8
 SINK_LOCK_TIMEOUT_S = 10.0
+# Frames a processing thread may finish ahead of the next one to be drawn, as a multiple of the threads.
+# Without a limit, fast processors in front of a slow encoder piled every frame of a file up here
+# (2.4 GB for 20 s of 1080p); with it, a thread that is too far ahead waits, and the wait travels back
+# through the input queue to the reader (back-pressure from the slowest stage).
+REORDER_WINDOW_PER_WORKER = 4
 
 
 def _as_output_error(doing: str, sink: Sink, exc: BaseException) -> OutputError:
@@ -39,7 +44,7 @@ def _as_output_error(doing: str, sink: Sink, exc: BaseException) -> OutputError:
 class OutputStage:
     def __init__(self, procs: ProcessorSet, stats: StatsCollector, emit: Callable[[PipelineEvent], None], *,
                  hud: bool, sinks: Sequence[Sink], on_result: Callable[[FrameResult], None] | None,
-                 limit: int | None = None) -> None:
+                 limit: int | None = None, workers: int = 1) -> None:
         self._procs = procs
         self._stats = stats
         self._emit = emit
@@ -49,6 +54,8 @@ class OutputStage:
         self._annotators: dict[str, Any] = {}
         self._cond = threading.Condition()
         self._buffer: dict[int, Any] = {}
+        self._next = 0  # the sequence number the output thread draws next
+        self._window = REORDER_WINDOW_PER_WORKER * max(1, workers)
         self._total: int | None = None  # set when no more results will come
         self._aborted = False
         self._writes: Channel[FrameResult] = Channel(WRITE_QUEUE)
@@ -63,12 +70,28 @@ class OutputStage:
         self.limit_reached = threading.Event()
         self.frames_output = 0
 
-    def set_source_info(self, info: SourceInfo) -> None:
+    def set_source_info(self, info: SourceInfo, write_queue: int | None = None,
+                        window: int | None = None) -> None:
+        """``write_queue``: frames the writer may have waiting; ``window``: frames the processing threads may
+        finish ahead of the one drawn next (both fewer for big frames, see pipeline.frames_in_budget)."""
         self._info = info
+        if write_queue is not None:
+            self._writes.set_policy(write_queue, drop_oldest=False)
+        if window is not None:
+            with self._cond:
+                self._window = max(1, min(self._window, window))
 
     # --- from the processing threads -----------------------------------------------------
     def deliver(self, seq: int, processed: Any) -> None:
+        """Hand a processed frame over; waits while it is too far ahead of the next one to be drawn.
+
+        The frame the output thread waits for is always taken at once, so this cannot deadlock.
+        """
         with self._cond:
+            while seq - self._next >= self._window and not self._aborted:
+                self._cond.wait(0.2)
+            if self._aborted:
+                return
             self._buffer[seq] = processed
             self._cond.notify_all()
 
@@ -95,7 +118,9 @@ class OutputStage:
                     if self._aborted or nxt not in self._buffer:
                         return
                     processed = self._buffer.pop(nxt)
-                nxt += 1
+                    nxt += 1
+                    self._next = nxt
+                    self._cond.notify_all()  # a thread waiting to deliver a later frame may go on
                 result = self._render(processed)
                 self.latest = result
                 if self._on_result is not None:

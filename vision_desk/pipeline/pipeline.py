@@ -41,7 +41,7 @@ from vision_desk import runtime
 from vision_desk.errors import SourceError, VisionDeskError
 from vision_desk.pipeline import events as ev
 from vision_desk.pipeline.events import Mode, PipelineEvent
-from vision_desk.pipeline.output import OutputStage
+from vision_desk.pipeline.output import WRITE_QUEUE, OutputStage
 from vision_desk.pipeline.processing import ProcessingStage
 from vision_desk.pipeline.processor_set import ProcessorSet, one_line
 from vision_desk.pipeline.sinks import Sink
@@ -54,6 +54,9 @@ from vision_desk.sources.base import Source, SourceInfo
 __all__ = ["Mode", "Pipeline", "PipelineEvent", "default_inflight"]
 
 QUEUE_FRAMES = 8  # lossless input queue: enough to ride out a slow frame, little memory at 1080p (6 MB each)
+# Each queue between the stages holds at most this many bytes of pictures (and at least 2 frames), so that
+# memory does not grow with the frame size either: 8 frames of 1080p, 2 of 4K (25 MB each).
+QUEUE_BYTES = 48 * 2**20
 # Real time: reading is paced and on demand, so a deeper queue would only add latency when processing is
 # slower than the file (8 frames at 4 fps = 2 s behind, and Pause waited for all of them).
 REALTIME_QUEUE_FRAMES = 1
@@ -70,9 +73,16 @@ def default_inflight() -> int:
     return max(1, min(4, cores // max(1, runtime.current_config().intra_threads)))
 
 
-def queue_frames(mode: Mode) -> int:
-    """Frames the input queue holds in ``mode`` (live: the newest only)."""
-    return QUEUE_FRAMES if mode == Mode.LOSSLESS else REALTIME_QUEUE_FRAMES if mode == Mode.REALTIME else 1
+def frames_in_budget(frame_bytes: int, most: int = QUEUE_FRAMES) -> int:
+    """How many frames of ``frame_bytes`` a queue between two stages may hold (2..``most``)."""
+    return max(2, min(most, QUEUE_BYTES // max(1, frame_bytes)))
+
+
+def queue_frames(mode: Mode, frame_bytes: int = 0) -> int:
+    """Frames the input queue holds in ``mode`` (live: the newest only; files: fewer when frames are big)."""
+    if mode == Mode.LOSSLESS:
+        return frames_in_budget(frame_bytes) if frame_bytes else QUEUE_FRAMES
+    return REALTIME_QUEUE_FRAMES if mode == Mode.REALTIME else 1
 
 
 class Pipeline:
@@ -110,6 +120,7 @@ class Pipeline:
         self._state = "idle"
         self._state_lock = threading.Lock()
         self._info: SourceInfo | None = None
+        self._frame_bytes = 0  # one frame's pixels, known once the source is open (sizes the queues)
         self.error: VisionDeskError | None = None  # what faulted the pipeline, if anything
         self._procs = ProcessorSet(self._emit, registry, settings)
         self._procs.set_wanted(list(processors), initial=True)
@@ -118,7 +129,7 @@ class Pipeline:
         self._max_frames = max_frames if max_frames and max_frames > 0 else None
         self._wait_for_models = wait_for_models
         self._output = OutputStage(self._procs, self._stats, self._emit, hud=hud, sinks=sinks,
-                                   on_result=on_result, limit=self._max_frames)
+                                   on_result=on_result, limit=self._max_frames, workers=self._inflight_max)
         self._transport = Transport(self._stop, loop)  # pause, step, seek, loop, pacing (files)
         self._warned: set[str] = set()  # source warnings already reported
         self._demand = Demand()  # real time: a frame is read when a processing thread is free for it
@@ -267,7 +278,7 @@ class Pipeline:
     def _apply_mode(self, mode: Mode) -> None:
         self._mode = mode
         live = mode == Mode.LIVE
-        dropped = self._input.set_policy(queue_frames(mode), drop_oldest=live)
+        dropped = self._input.set_policy(queue_frames(mode, self._frame_bytes), drop_oldest=live)
         if dropped:
             self._demand.removed(len(dropped))
             self._stats.on_dropped(len(dropped))
@@ -313,7 +324,9 @@ class Pipeline:
         self._stats.provider = runtime.describe_device()
         info = self._source.open()
         self._info = info
-        self._output.set_source_info(info)
+        self._frame_bytes = max(0, info.width * info.height * 3)
+        self._output.set_source_info(info, write_queue=frames_in_budget(self._frame_bytes, WRITE_QUEUE),
+                                     window=max(self._inflight_max, frames_in_budget(self._frame_bytes)))
         if self._mode_requested is None:
             self._apply_mode(Mode.LIVE if info.is_live else Mode.LOSSLESS)
         else:

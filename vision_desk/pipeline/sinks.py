@@ -31,6 +31,7 @@ import numpy as np
 
 from vision_desk.errors import OutputError
 from vision_desk.frame import Frame
+from vision_desk.pipeline.output_claim import Claim, check_new
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.pipeline.video_backends import VIDEO_SUFFIXES, VideoBackend, open_backend
 from vision_desk.sources.base import SourceInfo
@@ -38,6 +39,7 @@ from vision_desk.sources.base import SourceInfo
 DEFAULT_FPS = 25.0
 MIN_FREE_BYTES = 64 * 1024 * 1024  # stop a recording, finalized, when the disk has less than this left
 FREE_CHECK_EVERY = 25  # frames between free-space checks
+MAX_REPEATS = 250  # OpenCV backend: at most this many copies of one frame fill a gap in the timestamps
 
 
 @runtime_checkable
@@ -93,17 +95,26 @@ def letterbox_to(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 class VideoSink:
-    """An MP4 (or AVI/MKV) of the frames, at the source's frame rate (25 when unknown).
+    """An MP4 (or AVI/MKV) of the frames, timed by their own timestamps so that it plays in real time.
+
+    Each frame is shown at its ``pts_ms`` (capture time for a camera or stream, the source's own
+    timestamps for a file, also a variable-rate one), counted from the first frame written; where
+    timestamps do not rise (pictures, a loop, a seek back) the frame follows 1/fps after the last.
+    With PyAV this is a variable-frame-rate file; OpenCV's writer only knows a fixed rate, so there a
+    frame is repeated to fill a gap (8 s captured at 3 frames/s still play 8 s). The nominal rate is
+    the source's (25 when unknown).
 
     The first frame fixes the size (rounded down to even numbers, which H.264 needs);
     later frames of another size (an image folder) are letterboxed into it.
-    ``annotated=False`` records the frames without overlays.
+    ``annotated=False`` records the frames without overlays. An existing file is refused unless
+    ``overwrite``; the file is claimed (created exclusively and locked) by :meth:`claim`, at the
+    latest when the first frame arrives (see :mod:`~vision_desk.pipeline.output_claim`).
     """
 
     records = False
 
     def __init__(self, path: Path | str, fps: float | None = None, annotated: bool = True,
-                 backend: str = "auto") -> None:
+                 backend: str = "auto", overwrite: bool = False) -> None:
         self.path = Path(path).expanduser()
         suffix = self.path.suffix.lower()
         if self.path.is_dir():
@@ -112,6 +123,9 @@ class VideoSink:
             raise OutputError(f"cannot write video {self.path}: unknown video type {suffix or '(no extension)'!r}; "
                               f"use one of: {', '.join(VIDEO_SUFFIXES)}")
         check_writable_file(self.path, "video")
+        check_new(self.path, "video", overwrite)
+        self.overwrite = overwrite
+        self._claim: Claim | None = None
         self.fps = fps
         self.annotated = annotated
         self.backend_name = backend
@@ -119,8 +133,28 @@ class VideoSink:
         self._size: tuple[int, int] | None = None
         self.frames_written = 0
         self._closed = False
+        self._first_pts: float | None = None
+        self._last_time = -1.0
+        self._slots = 0  # OpenCV backend: frames written including repeats
+        self._previous: np.ndarray | None = None
+
+    def claim(self) -> None:
+        """Create and lock the file now (before processing starts), so another run cannot take it."""
+        if self._claim is None:
+            self._claim = Claim(self.path, "video", self.overwrite)
+
+    def discard(self) -> None:
+        """After a run that wrote no frame: remove the file this sink created (nothing is lost)."""
+        if self._claim is not None and self.frames_written == 0:
+            try:
+                self.close()
+            except OutputError:
+                pass
+            if self._claim.created:
+                self.path.unlink(missing_ok=True)
 
     def open(self, info: SourceInfo) -> None:
+        self.claim()
         if not self.fps:
             self.fps = info.fps if info.fps and info.fps > 0 else DEFAULT_FPS
 
@@ -129,6 +163,7 @@ class VideoSink:
             raise OutputError(f"video {self.path} is already closed")
         image = result.annotated if self.annotated else result.image
         if self._backend is None:
+            self.claim()
             h, w = image.shape[:2]
             self._size = (max(2, w - w % 2), max(2, h - h % 2))
             self._backend = open_backend(self.backend_name, self.path, self.fps or DEFAULT_FPS, self._size)
@@ -139,10 +174,36 @@ class VideoSink:
                 image = image[: self._size[1], : self._size[0]]
             else:
                 image = letterbox_to(image, self._size)
-        self._backend.write(np.ascontiguousarray(image))
+        image = np.ascontiguousarray(image)
+        time_s = self._time_of(result.frame)
+        if self._backend.variable_rate:
+            self._backend.write(image, time_s)
+        else:
+            # Fixed rate: the frame on screen during a gap is repeated until this one is due.
+            due = round(time_s * (self.fps or DEFAULT_FPS))
+            repeats = 0
+            while self._previous is not None and self._slots < due and repeats < MAX_REPEATS:
+                self._backend.write(self._previous)
+                self._slots += 1
+                repeats += 1
+            self._backend.write(image)
+            self._slots += 1
+            self._previous = image
         self.frames_written += 1
         if self._backend.silent_errors and self.frames_written % FREE_CHECK_EVERY == 0:
             self._check_free_space()
+
+    def _time_of(self, frame: Frame) -> float:
+        """Seconds from the first frame written to this one (rising; 1/fps steps where pts do not rise)."""
+        step = 1.0 / (self.fps or DEFAULT_FPS)
+        pts = frame.pts_ms
+        if self._first_pts is None:
+            self._first_pts = pts
+        t = (pts - self._first_pts) / 1000.0
+        if not (t > self._last_time + 1e-6) or not np.isfinite(t):
+            t = self._last_time + step if self._last_time >= 0 else 0.0
+        self._last_time = t
+        return t
 
     def _check_free_space(self) -> None:
         try:
@@ -157,8 +218,12 @@ class VideoSink:
         if self._closed:
             return
         self._closed = True
-        if self._backend is not None:
-            self._backend.close()
+        try:
+            if self._backend is not None:
+                self._backend.close()
+        finally:
+            if self._claim is not None:
+                self._claim.release()
 
     @property
     def backend(self) -> str:
@@ -175,26 +240,49 @@ class JsonlSink:
 
     records = True  # written after the image sinks, so its timings include this frame's write
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, overwrite: bool = False,
+                 source_for: Callable[[Frame], str] | None = None) -> None:
+        """``source_for``: the input file a frame came from, written as ``"source"`` (image input)."""
         self.path = check_writable_file(Path(path), "JSON-lines file")
+        check_new(self.path, "JSON-lines file", overwrite)
+        self.overwrite = overwrite
+        self.source_for = source_for
+        self._claim: Claim | None = None
         self._fd: int | None = None
         self._size = 0
         self.lines_written = 0
 
+    def claim(self) -> None:
+        """Create (exclusively) and lock the file now; see :mod:`~vision_desk.pipeline.output_claim`."""
+        if self._claim is not None:
+            return
+        self._claim = Claim(self.path, "JSON-lines file", self.overwrite)
+        self._fd = self._claim.fd
+        try:
+            if self.path.is_file():
+                os.ftruncate(self._fd, 0)  # only now, with the lock held
+        except OSError:
+            pass
+        self._size = 0
+
+    def discard(self) -> None:
+        if self._claim is not None and self.lines_written == 0:
+            self._claim.discard_if_empty()
+            self._fd = None
+
     def open(self, info: SourceInfo) -> None:
         if self._fd is not None:
             return
-        try:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        except OSError as exc:
-            raise OutputError(f"cannot write JSON-lines file {self.path}: {exc.strerror or exc}") from None
-        self._size = 0
+        self.claim()
 
     def write(self, result: FrameResult) -> None:
         if self._fd is None:
             self.open(None)  # type: ignore[arg-type]
         assert self._fd is not None
-        data = (json.dumps(result.to_json(), separators=(",", ":"), allow_nan=False) + "\n").encode()
+        record = result.to_json()
+        if self.source_for is not None:
+            record = {"frame": record.pop("frame"), "source": self.source_for(result.frame), **record}
+        data = (json.dumps(record, separators=(",", ":"), allow_nan=False) + "\n").encode()
         try:
             written = os.write(self._fd, data)
             while written < len(data):  # rare: a short write; finish it or fail below
@@ -219,10 +307,26 @@ class JsonlSink:
 
     def close(self) -> None:
         if self._fd is not None:
-            try:
-                os.close(self._fd)
-            finally:
-                self._fd = None
+            self._fd = None
+            if self._claim is not None:
+                self._claim.release()
+
+
+def _put_without_replacing(tmp: Path, target: Path) -> None:
+    """Move ``tmp`` to ``target``; FileExistsError if ``target`` exists (atomic where hard links work)."""
+    try:
+        os.link(tmp, target)
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) or exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK,
+                                                                   getattr(errno, "ENOTSUP", -1),
+                                                                   getattr(errno, "EOPNOTSUPP", -1)):
+            raise
+        # A file system without hard links (FAT, some network shares): check, then rename.
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
+        os.replace(tmp, target)
+        return
+    tmp.unlink()
 
 
 def default_image_name(frame: Frame) -> str:
@@ -230,17 +334,23 @@ def default_image_name(frame: Frame) -> str:
 
 
 class ImageFolderSink:
-    """One PNG per frame in ``folder`` (created if its parent exists). ``name_for`` names each file."""
+    """One PNG per frame in ``folder`` (created if its parent exists). ``name_for`` names each file.
+
+    A picture already in the folder is never replaced unless ``overwrite`` (each file is put in
+    place with a hard link, which fails instead of replacing).
+    """
 
     records = False
 
     def __init__(self, folder: Path | str, annotated: bool = True,
-                 name_for: Callable[[Frame], str] | None = None) -> None:
+                 name_for: Callable[[Frame], str] | None = None, overwrite: bool = False) -> None:
         self.path = Path(folder).expanduser()
         if self.path.exists() and not self.path.is_dir():
             raise OutputError(f"output {self.path} is a file, but image input writes a folder of images; "
                               "give a folder name")
+        created = False
         if not self.path.exists():
+            created = True
             if not self.path.parent.is_dir():
                 raise OutputError(f"cannot create output folder {self.path}: {self.path.parent} does not exist")
             try:
@@ -254,8 +364,10 @@ class ImageFolderSink:
         except OSError as exc:
             raise OutputError(f"cannot write into folder {self.path}: {exc.strerror or exc}") from None
         self.annotated = annotated
+        self.overwrite = overwrite
         self.name_for = name_for or default_image_name
         self.files_written: list[Path] = []
+        self.created = created
 
     def open(self, info: SourceInfo) -> None:
         pass
@@ -266,15 +378,32 @@ class ImageFolderSink:
         ok, buf = cv2.imencode(target.suffix or ".png", image)
         if not ok:
             raise OutputError(f"could not encode {target}")
-        tmp = target.with_name(target.name + ".part")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
         try:
             tmp.write_bytes(buf.tobytes())
-            os.replace(tmp, target)  # never leave a half-written picture under the final name
+            # Never leave a half-written picture under the final name, and never replace a file that is
+            # there (unless overwrite): link() fails where replace() would destroy.
+            if self.overwrite:
+                os.replace(tmp, target)
+            else:
+                _put_without_replacing(tmp, target)
+        except FileExistsError:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"{target} already exists; add --overwrite to replace it, or choose another "
+                              "output folder") from None
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
             raise OutputError(f"writing {target} failed ({reason}) after {len(self.files_written)} images") from None
         self.files_written.append(target)
+
+    def discard(self) -> None:
+        """After a run that wrote nothing: remove the folder if this sink created it (it is empty)."""
+        if self.created and not self.files_written:
+            try:
+                self.path.rmdir()
+            except OSError:
+                pass
 
     def close(self) -> None:
         pass

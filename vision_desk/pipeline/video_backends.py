@@ -27,13 +27,21 @@ from vision_desk.errors import OutputError
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".avi")
 BACKENDS = ("auto", "pyav", "opencv")
 KEYFRAME_SECONDS = 2.0  # a fragment per keyframe: at most this much is lost when killed hard
+# Above 1080p, x264 keeps fewer frames in its look-ahead: at 4K each frame it holds costs ~40 MB with its
+# half-pel planes, and the default look-ahead alone took ~300 MB (measured: 4K encode 781 -> 615 MB peak).
+BIG_FRAME_PIXELS = 1920 * 1088
+BIG_FRAME_X264 = "rc-lookahead=4:sync-lookahead=0"
+
+
+PTS_PER_SECOND = 90_000  # the time base of written timestamps (MPEG's 90 kHz clock: exact for 25/30/60 fps)
 
 
 class VideoBackend(Protocol):
     name: str
     silent_errors: bool
+    variable_rate: bool  # writes each frame's own timestamp; else frames are shown 1/fps apart
 
-    def write(self, image: np.ndarray) -> None: ...
+    def write(self, image: np.ndarray, time_s: float | None = None) -> None: ...
 
     def close(self) -> None: ...
 
@@ -53,6 +61,7 @@ def open_backend(name: str, path: Path, fps: float, size: tuple[int, int]) -> Vi
 class OpenCvBackend:
     name = "opencv"
     silent_errors = True
+    variable_rate = False
 
     def __init__(self, path: Path, fps: float, size: tuple[int, int]) -> None:
         fourcc = "MJPG" if path.suffix.lower() == ".avi" else "mp4v"
@@ -67,7 +76,7 @@ class OpenCvBackend:
         self._path = path
         self._frames = 0
 
-    def write(self, image: np.ndarray) -> None:
+    def write(self, image: np.ndarray, time_s: float | None = None) -> None:
         self._writer.write(image)
         self._frames += 1
 
@@ -92,8 +101,12 @@ def _probe_write(path: Path) -> str:
     except OSError as exc:
         return f"{exc.strerror or exc}; could not start the"
     finally:
-        if path.is_file():
-            path.unlink(missing_ok=True)
+        if path.is_file():  # emptied, not removed: the file stays claimed (created and locked) by this run
+            try:
+                with open(path, "r+b") as f:
+                    f.truncate(0)
+            except OSError:
+                pass
     return ""
 
 
@@ -109,8 +122,12 @@ def _pick_codec(av: Any) -> str:
 
 
 class PyAvBackend:
+    """H.264 with each frame's own timestamp (variable frame rate): a recording plays in real time
+    even when frames arrived irregularly (a slow processor on a live camera, a variable-rate file)."""
+
     name = "pyav"
     silent_errors = False
+    variable_rate = True
     _FORMATS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska", ".avi": "avi"}
 
     def __init__(self, path: Path, fps: float, size: tuple[int, int]) -> None:
@@ -132,31 +149,40 @@ class PyAvBackend:
             gop = str(max(1, round(fps * KEYFRAME_SECONDS)))
             if codec == "libx264":
                 stream.options = {"preset": "veryfast", "crf": "21", "g": gop}
+                if size[0] * size[1] > BIG_FRAME_PIXELS:
+                    stream.options = {**stream.options, "x264-params": BIG_FRAME_X264}
             else:
                 stream.options = {"g": gop}
-            stream.codec_context.time_base = 1 / rate
+            stream.codec_context.time_base = Fraction(1, PTS_PER_SECOND)
+            stream.time_base = Fraction(1, PTS_PER_SECOND)
         except OutputError:
             raise
         except Exception as exc:
             raise OutputError(f"cannot write video {path}: {_msg(exc)}") from None
         self._stream = stream
         self.codec = codec
-        self._pts = 0
+        self._frames = 0
+        self._last_pts = -1
+        self._step = max(1, round(PTS_PER_SECOND / fps))
         self._failed = False
         self._closed = False
 
-    def write(self, image: np.ndarray) -> None:
+    def write(self, image: np.ndarray, time_s: float | None = None) -> None:
+        """``time_s``: when this frame is shown, from the start of the video (default: 1/fps after the last)."""
         if self._failed:
             raise OutputError(f"writing video {self._path} failed earlier; the recording was stopped")
         try:
             frame = self._av.VideoFrame.from_ndarray(image, format="bgr24")
-            frame.pts = self._pts
-            self._pts += 1
+            pts = self._last_pts + self._step if time_s is None else round(time_s * PTS_PER_SECOND)
+            frame.pts = max(pts, self._last_pts + 1)  # timestamps must rise
+            frame.time_base = Fraction(1, PTS_PER_SECOND)
+            self._last_pts = frame.pts
+            self._frames += 1
             for packet in self._stream.encode(frame):
                 self._container.mux(packet)
         except Exception as exc:
             self._failed = True
-            raise OutputError(f"writing video {self._path} failed ({_reason(exc)}) after {self._pts - 1} frames; "
+            raise OutputError(f"writing video {self._path} failed ({_reason(exc)}) after {self._frames - 1} frames; "
                               "the video up to its last complete fragment (~2 s before) is playable") from None
 
     def close(self) -> None:

@@ -58,12 +58,15 @@ def style_label(index: int) -> str:
     return f"{index}: {STYLE_NAMES[index]}"
 
 
+MAX_BLEND_WEIGHT = 1000.0  # weights are relative; anything larger is a typo (1e39 once made an all-black video)
+
+
 def parse_blend(text: str) -> np.ndarray | None:
     """``"3:0.5,12:0.5"`` -> 26 weights summing to 1 (``"3,12"`` means equal parts); ``""`` -> None."""
     text = (text or "").strip()
     if not text:
         return None
-    weights = np.zeros(NUM_STYLES, np.float32)
+    weights = np.zeros(NUM_STYLES, np.float64)  # float64: a float32 sum of big weights overflowed to inf (nan)
     example = "e.g. '3:0.5,12:0.5' (style:weight, styles 0-25) or '3,12' for equal parts"
     for part in text.split(","):
         part = part.strip()
@@ -77,13 +80,15 @@ def parse_blend(text: str) -> np.ndarray | None:
             raise SettingsError(f"style.blend: cannot read {part!r}; {example}") from None
         if not 0 <= index < NUM_STYLES:
             raise SettingsError(f"style.blend: style {index} does not exist; valid styles: 0 to {NUM_STYLES - 1}")
-        if not (np.isfinite(weight) and weight >= 0):
-            raise SettingsError(f"style.blend: weight {weight_text.strip()!r} of style {index} must be 0 or more")
+        if not (np.isfinite(weight) and 0 <= weight <= MAX_BLEND_WEIGHT):
+            raise SettingsError(f"style.blend: weight {weight_text.strip()!r} of style {index} must be a number "
+                                f"from 0 to {MAX_BLEND_WEIGHT:g} (weights are relative: '3:1,12:3' = a quarter "
+                                "and three quarters)")
         weights[index] += weight
     total = float(weights.sum())
-    if total <= 0:
+    if not total > 0:
         raise SettingsError(f"style.blend: {text!r} gives no style a weight above 0; {example}")
-    return weights / np.float32(total)
+    return (weights / total).astype(np.float32)
 
 
 def _check_style_image(path_text: str) -> None:
@@ -166,12 +171,21 @@ def _planes_to_bgr(r: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def read_picture(path_text: str) -> np.ndarray:
     """Read a style picture as BGR uint8 (via imdecode, so non-ASCII paths work on Windows too)."""
+    from vision_desk.sources import image_limits
+
     path = Path(path_text).expanduser()
+    try:
+        image_limits.check_size(path, "style image")
+    except ValueError as exc:
+        raise SettingsError(f"style.style_image: {exc}") from None
     try:
         data = np.fromfile(str(path), dtype=np.uint8)
     except OSError as exc:
         raise SettingsError(f"style.style_image: cannot read {path}: {exc.strerror or exc}") from None
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    try:
+        image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    except cv2.error:
+        image = None
     if image is None:
         raise SettingsError(f"style.style_image: {path} could not be decoded as a picture; "
                             "choose a PNG or JPEG file, or leave it empty to use the built-in styles")

@@ -27,13 +27,14 @@ from vision_desk.errors import SourceError
 from vision_desk.sources.base import Source, SourceInfo
 from vision_desk.sources.camera import CameraInfo, CameraSource, list_cameras
 from vision_desk.sources.images import IMAGE_EXTENSIONS, ImageSource, folder_source, glob_source, image_file_source
+from vision_desk.sources.remote import HttpSource
 from vision_desk.sources.sample import SampleSource, sample_clip_path
 from vision_desk.sources.stream import STREAM_SCHEMES, StreamSource, redact
 from vision_desk.sources.synthetic import SyntheticSource
 from vision_desk.sources.video import VideoSource, check_file
 
 __all__ = [
-    "SAMPLE_CLIP", "CameraInfo", "CameraSource", "ImageSource", "SampleSource", "Source", "SourceInfo",
+    "SAMPLE_CLIP", "CameraInfo", "CameraSource", "HttpSource", "ImageSource", "SampleSource", "Source", "SourceInfo",
     "StreamSource", "SyntheticSource", "VideoSource", "ACCEPTED_FORMS", "list_cameras", "open_source", "redact",
 ]
 
@@ -123,6 +124,8 @@ def open_source(spec: str, **options: Any) -> Source:
         scheme = m.group(1).lower()
         if scheme == "file":
             return open_source(spec[len("file://"):], **options)
+        if scheme in ("http", "https"):  # a live stream, or a video file on a web server (see remote.py)
+            return HttpSource(spec, **_pick(StreamSource, options))
         if scheme in STREAM_SCHEMES:
             return StreamSource(spec, **_pick(StreamSource, options))
         raise SourceError(

@@ -31,7 +31,9 @@ import numpy as np
 
 from vision_desk.errors import SourceError
 from vision_desk.frame import Frame
+from vision_desk.sources import image_limits
 from vision_desk.sources.base import Source, SourceInfo
+from vision_desk.sources.image_limits import ImageHeader
 from vision_desk.sources.normalize import NEUTRAL_BACKGROUND, to_bgr8
 
 #: Extensions treated as images (OpenCV's readers; lower case).
@@ -53,8 +55,19 @@ def natural_key(text: str) -> list[tuple[int, int | str]]:
 
 
 def decode_image(path: Path, *, max_side: int | None = None,
-                 background: tuple[int, int, int] = NEUTRAL_BACKGROUND) -> np.ndarray:
+                 background: tuple[int, int, int] = NEUTRAL_BACKGROUND, max_pixels: int | None = None) -> np.ndarray:
     """Read one image file as BGR uint8 HxWx3; SourceError with the reason if it cannot be."""
+    return decode_image_with_header(path, max_side=max_side, background=background, max_pixels=max_pixels)[0]
+
+
+def decode_image_with_header(path: Path, *, max_side: int | None = None,
+                             background: tuple[int, int, int] = NEUTRAL_BACKGROUND,
+                             max_pixels: int | None = None) -> tuple[np.ndarray, ImageHeader | None]:
+    """:func:`decode_image`, and the header read first (size checked against the pixel limit, frames)."""
+    try:
+        header = image_limits.check_size(Path(path), limit=max_pixels)
+    except ValueError as exc:
+        raise SourceError(str(exc)) from None
     try:
         data = np.fromfile(str(path), dtype=np.uint8)
     except OSError as exc:
@@ -62,13 +75,18 @@ def decode_image(path: Path, *, max_side: int | None = None,
     if data.size == 0:
         raise SourceError(f"image {path} is empty (0 bytes)")
     flags = cv2.IMREAD_COLOR if data[:3].tobytes() == _JPEG_MAGIC else cv2.IMREAD_UNCHANGED
-    img = cv2.imdecode(data, flags)
+    try:
+        img = cv2.imdecode(data, flags)
+    except cv2.error as exc:  # e.g. over OpenCV's own pixel limit, for a format whose header Pillow cannot read
+        raise SourceError(f"{path} could not be decoded: {str(exc).strip().splitlines()[-1][:200]}") from None
+    except MemoryError:
+        raise SourceError(f"{path} is too large to decode in the memory available") from None
     if img is None or img.size == 0:
         raise SourceError(
             f"{path} is not an image OpenCV can decode (damaged, or not really a "
             f"{path.suffix or 'image'} file); supported: {', '.join(IMAGE_EXTENSIONS)}"
         )
-    return to_bgr8(img, background=background, max_side=max_side)
+    return to_bgr8(img, background=background, max_side=max_side), header
 
 
 class ImageSource(Source):
@@ -85,7 +103,10 @@ class ImageSource(Source):
         max_side: int | None = None,
         background: tuple[int, int, int] = NEUTRAL_BACKGROUND,
         warnings: Sequence[str] = (),
+        max_pixels: int | None = None,
     ) -> None:
+        """``max_pixels``: refuse (skip, in a folder) pictures larger than this, from their header
+        (default: :func:`~vision_desk.sources.image_limits.max_pixels`)."""
         if not files:
             raise SourceError("no image files given")
         self._files = [Path(f) for f in files]
@@ -96,6 +117,8 @@ class ImageSource(Source):
         self._repeat = repeat
         self._fps = float(fps) if fps and fps > 0 else (_REPEAT_DEFAULT_FPS if repeat else 0.0)
         self._max_side = max_side
+        self._max_pixels = max_pixels
+        self._multi_warned: set[Path] = set()
         self._background = background
         self._warnings: list[str] = list(warnings)
         self._info: SourceInfo | None = None
@@ -163,7 +186,13 @@ class ImageSource(Source):
         self._warnings.append(msg)
 
     def _decode(self, path: Path) -> np.ndarray:
-        return decode_image(path, max_side=self._max_side, background=self._background)
+        img, header = decode_image_with_header(path, max_side=self._max_side, background=self._background,
+                                               max_pixels=self._max_pixels)
+        if header is not None and header.frames > 1 and path not in self._multi_warned:
+            self._multi_warned.add(path)
+            self._warn(f"{path.name} has {header.frames} frames (animated, or several pages); only the first "
+                       "is processed (convert it to a video to process them all)")
+        return img
 
     def _image_at(self, pos: int) -> np.ndarray | None:
         if self._first is not None and self._first[0] == pos:

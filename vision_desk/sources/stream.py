@@ -25,19 +25,27 @@ from vision_desk.sources.live import LatestFrameGrabber, LiveSource
 
 STREAM_SCHEMES: tuple[str, ...] = ("rtsp", "rtsps", "rtmp", "http", "https", "udp", "tcp", "srt")
 
-_USERINFO_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*://)([^/\s]*)@")
+# scheme://userinfo@: everything up to the last "@" before the path's "/", spaces, "#", "?" and other odd
+# characters included ("rtsp://bob:my S@host/", "rtsp://bob:a#b@host/"), but never across a line or into
+# another URL. (Hiding a little too much in a URL without a path costs nothing.)
+_USERINFO_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*://)((?:(?![a-zA-Z][a-zA-Z0-9+.\-]*://)[^/\n])*)@")
+# A query (or fragment, or ;-parameter) value whose NAME looks secret: any name containing one of these
+# words, so auth_token, X-Amz-Signature, X-Amz-Credential, passphrase (SRT), api_key, sessionid ... all go.
+SECRET_NAME_WORDS = ("token", "auth", "key", "sig", "secret", "pass", "pwd", "credential", "session", "cookie",
+                     "jwt", "bearer", "otp", "private", "user", "login", "account", "sid")
 _SECRET_PARAM_RE = re.compile(
-    r"(?i)([?&;](?:password|passwd|pass|pwd|user|username|token|access_token|auth|key|apikey|api_key|secret|"
-    r"signature|sig|credentials?)=)[^&;#\s]*"
+    r"(?i)([?&;#](?:[^=&;#\s]*?)(?:" + "|".join(SECRET_NAME_WORDS) + r")[^=&;#\s]*=)[^&;#\s]*"
 )
 
 
 def redact(text: str) -> str:
-    """Hide credentials in every URL inside ``text``: ``rtsp://***@host/...``, ``?token=***``.
+    """Hide credentials in every URL inside ``text``: ``rtsp://***@host/...``, ``?auth_token=***``.
 
     The whole user-info part goes (a user name can be a token too); the
     greedy match runs to the last ``@`` before the path, so a password with a
-    raw ``@`` in it is hidden whole.
+    raw ``@`` or a space in it is hidden whole. Query values are hidden when
+    their name looks secret (see ``SECRET_NAME_WORDS``): over-hiding a harmless
+    value costs nothing, showing a signature or token would.
     """
     text = _USERINFO_RE.sub(r"\1***@", text)
     return _SECRET_PARAM_RE.sub(r"\1***", text)

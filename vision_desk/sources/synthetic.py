@@ -14,6 +14,8 @@ picture file to pan over instead of the pattern).
 """
 from __future__ import annotations
 
+import math
+
 import time
 from pathlib import Path
 
@@ -40,7 +42,7 @@ class SyntheticSource(LiveSource):
         stall_timeout: float = 2.0,
     ) -> None:
         super().__init__()
-        if not fps or fps <= 0 or fps > 1000:
+        if not (math.isfinite(fps) and 0 < fps <= 1000):  # nan passed the old comparisons
             raise SourceError(f"synthetic source: fps must be between 0 and 1000, got {fps}")
         if width < 1 or height < 1 or width > 8192 or height > 8192:
             raise SourceError(f"synthetic source: size must be between 1x1 and 8192x8192, got {width}x{height}")
