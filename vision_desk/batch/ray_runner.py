@@ -45,22 +45,23 @@ def check_installed() -> None:
 class BatchWorker:
     """One Ray actor: the runtime set up and the models loaded once, then one file per call."""
 
-    def __init__(self, batch: BatchSettings, progress: Any) -> None:
+    def __init__(self, batch: BatchSettings) -> None:
+        # Only small, inlined arguments here: Ray can restart an actor only while its constructor's
+        # arguments are still at hand (the progress queue comes with each call instead).
         from vision_desk.batch.warm import WarmPool
 
         setup_worker(batch)
         self._batch = batch
         self._pool = WarmPool()
-        self._progress = progress
 
-    def _report(self, kind: str, worker: str, rel: str, value: Any) -> None:
-        try:
-            self._progress.put_nowait((kind, worker, rel, value))
-        except Exception:  # progress is best effort; the file's outcome is what counts
-            pass
+    def run(self, job: FileJob, progress: Any) -> FileOutcome:
+        def report(kind: str, worker: str, rel: str, value: Any) -> None:
+            try:
+                progress.put_nowait((kind, worker, rel, value))
+            except Exception:  # progress is best effort; the file's outcome is what counts
+                pass
 
-    def run(self, job: FileJob) -> FileOutcome:
-        return run_file(job, self._batch, self._pool, self._report)
+        return run_file(job, self._batch, self._pool, report)
 
 
 def connect(address: str, debug: bool) -> bool:
@@ -123,10 +124,10 @@ def run_on_ray(jobs: list[FileJob], batch: BatchSettings, address: str, requeste
         remote = ray.remote(BatchWorker).options(
             num_cpus=max(1, batch.threads or 1), num_gpus=1 if batch.device == "cuda" else 0,
             max_restarts=-1, max_task_retries=TASK_RETRIES)
-        actors = [remote.remote(batch, progress) for _ in range(count)]
+        actors = [remote.remote(batch) for _ in range(count)]
         pool = ActorPool(actors)
         for job in jobs:
-            pool.submit(lambda actor, j: actor.run.remote(j), job)
+            pool.submit(lambda actor, j: actor.run.remote(j, progress), job)
         got: set[str] = set()
         lost: list[str] = []
         while pool.has_next() and not stop.is_set():
