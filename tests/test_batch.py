@@ -30,6 +30,7 @@ from vision_desk.cli import main
 from vision_desk.sources import SAMPLE_CLIP
 
 CLIP_FRAMES = 6
+LONG = 120  # frames of the clip that is running when Ctrl-C comes
 PROCS = "objects,faces"
 TIMING_KEYS = ("timings_ms", "latency_ms")  # measured, so different in every run
 
@@ -87,23 +88,27 @@ def batch(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def single_file_records(capsys, video: Path, tmp: Path, *options: str) -> list[dict]:
-    log = tmp / f"single-{video.stem}.jsonl"
-    assert main(["process", str(video), "-p", PROCS, "--json", str(log), "--no-progress", *options]) == 0
-    capsys.readouterr()
-    return records(log)
+@pytest.fixture(scope="module")
+def single_runs(clips, tmp_path_factory) -> dict[str, list[dict]]:
+    """What `vision-desk process CLIP --json X` gives for each clip alone: the reference for batches."""
+    folder = tmp_path_factory.mktemp("single")
+    runs = {}
+    for rel in RELS:
+        log = folder / f"{rel.replace('/', '_')}.jsonl"
+        assert main(["process", str(clips / f"{rel}.mp4"), "-p", PROCS, "--json", str(log), "--no-progress"]) == 0
+        runs[rel] = records(log)
+    return runs
 
 
-def test_batch_gives_the_json_lines_of_single_file_runs_and_a_manifest(lectures, tmp_path, capsys):
+def test_batch_gives_the_json_lines_of_single_file_runs_and_a_manifest(lectures, tmp_path, capsys, single_runs):
     out = tmp_path / "out"
     code, stdout, err = batch(capsys, str(lectures), "-p", PROCS, "-o", str(out), "--json", str(out))
     assert code == 0, err
     for rel in RELS:
         got = records(out / f"{rel}.jsonl")
         assert [r["frame"] for r in got] == list(range(CLIP_FRAMES))
-        assert got == single_file_records(capsys, lectures / f"{rel}.mp4", tmp_path)
+        assert got == single_runs[rel]
         assert (out / f"{rel}.mp4").stat().st_size > 0
-    # The clips are real: the astronaut's face is found in a, the cat in c.
     assert any(r["faces"] for r in records(out / "a.jsonl"))
     assert any(o["label"] == "cat" for r in records(out / "week2/c.jsonl") for o in r["objects"])
     entries = manifest_of(out)
@@ -163,7 +168,7 @@ def test_ctrl_c_stops_the_batch_and_the_next_run_does_the_rest(clips, tmp_path):
     folder = tmp_path / "in"
     for name, start in (("1", 0), ("2", 100)):
         cut_clip(folder / f"{name}.mp4", start, CLIP_FRAMES)
-    cut_clip(folder / "3.mp4", 200, 150)  # long enough to be running when the signal comes
+    cut_clip(folder / "3.mp4", 200, LONG)  # long enough to be running when the signal comes
     out = tmp_path / "out"
     argv = [sys.executable, "-c", "import sys; from vision_desk.cli import main; sys.exit(main(sys.argv[1:]))",
             "process", str(folder), "-p", "objects", "--json", str(out), "--no-progress", "--jobs", "1"]
@@ -174,7 +179,7 @@ def test_ctrl_c_stops_the_batch_and_the_next_run_does_the_rest(clips, tmp_path):
                 if e["state"] == "done"]
         if len(done) == 2 and (out / "3.jsonl").exists() and (out / "3.jsonl").stat().st_size > 0:
             break  # 1 and 2 finished, 3 half way
-        time.sleep(0.05)
+        time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
@@ -183,27 +188,28 @@ def test_ctrl_c_stops_the_batch_and_the_next_run_does_the_rest(clips, tmp_path):
     assert entries["3"]["state"] == "started" and entries["1"]["state"] == entries["2"]["state"] == "done"
     # What 3 had written is whole lines (the pipeline stops cleanly), but it is not counted as finished.
     partial = records(out / "3.jsonl")
-    assert 0 < len(partial) < 150
+    assert 0 < len(partial) < LONG
     again = subprocess.run(argv, capture_output=True, text=True, timeout=180)
     assert again.returncode == 0, again.stderr
     assert "1 processed, 2 done earlier" in again.stdout
-    assert [r["frame"] for r in records(out / "3.jsonl")] == list(range(150))
+    assert [r["frame"] for r in records(out / "3.jsonl")] == list(range(LONG))
 
 
-def test_a_corrupt_file_fails_alone_and_is_listed(lectures, tmp_path, capsys):
+def test_worker_processes_give_the_same_results_and_a_corrupt_file_fails_alone(lectures, tmp_path, capsys,
+                                                                              single_runs):
     bad = text_named_mp4(lectures)
     out = tmp_path / "out"
-    code, stdout, err = batch(capsys, str(lectures), "-p", PROCS, "-o", str(out), "--json", str(out))
+    code, stdout, err = batch(capsys, str(lectures), "-p", PROCS, "--json", str(out), "--jobs", "2")
     assert code == 1
     lines = err.strip().splitlines()
     assert lines[0] == "vision-desk: error: 1 of 4 files failed:"
     assert len(lines) == 2 and str(bad) in lines[1] and "not a video" in lines[1]
     assert "FAILED" in stdout and "3 processed, 0 done earlier, 1 failed" in stdout
+    for rel in RELS:
+        assert records(out / f"{rel}.jsonl") == single_runs[rel]
     entries = manifest_of(out)
     assert [rel for rel, e in entries.items() if e["state"] == "done"] == RELS
     assert entries["notes"]["state"] == "started"  # not finished: tried again by the next run
-    for rel in RELS:
-        assert len(records(out / f"{rel}.jsonl")) == CLIP_FRAMES
 
 
 def test_changed_settings_or_a_changed_input_are_redone(lectures, tmp_path, capsys):
@@ -222,15 +228,6 @@ def test_changed_settings_or_a_changed_input_are_redone(lectures, tmp_path, caps
     (out / "a.jsonl").unlink()  # an output that went missing
     code, stdout, _ = batch(capsys, *common, "--objects-score-threshold", "0.3")
     assert code == 0 and "1 processed, 1 done earlier" in stdout and (out / "a.jsonl").exists()
-
-
-def test_worker_processes_give_the_same_results(lectures, tmp_path, capsys):
-    out = tmp_path / "out"
-    code, stdout, err = batch(capsys, str(lectures), "-p", PROCS, "--json", str(out), "--jobs", "2")
-    assert code == 0, err
-    for rel in RELS:
-        assert records(out / f"{rel}.jsonl") == single_file_records(capsys, lectures / f"{rel}.mp4", tmp_path)
-    assert "3 processed" in stdout
 
 
 def test_outputs_it_did_not_write_are_kept_unless_overwrite(lectures, tmp_path, capsys):
@@ -302,7 +299,8 @@ def ray_local():
     ray.shutdown()
 
 
-def test_ray_actors_give_the_same_results_and_a_corrupt_file_fails_alone(ray_local, lectures, tmp_path, capsys):
+def test_ray_actors_give_the_same_results_and_a_corrupt_file_fails_alone(ray_local, lectures, tmp_path, capsys,
+                                                                         single_runs):
     bad = text_named_mp4(lectures)
     out = tmp_path / "out"
     code, stdout, err = batch(capsys, str(lectures), "-p", PROCS, "-o", str(out), "--json", str(out),
@@ -310,7 +308,7 @@ def test_ray_actors_give_the_same_results_and_a_corrupt_file_fails_alone(ray_loc
     assert code == 1 and str(bad) in err
     assert "3 processed, 0 done earlier, 1 failed" in stdout
     for rel in RELS:
-        assert records(out / f"{rel}.jsonl") == single_file_records(capsys, lectures / f"{rel}.mp4", tmp_path)
+        assert records(out / f"{rel}.jsonl") == single_runs[rel]
         assert manifest_of(out)[rel]["outputs"]["video"] == checksum(str(out / f"{rel}.mp4"))
     # Resume on Ray: only the file that failed is tried again.
     code, stdout, err = batch(capsys, str(lectures), "-p", PROCS, "-o", str(out), "--json", str(out),
