@@ -37,6 +37,8 @@ class BatchProgress:
         self._frames_done = 0  # frames of files already finished
         self._current: dict[str, tuple[str, int]] = {}  # worker -> (rel, frames so far)
         self._bars: dict[str, Any] = {}
+        self._slots: dict[str, int] = {}  # worker -> its line under the overall bar
+        self._finished: set[str] = set()  # files whose outcome is in (a late progress report is ignored)
         self._bar = None
         if enabled:
             from tqdm import tqdm
@@ -50,6 +52,8 @@ class BatchProgress:
 
     def report(self, kind: str, worker: str, rel: str, value: Any) -> None:
         with self._lock:
+            if rel in self._finished:
+                return
             if kind == "start":
                 self._current[worker] = (rel, 0)
                 if self._enabled:
@@ -58,7 +62,8 @@ class BatchProgress:
                         old.close()
                     self._bars[worker] = self._tqdm(total=value or None, unit="frame", file=self._stream,
                                                     dynamic_ncols=True, desc=f"  {worker} {rel}"[:48],
-                                                    position=1 + len(self._bars), leave=False)
+                                                    position=self._slots.setdefault(worker, len(self._slots) + 1),
+                                                    leave=False)
             elif kind == "frames":
                 prev = self._current.get(worker, (rel, 0))
                 self._current[worker] = (rel, int(value))
@@ -70,6 +75,7 @@ class BatchProgress:
     def file_done(self, outcome: FileOutcome) -> None:
         with self._lock:
             self._done_files += 1
+            self._finished.add(outcome.rel)
             counted = 0
             for worker, (rel, frames) in list(self._current.items()):
                 if rel == outcome.rel:
