@@ -11,6 +11,7 @@ the checksums of the closed outputs) instead of a printed report.
 """
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import threading
@@ -171,6 +172,11 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
         if pipe is not None and pipe.state not in ("finished", "stopped", "faulted"):
             pipe.stop(timeout=10.0)
     outcome.elapsed_s = outcome.elapsed_s or time.monotonic() - started
+    # The pipeline, its sinks and the encoder behind them hold reference cycles; collect them now, so a
+    # worker's memory and native encoder threads after file N are those after file 1, not N files' worth
+    # waiting for the garbage collector.
+    del pipe, source
+    gc.collect()
     return outcome
 
 
