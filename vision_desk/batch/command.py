@@ -41,9 +41,10 @@ def add_options(p: argparse.ArgumentParser) -> None:
                    help="more inputs (videos, folders or patterns of videos, .txt lists of them): a batch")
     g = p.add_argument_group(
         "batch (several inputs, a folder or pattern of videos, or a .txt list of them)",
-        "-o and --json then name folders; each input gets its video and JSON lines under its relative name. "
-        "A manifest in the output folder records finished files: running the same command again skips them "
-        "and redoes the rest (changed inputs and changed settings included).")
+        "-o and --json then name folders; each input gets its video and JSON lines under its relative name.\n"
+        "A manifest in the output folder records finished files: the same command again skips them and does\n"
+        "the rest (changed inputs and changed settings included). e.g.\n"
+        "  vision-desk process lectures/ -p faces,pose -o annotated/ --json results/ --jobs 2")
     g.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes on this machine (default: cores / 2), or Ray actors with --ray "
                         "(default: the cluster's CPUs / --threads); each loads the models once")
