@@ -128,6 +128,7 @@ def run_on_ray(jobs: list[FileJob], batch: BatchSettings, address: str, requeste
         pool = ActorPool(actors)
         for job in jobs:
             pool.submit(lambda actor, j: actor.run.remote(j, progress), job)
+        by_rel = {j.rel: j for j in jobs}
         got: set[str] = set()
         lost: list[str] = []
         while pool.has_next() and not stop.is_set():
@@ -141,7 +142,7 @@ def run_on_ray(jobs: list[FileJob], batch: BatchSettings, address: str, requeste
                 continue
             _drain(progress, report)
             got.add(outcome.rel)
-            on_outcome(next(j for j in jobs if j.rel == outcome.rel), outcome)
+            on_outcome(by_rel[outcome.rel], outcome)
         if stop.is_set():
             return  # the files still running are not counted; the next run redoes them
         # ActorPool does not say which file a dead actor had; it is each submitted file without an outcome.
