@@ -16,6 +16,7 @@ from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
+from vision_desk.batch import command as batch_command
 from vision_desk.cli.processor_options import add_processor_options, settings_from_args
 from vision_desk.errors import OutputError, SettingsError, VisionDeskError
 
@@ -72,6 +73,7 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar (it is also off when stderr "
                                                                "is not a terminal)")
     add_processor_options(p)
+    batch_command.add_options(p)  # several inputs -> a batch (vision_desk/batch); keep this call last
 
 
 def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, dict[str, Any]]]:
@@ -208,6 +210,8 @@ class ProcessOutcome:
 
 
 def run(args: argparse.Namespace) -> int:
+    if batch_command.wants_batch(args):  # several inputs, a folder of videos, --jobs or --ray
+        return batch_command.run(args)
     names, settings = _check_args(args)
     return process_one(args, args.input, args.output, args.json, names=names, settings=settings).exit_code
 

@@ -129,6 +129,11 @@ class Processor(ABC, Generic[S, R]):
         """Where inference runs ("CPU", "CUDA", "OpenCV")."""
         return "CPU"
 
+    def reset(self) -> None:
+        """Forget what earlier frames left behind (a new video starts); the model stays loaded.
+
+        Processors that keep state between frames override this (see :meth:`concurrent_ok`)."""
+
     def close(self) -> None:
         """Release the model."""
         self._loaded = False

@@ -229,6 +229,9 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
         self._flicker.reset()
         super().close()
 
+    def reset(self) -> None:
+        self._flicker.reset()  # the last video's strokes must not bleed into the next one's first frame
+
     def _settings_changed(self, old: StyleSettings, new: StyleSettings) -> None:
         self._flicker.strength = new.flicker_strength
         looks = ("style", "blend", "style_image", "size", "flicker_reduction")
