@@ -117,7 +117,7 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
         # The single-file command's own checks and sinks (one output name per kind; this batch
         # decided already that overwriting these paths is right: see Manifest.owns).
         args = types.SimpleNamespace(output=job.output, json=job.json, raw=batch.raw, overwrite=True)
-        sinks = process_cmd._make_sinks(args, source, False)
+        sinks = process_cmd._make_sinks(args, source, False, job.output, job.json)
         pipe = Pipeline(source, list(batch.processors), mode=Mode.LOSSLESS, settings=batch.settings,
                         hud=batch.hud, sinks=sinks, on_result=on_result, on_event=on_event,
                         inflight=batch.inflight, max_frames=batch.max_frames, wait_for_models=True,

@@ -88,6 +88,11 @@ class VideoSource(Source):
         return self._path if self._url is None else None  # type: ignore[return-value]
 
     @property
+    def damaged_frames(self) -> int:
+        """Frames skipped so far because they could not be decoded (the batch report counts them)."""
+        return len(self._undecodable)
+
+    @property
     def _shown(self) -> str:
         """How messages name the input: the path, or for a URL its name (credentials never shown)."""
         return self._name if self._url else str(self._path)
