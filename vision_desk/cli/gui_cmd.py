@@ -72,4 +72,5 @@ def run(args: argparse.Namespace) -> int:
     return run_window(LaunchOptions(
         source=args.source, processors=names, settings=settings, settings_path=args.settings_file,
         fresh=args.fresh, presenter=args.presenter,
-        screenshot=Path(args.screenshot) if args.screenshot else None, screenshot_after=args.screenshot_after))
+        screenshot=Path(args.screenshot) if args.screenshot else None, screenshot_after=args.screenshot_after,
+        precision=args.precision))
