@@ -11,9 +11,11 @@ take a few milliseconds that would add up on one thread; on their own threads
 they overlap, and numpy/OpenCV/onnxruntime release the GIL while they work.
 
 Live sources (``Mode.LIVE``): a one-slot channel where the newest frame
-replaces the waiting one (the replaced frame is counted as dropped) and one
-frame in flight, so the picture is never older than one frame plus one
-processing time. Files (``Mode.LOSSLESS``): a bounded queue with back-pressure
+replaces the waiting one (the replaced frame is counted as dropped) and as
+many frames in flight as for files, started staggered (each a processing time /
+frames in flight after the one before, always on the newest frame), so every
+core works and the picture is still never older than one frame plus one
+processing time (``live_inflight=1``: one at a time). Files (``Mode.LOSSLESS``): a bounded queue with back-pressure
 and ``inflight`` frames processed at once by as many threads, each running the
 whole chain on its frame (:mod:`~vision_desk.pipeline.processing`); results
 are put back in frame order before drawing and writing. Files played for
