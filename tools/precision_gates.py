@@ -77,6 +77,7 @@ class ObjectsReport:
     found: int = 0  # ... that INT8 found (same label, IoU >= the gate)
     ious: list[float] | None = None
     missed: list[str] | None = None
+    min_iou: float = OBJECTS_MIN_IOU
 
     @property
     def passed(self) -> bool:
@@ -85,20 +86,21 @@ class ObjectsReport:
     def line(self) -> str:
         mean_iou = float(np.mean(self.ious)) if self.ious else float("nan")
         return (f"objects: {self.found}/{self.checked} FP32 detections above {OBJECTS_MIN_SCORE} found by INT8 "
-                f"(IoU >= {OBJECTS_MIN_IOU}, same label); mean IoU {mean_iou:.3f}"
+                f"(IoU >= {self.min_iou:g}, same label); mean IoU {mean_iou:.3f}"
                 + (f"; missed: {', '.join(self.missed[:5])}" if self.missed else ""))
 
 
-def compare_objects(fp32: Sequence, int8: Sequence) -> ObjectsReport:
-    """``fp32``/``int8``: Detections per frame from the objects processor."""
-    rep = ObjectsReport(ious=[], missed=[])
+def compare_objects(fp32: Sequence, int8: Sequence, min_iou: float = OBJECTS_MIN_IOU) -> ObjectsReport:
+    """``fp32``/``int8``: Detections per frame from the objects processor. ``min_iou`` above the gate's
+    gives a margin (the quantizer selects with one on calibration frames)."""
+    rep = ObjectsReport(ious=[], missed=[], min_iou=min_iou)
     for i, (a, b) in enumerate(zip(fp32, int8)):
         for box, score, label in zip(a.boxes, a.scores, a.labels):
             if score <= OBJECTS_MIN_SCORE:
                 continue
             rep.checked += 1
             best = max((iou(box, bb) for bb, lb in zip(b.boxes, b.labels) if lb == label), default=0.0)
-            if best >= OBJECTS_MIN_IOU:
+            if best >= min_iou:
                 rep.found += 1
                 rep.ious.append(best)
             else:
@@ -126,7 +128,12 @@ class PoseReport:
 
     @property
     def passed(self) -> bool:
-        return self.same_count_share >= POSE_SAME_COUNT and self.close_share >= POSE_KEYPOINTS_CLOSE
+        return self.passed_with(0.0)
+
+    def passed_with(self, margin: float) -> bool:
+        """The gate with both shares raised by ``margin`` (e.g. 0.02: 97% instead of 95%)."""
+        return (self.same_count_share >= POSE_SAME_COUNT + margin
+                and self.close_share >= POSE_KEYPOINTS_CLOSE + margin)
 
     def line(self) -> str:
         lost = 1 - self.keypoints_both / self.keypoints_fp32 if self.keypoints_fp32 else 0.0

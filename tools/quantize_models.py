@@ -56,7 +56,9 @@ CALIB_STRIDE = 5  # frames per calibration stride (50 frames -> 10 strides): bou
 PERCENTILE = 99.999
 INT8_SUFFIX = "-int8"
 POSE_HEIGHT = 368  # the default network input height; the net is fully convolutional
-POSE_MAX_ROUNDS = 6
+MAX_ROUNDS = 6  # mixed precision: 0, 2, 4, 8, 16, 32 convs kept float
+OBJECTS_SELECT_IOU = 0.87  # selection margin over the gate's 0.85
+POSE_SELECT_MARGIN = 0.02  # selection margin over the gate's 95% shares
 
 
 def _sha256(path: Path) -> str:
@@ -67,7 +69,8 @@ class FeedReader:
     """A CalibrationDataReader over prepared feeds that onnxruntime can walk in strides (set_range)."""
 
     def __init__(self, name: str, feeds: Sequence[np.ndarray]) -> None:
-        self._name, self._feeds = name, list(feeds)
+        self.name, self.feeds = name, list(feeds)
+        self._name, self._feeds = name, self.feeds
         self._pos, self._end = 0, len(self._feeds)
 
     def __len__(self) -> int:
@@ -107,7 +110,9 @@ def _preprocess(src: Path, dst: Path) -> None:
 
 
 def _quantize(src: Path, dst: Path, reader: FeedReader, exclude: Sequence[str],
-              op_types: Sequence[str] | None = None) -> None:
+              op_types: Sequence[str] | None = None, cache: Path | None = None) -> None:
+    """One static quantization. ``cache``: tensor ranges from an earlier call with fewer exclusions
+    (calibration runs once per model; later rounds only change which nodes stay float)."""
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
     reader.rewind()
@@ -125,6 +130,7 @@ def _quantize(src: Path, dst: Path, reader: FeedReader, exclude: Sequence[str],
         calibrate_method=CalibrationMethod.Percentile,
         nodes_to_exclude=list(exclude),
         op_types_to_quantize=list(op_types) if op_types else None,
+        calibration_cache_path=cache,
         extra_options={"CalibStridedMinMax": stride, "CalibPercentile": PERCENTILE},
     )
     _strip_doc_string(dst)
@@ -139,8 +145,70 @@ def _strip_doc_string(path: Path) -> None:
     onnx.save(model, str(path))
 
 
+def layer_errors(float_model: Path, qdq_model: Path, reader: FeedReader, scratch: Path) -> dict[str, float]:
+    """Per conv: the SQNR (dB) its own quantization costs, i.e. the drop from its input's SQNR to its
+    output's (after a fused Relu/Clip), measured with onnxruntime.quantization.qdq_loss_debug."""
+    import onnx
+    from onnxruntime.quantization.qdq_loss_debug import (collect_activations, compute_activation_error,
+                                                         create_activation_matching,
+                                                         modify_model_output_intermediate_tensors)
+
+    aug_float, aug_qdq = scratch / "aug_float.onnx", scratch / "aug_qdq.onnx"
+    modify_model_output_intermediate_tensors(str(float_model), str(aug_float))
+    modify_model_output_intermediate_tensors(str(qdq_model), str(aug_qdq))
+    reader.rewind()
+    float_acts = collect_activations(str(aug_float), reader)
+    reader.rewind()
+    qdq_acts = collect_activations(str(aug_qdq), reader)
+    err = compute_activation_error(create_activation_matching(qdq_acts, float_acts))
+    sqnr = {k: float(v.get("xmodel_err", np.inf)) for k, v in err.items()}
+    graph = onnx.load(str(float_model)).graph
+    consumers: dict[str, list] = {}
+    for n in graph.node:
+        for name in n.input:
+            consumers.setdefault(name, []).append(n)
+    drops = {}
+    for n in graph.node:
+        if n.op_type != "Conv":
+            continue
+        out = n.output[0]
+        after = consumers.get(out, [])
+        if len(after) == 1 and after[0].op_type in ("Relu", "Clip"):
+            out = after[0].output[0]
+        if out in sqnr:
+            drops[n.name] = sqnr.get(n.input[0], 60.0) - sqnr[out]
+    return drops
+
+
+def mixed_precision(pre: Path, dst: Path, reader: FeedReader, base_exclude: Sequence[str],
+                    op_types: Sequence[str] | None, passes: Callable[[Path], tuple[bool, str]],
+                    scratch: Path, log: Callable[[str], None], rounds: int = MAX_ROUNDS) -> tuple[Path | None, str]:
+    """Quantize; while ``passes`` says no, keep float the convs whose own quantization costs most
+    (2, 4, 8, ... of them). (file or None, a note with the figures)."""
+    cache = scratch / f"{dst.stem}_ranges.json"
+    exclude: list[str] = []
+    ranked: list[str] | None = None
+    line = "?"
+    for round_no in range(rounds):
+        t0 = time.perf_counter()
+        _quantize(pre, dst, reader, [*base_exclude, *exclude], op_types, cache)
+        ok, line = passes(dst)
+        log(f"  round {round_no}: {len(exclude)} convs kept float; {line} ({time.perf_counter() - t0:.0f} s)")
+        if ok:
+            kept = f"{len(exclude)} convs kept float ({', '.join(exclude)})" if exclude else "all convs INT8"
+            return dst, f"{kept}; on calibration frames: {line}"
+        if ranked is None:
+            sub = FeedReader(reader.name, reader.feeds[::5])
+            drops = layer_errors(pre, dst, sub, scratch)
+            ranked = [n for n, _ in sorted(drops.items(), key=lambda kv: -kv[1]) if n not in base_exclude]
+            log("  costliest convs (SQNR drop): " + ", ".join(f"{n} {drops[n]:.1f} dB" for n in ranked[:6]))
+        exclude = ranked[:max(2, 2 * len(exclude))]
+    return None, f"no mixed-precision round passed; last: {line}"
+
+
 # --- objects ---------------------------------------------------------------------------------
-def objects_int8(models: Path, scratch: Path, frames: list[np.ndarray]) -> Path:
+def objects_int8(models: Path, scratch: Path, frames: list[np.ndarray],
+                 log: Callable[[str], None] = print) -> tuple[Path | None, str]:
     import onnx
 
     from vision_desk.processors.objects import network_input
@@ -151,8 +219,8 @@ def objects_int8(models: Path, scratch: Path, frames: list[np.ndarray]) -> Path:
     graph = onnx.load(str(pre)).graph
     float_nodes = [n.name for n in graph.node if n.name.startswith(("Postprocessor/", "Preprocessor/"))]
     # The predictor heads (the convs whose outputs are reshaped into box codes and class logits, not fed to
-    # another layer) stay float too: the few high class logits that make a detection lie above the 99.999th
-    # percentile of all logits, so a percentile range clips exactly them (measured: max score 0.70 -> 0.11).
+    # another layer) stay float too: cheap (1x1 convs on small maps), and a detection's score and box
+    # come straight out of them.
     consumers: dict[str, set[str]] = {}
     for n in graph.node:
         for name in n.input:
@@ -162,15 +230,18 @@ def objects_int8(models: Path, scratch: Path, frames: list[np.ndarray]) -> Path:
                     if n.op_type == "Conv" and not consumers.get(n.output[0], set()) & layer_ops]
     dst = scratch / "ssdlite_mobilenet_v2_coco_int8.onnx"
     reader = FeedReader(graph.input[0].name, [network_input(f) for f in frames])
-    print(f"  {len(float_nodes)} nodes float")
-    # Only the layers: QDQ pairs around the heads' Reshape/Concat would clip the logits just as badly.
-    _quantize(pre, dst, reader, float_nodes, op_types=("Conv", "Add"))
-    return dst
+    reference = _processor("objects")
+    fp32 = [reference.process(f) for f in frames]
 
+    def passes(path: Path) -> tuple[bool, str]:
+        cand = _processor("objects", path)
+        # Selected with a margin on the calibration frames (IoU >= 0.9), so that the gate (0.85) holds on
+        # frames it never saw.
+        rep = gates.compare_objects(fp32, [cand.process(f) for f in frames], min_iou=OBJECTS_SELECT_IOU)
+        return rep.passed, rep.line()
 
-def objects_report(int8_path: Path, frames: list[np.ndarray]) -> gates.ObjectsReport:
-    a, b = _processor("objects"), _processor("objects", int8_path)
-    return gates.compare_objects([a.process(f) for f in frames], [b.process(f) for f in frames])
+    # Only the layers: QDQ pairs around the heads' Reshape/Concat would cost accuracy for no speed.
+    return mixed_precision(pre, dst, reader, float_nodes, ("Conv", "Add"), passes, scratch, log)
 
 
 # --- pose --------------------------------------------------------------------------------------
@@ -212,31 +283,14 @@ def equalize_depthwise_pairs(model) -> int:  # noqa: ANN001 (onnx.ModelProto; on
     return pairs
 
 
-def _activation_sqnr(float_model: Path, qdq_model: Path, reader: FeedReader, scratch: Path) -> dict[str, float]:
-    """Per-tensor SQNR (dB) of the 8-bit quantize-dequantize of each activation, from qdq_loss_debug."""
-    from onnxruntime.quantization.qdq_loss_debug import (collect_activations, compute_activation_error,
-                                                         create_activation_matching, modify_model_output_intermediate_tensors)
-
-    aug_float, aug_qdq = scratch / "aug_float.onnx", scratch / "aug_qdq.onnx"
-    modify_model_output_intermediate_tensors(str(float_model), str(aug_float))
-    modify_model_output_intermediate_tensors(str(qdq_model), str(aug_qdq))
-    reader.rewind()
-    float_acts = collect_activations(str(aug_float), reader)
-    reader.rewind()
-    qdq_acts = collect_activations(str(aug_qdq), reader)
-    errors = compute_activation_error(create_activation_matching(qdq_acts, float_acts))
-    return {name: float(e.get("xmodel_err", np.inf)) for name, e in errors.items()}
-
-
 def pose_int8(models: Path, scratch: Path, frames: list[np.ndarray],
               log: Callable[[str], None] = print) -> tuple[Path | None, str]:
-    """CLE, then mixed precision grown until the pose gate passes on calibration frames; (file or None, note)."""
+    """CLE, then mixed precision grown until the pose gate passes (with a margin) on calibration frames."""
     import onnx
 
     from vision_desk.processors.pose import PoseProcessor
 
     prep = PoseProcessor(input_height=POSE_HEIGHT)
-    blobs = [prep.prepare(f)[0] for f in frames]
     src = models / "openpose_mobilenet_thin.onnx"
     model = onnx.load(str(src))
     log(f"  cross-layer equalization: {equalize_depthwise_pairs(model)} depthwise/pointwise pairs")
@@ -245,33 +299,18 @@ def pose_int8(models: Path, scratch: Path, frames: list[np.ndarray],
     pre = scratch / "pose_pre.onnx"
     _preprocess(cle, pre)
     graph = onnx.load(str(pre)).graph
-    conv_by_output = {n.output[0]: n.name for n in graph.node if n.op_type == "Conv"}
-    reader = FeedReader(graph.input[0].name, blobs)
-    # Check each round on a third of the calibration frames (never on the gate's own check frames).
-    check = frames[1::3]
-    reference = [_processor("pose").process(f) for f in check]
+    reader = FeedReader(graph.input[0].name, [prep.prepare(f)[0] for f in frames])
+    check = frames[1::2]  # half of the calibration frames judge each round (never the gate's frames)
+    fp32 = [_processor("pose").process(f) for f in check]
     scales = [prep.prepare(f)[1].scale for f in check]
-    exclude: list[str] = []
+
+    def passes(path: Path) -> tuple[bool, str]:
+        cand = _processor("pose", path)
+        rep = gates.compare_pose(fp32, [cand.process(f) for f in check], scales)
+        return rep.passed_with(POSE_SELECT_MARGIN), rep.line()
+
     dst = scratch / "openpose_mobilenet_thin_int8.onnx"
-    report = None
-    sqnr: dict[str, float] | None = None
-    for round_no in range(POSE_MAX_ROUNDS):
-        t0 = time.perf_counter()
-        _quantize(pre, dst, reader, exclude)
-        cand = _processor("pose", dst)
-        report = gates.compare_pose(reference, [cand.process(f) for f in check], scales)
-        log(f"  round {round_no}: {len(exclude)} convs float; {report.line()} ({time.perf_counter() - t0:.0f} s)")
-        if report.passed:
-            return dst, f"{len(exclude)} of {len(conv_by_output)} convs float; {report.line()}"
-        if sqnr is None:  # rank once, on the fully quantized model: which conv outputs lose most
-            sub = FeedReader(graph.input[0].name, blobs[::5])
-            sqnr = _activation_sqnr(pre, dst, sub, scratch)
-            ranked = sorted((v, conv_by_output[k]) for k, v in sqnr.items() if k in conv_by_output)
-            log("  worst SQNR: " + ", ".join(f"{n.split('/')[-3] if n.count('/') > 2 else n} {v:.1f} dB"
-                                           for v, n in ranked[:6]))
-        more = max(4, len(exclude))  # grow geometrically: 4, 8, 16, 32, ...
-        exclude = [n for _, n in ranked[:len(exclude) + more]]
-    return None, f"no mixed-precision round met the gate; last: {report.line() if report else '?'}"
+    return mixed_precision(pre, dst, reader, [], None, passes, scratch, log)
 
 
 # --- shared --------------------------------------------------------------------------------------
@@ -331,16 +370,16 @@ def quantize(models: Path, which: Sequence[str], log: Callable[[str], None] = pr
         scratch = Path(tmp)
         if "objects" in which:
             t0 = time.perf_counter()
-            made = objects_int8(models, scratch, frames)
-            rep = objects_report(made, frames)
-            log(f"objects INT8 ({time.perf_counter() - t0:.0f} s), on calibration frames: {rep.line()}")
-            out = models / made.name
-            shutil.copyfile(made, out)
-            entries.append(manifest_entry(
-                "objects-ssdlite-mobilenetv2-coco", out, models,
-                "QDQ, per-channel QInt8 weights, QUInt8 activations, Percentile "
-                f"{PERCENTILE}, Pre/Postprocessor nodes float; calibrated on every "
-                f"{gates.CALIBRATION_EVERY}th frame of resources/sample.mp4", rep.line()))
+            made, note = objects_int8(models, scratch, frames, log)
+            log(f"objects ({time.perf_counter() - t0:.0f} s): {note}")
+            if made is not None:
+                out = models / made.name
+                shutil.copyfile(made, out)
+                entries.append(manifest_entry(
+                    "objects-ssdlite-mobilenetv2-coco", out, models,
+                    "QDQ, per-channel QInt8 weights (7-bit range), QUInt8 activations, Percentile "
+                    f"{PERCENTILE}, Pre/Postprocessor nodes and predictor heads float; calibrated on every "
+                    f"{gates.CALIBRATION_EVERY}th frame of resources/sample.mp4", note))
         if "pose" in which:
             made, note = pose_int8(models, scratch, frames, log)
             log(f"pose: {note}")
@@ -349,8 +388,8 @@ def quantize(models: Path, which: Sequence[str], log: Callable[[str], None] = pr
                 shutil.copyfile(made, out)
                 entries.append(manifest_entry(
                     "pose-openpose-mobilenet-thin", out, models,
-                    "cross-layer equalization, QDQ, per-channel QInt8 weights, QUInt8 activations, Percentile "
-                    f"{PERCENTILE}, lowest-SQNR convs float; calibrated at input height {POSE_HEIGHT} on every "
+                    "cross-layer equalization, QDQ, per-channel QInt8 weights (7-bit range), QUInt8 activations, "
+                    f"Percentile {PERCENTILE}, the convs with the largest SQNR drop float; calibrated at input height {POSE_HEIGHT} on every "
                     f"{gates.CALIBRATION_EVERY}th frame of resources/sample.mp4", note))
     if entries:
         add_to_manifest(models, entries)
