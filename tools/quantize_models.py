@@ -268,7 +268,8 @@ def equalize_depthwise_pairs(model) -> int:  # noqa: ANN001 (onnx.ModelProto; on
             continue
         w_dw = numpy_helper.to_array(inits[n.input[1]]).astype(np.float64)  # C x 1 x k x k
         w_pw = numpy_helper.to_array(inits[pw.input[1]]).astype(np.float64)  # O x C x k x k
-        if w_dw.shape[0] != w_pw.shape[1] or sum(c.input[1] == n.input[1] for c in graph.node) != 1:
+        shared = sum(name in (n.input[1], pw.input[1]) for c in graph.node for name in c.input)
+        if w_dw.shape[0] != w_pw.shape[1] or shared != 2:  # weights used elsewhere cannot be rescaled
             continue
         r_dw = np.abs(w_dw).reshape(w_dw.shape[0], -1).max(1)
         r_pw = np.abs(w_pw).transpose(1, 0, 2, 3).reshape(w_pw.shape[1], -1).max(1)

@@ -114,7 +114,7 @@ class CudaStatus:
 
 
 _HINT = ("install the CUDA and cuDNN libraries this onnxruntime-gpu was built for "
-         "(e.g. pip install 'onnxruntime-gpu[cuda,cudnn]')")
+         "(pip install 'vision-desk[cuda]', or -e '.[cuda]' in a checkout)")
 
 
 def _reason_from(lines: list[str]) -> str:
