@@ -66,7 +66,7 @@ def info(device: str) -> None:
     print("```\n")
 
 
-def per_frame(cfg: runtime.RuntimeConfig, frames: int) -> None:
+def per_frame(cfg: runtime.RuntimeConfig, frames: int, warmup: int = 2) -> None:
     clip = clip_frames(range(0, 400, 400 // max(1, frames)))[:frames]
     print("## Per frame (median ms)\n")
     print("| processor | size | bare model | process() | provider |")
@@ -77,8 +77,8 @@ def per_frame(cfg: runtime.RuntimeConfig, frames: int) -> None:
         proc.load()
         for w, h in SIZES:
             imgs = [cv2.resize(f, (w, h), interpolation=cv2.INTER_LINEAR) for f in clip]
-            for f in imgs[:2]:  # warm-up: CUDA allocates and tunes on the first calls of a shape
-                proc.process(f)
+            for _ in range(warmup):  # warm-up: CUDA allocates and tunes on the first calls of a shape
+                proc.process(imgs[0])
             bare, whole = [], []
             for f in imgs:
                 core = proc.core_call(f)
@@ -185,6 +185,7 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=30, help="frames per per-frame measure (default 30)")
     ap.add_argument("--live-frames", type=int, default=400, help="frames for the all-four run (default 400)")
     ap.add_argument("--long-frames", type=int, default=4000, help="frames of the long-clip run (default 4000)")
+    ap.add_argument("--warmup", type=int, default=2, help="untimed calls per processor and size (default 2)")
     ap.add_argument("--fp16", action=argparse.BooleanOptionalAction, default=True)
     args = ap.parse_args()
     try:
@@ -192,12 +193,14 @@ def main() -> None:
     except VisionDeskError as exc:
         raise SystemExit(f"bench_gpu: {exc}") from None
     print(f"# bench_gpu ({runtime.describe_device(cfg)})\n")
-    info(args.device)
-    per_frame(cfg, args.frames)
-    all_four(cfg, args.live_frames)
-    long_clip(cfg, args.long_frames)
-    if args.fp16:
-        fp16(cfg, args.frames)
+    for title, part in (("info", lambda: info(args.device)),
+                        ("per frame", lambda: per_frame(cfg, args.frames, args.warmup)),
+                        ("all four", lambda: all_four(cfg, args.live_frames)),
+                        ("long clip", lambda: long_clip(cfg, args.long_frames)),
+                        ("fp16", lambda: fp16(cfg, args.frames) if args.fp16 else None)):
+        t0 = time.perf_counter()
+        part()
+        print(f"({title}: {time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     if args.device != "cpu" and runtime.cuda_status().usable:
         np.set_printoptions(precision=3)
         print("GPU: " + subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version,memory.total",
