@@ -216,7 +216,7 @@ def int8_pays() -> tuple[bool, str]:
     found = [f for f in _INT8_DOT_FLAGS if f in flags]
     if found:
         return True, found[0]
-    return False, "no 8-bit dot-product instructions (VNNI/AMX/dotprod) found on this CPU"
+    return False, "no VNNI/AMX/dotprod on this CPU"
 
 
 def resolve_precision(cfg: RuntimeConfig, provider: str) -> str:
