@@ -116,14 +116,15 @@ def _live_run(names: list[str], cfg: runtime.RuntimeConfig, seconds: float) -> t
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--calls", type=int, default=40, help="timed calls per model, precision and thread count")
+    ap.add_argument("--calls", type=int, default=40, help="timed calls per model, precision and thread count (0: skip part 1)")
     ap.add_argument("--processors", default="objects,pose,style")
     ap.add_argument("--live-seconds", type=float, default=20.0, help="seconds per live run (0: skip part 2)")
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
     runtime.configure("cpu", None)
     print(f"machine: {machine()}; CPU INT8 dot-product instructions: {runtime.int8_pays()}")
-    bare_models(processors.parse_names(args.processors), args.calls, (1, 2))
+    if args.calls > 0:
+        bare_models(processors.parse_names(args.processors), args.calls, (1, 2))
     if args.live_seconds > 0:
         live_all_four(args.live_seconds, args.rounds)
 
