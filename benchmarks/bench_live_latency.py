@@ -14,6 +14,12 @@ Latency = capture time of the frame -> its result ready (drawn). Printed per
 10 s window (median / p95 / max), with frames processed and dropped.
 
     python benchmarks/bench_live_latency.py [--duration 120] [--compare-duration 30] [-p pose]
+
+``--variants D`` instead compares the ways live mode can use the whole machine,
+each for D seconds on the same camera, in one run: one frame in flight on
+cores - 1 threads (before), one frame on all cores' threads (threads chosen
+per mode), staggered frames in flight on one thread each (the default now),
+and the lossless path's throughput on the same source for reference.
 """
 from __future__ import annotations
 
@@ -40,7 +46,8 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def run(spec: str, names: list[str], mode: Mode, duration: float) -> list[tuple[float, float, int]]:
+def run(spec: str, names: list[str], mode: Mode, duration: float, *, live_inflight: int | None = None,
+        config: runtime.RuntimeConfig | None = None) -> list[tuple[float, float, int]]:
     """(seconds since the first result, latency ms, dropped so far) per output frame."""
     rows: list[tuple[float, float, int]] = []
     lock = threading.Lock()
@@ -53,7 +60,8 @@ def run(spec: str, names: list[str], mode: Mode, duration: float) -> list[tuple[
                 t0.append(now)
             rows.append((now - t0[0], r.stats.latency_ms, r.stats.dropped))
 
-    pipe = Pipeline(open_source(spec), names, mode=mode, on_result=on_result)
+    pipe = Pipeline(open_source(spec), names, mode=mode, on_result=on_result, live_inflight=live_inflight,
+                    runtime_config=config, inflight=None if config is None else max(1, cores() // config.intra_threads))
     pipe.start()
     deadline = None
     while True:
@@ -96,6 +104,37 @@ def report(title: str, rows: list[tuple[float, float, int]], interval_ms: float)
     return medians[0], medians[-1]
 
 
+def cores() -> int:
+    import os
+
+    return os.cpu_count() or 2
+
+
+def variants(spec: str, names: list[str], duration: float, interval_ms: float) -> None:
+    """Live-mode variants and the lossless reference, each ``duration`` s, same camera, one run."""
+    n = cores()
+    rows = []
+    for title, mode, inflight, threads in (
+        (f"live, 1 frame in flight, {max(1, n - 1)} thread(s) (before)", Mode.LIVE, 1, max(1, n - 1)),
+        (f"live, 1 frame in flight, {n} threads (threads per mode)", Mode.LIVE, 1, n),
+        (f"live, {n} frames in flight staggered, 1 thread each (now)", Mode.LIVE, n, 1),
+        (f"lossless path, {n} frames in flight, 1 thread each", Mode.LOSSLESS, None, 1),
+    ):
+        data = run(spec, names, mode, duration, live_inflight=inflight,
+                   config=runtime.RuntimeConfig("cpu", threads, runtime.current_config().precision))
+        body = [r for r in data if r[0] >= 2.0]  # after 2 s of warm-up
+        span = body[-1][0] - body[0][0]
+        lat = [r[1] for r in body]
+        third = max(1, len(lat) // 3)
+        rows.append((title, (len(body) - 1) / span, statistics.median(lat), p95(lat),
+                     statistics.median(lat[:third]), statistics.median(lat[-third:])))
+    ref = rows[-1][1]
+    print(f"\n{'variant':<58} {'fps':>6} {'/lossless':>9} {'lat med':>8} {'p95':>6} {'1st 3rd':>8} {'last 3rd':>8}")
+    for title, fps, med, p, first, last in rows:
+        print(f"{title:<58} {fps:>6.2f} {fps / ref:>9.2f} {med:>6.0f}ms {p:>4.0f}ms {first:>6.0f}ms {last:>6.0f}ms")
+    print(f"(camera interval {interval_ms:.1f} ms; latency = capture -> result; lossless latency grows by design)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--duration", type=float, default=120.0, help="seconds of live mode (default 120)")
@@ -104,12 +143,18 @@ def main() -> None:
     ap.add_argument("-p", "--processors", default="pose", help="processors (default pose: slower than 33 ms)")
     ap.add_argument("--fps", type=float, default=30.0)
     ap.add_argument("--size", default="640x480")
+    ap.add_argument("--variants", type=float, default=0.0, metavar="D",
+                    help="compare live-mode variants and the lossless path, D seconds each (instead of the rest)")
+    ap.add_argument("--precision", choices=runtime.PRECISIONS, default="auto")
     args = ap.parse_args()
     names = processors.parse_names(args.processors)
-    runtime.configure("cpu", None)
+    runtime.configure("cpu", None, args.precision)
     spec = f"synthetic:fps={args.fps:g},size={args.size}"
     print(f"machine: {machine()}")
     print(f"source: {spec}; processors: {','.join(names)}; device: {runtime.describe_device()}")
+    if args.variants > 0:
+        variants(spec, names, args.variants, 1000 / args.fps)
+        return
     first, last = report(f"LIVE mode (newest frame wins), {args.duration:g} s:",
                          run(spec, names, Mode.LIVE, args.duration), 1000 / args.fps)
     if args.compare_duration > 0:

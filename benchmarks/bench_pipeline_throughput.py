@@ -40,6 +40,9 @@ from vision_desk.pipeline.sinks import VideoSink  # noqa: E402
 from vision_desk.sources import SAMPLE_CLIP, open_source  # noqa: E402
 
 
+PRECISION = "auto"  # --precision: which model files (FP32 or the INT8 variants) every measure uses
+
+
 def machine() -> str:
     model = platform.processor() or platform.machine()
     try:
@@ -84,7 +87,7 @@ def run_pipeline(clip: str, name: str, n: int, inflight: int | None, out: Path) 
 
 
 def run_bare(name: str, frames: list, threads: int) -> float:
-    runtime.configure("cpu", threads)
+    runtime.configure("cpu", threads, PRECISION)
     proc = processors.create(name)
     proc.load()
     calls = [proc.core_call(f) for f in frames]
@@ -97,7 +100,7 @@ def run_bare(name: str, frames: list, threads: int) -> float:
 
 
 def run_plain(clip: Path, name: str, n: int, threads: int, out: Path) -> float:
-    runtime.configure("cpu", threads)
+    runtime.configure("cpu", threads, PRECISION)
     proc = processors.create(name)
     proc.load()
     annotator = processors.annotator_for(name)
@@ -130,23 +133,27 @@ def main() -> None:
     ap.add_argument("--clip", default=str(SAMPLE_CLIP), help="video file (default: the bundled sample clip)")
     ap.add_argument("--frames", type=int, default=400, help="frames per measure (default 400, the whole sample)")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--precision", choices=runtime.PRECISIONS, default="auto")
     args = ap.parse_args()
+    global PRECISION
+    PRECISION = args.precision
 
     cores = os.cpu_count() or 2
     frames = decode(Path(args.clip), args.frames)
     n = len(frames)
     h, w = frames[0].shape[:2]
-    runtime.configure("cpu", None)
+    runtime.configure("cpu", None, PRECISION)
     default_threads = runtime.current_config().intra_threads
     inflight = default_inflight()
     print(f"machine: {machine()}")
-    print(f"clip: {args.clip} ({n} frames, {w}x{h}); processor: {args.processor}; device: CPU")
+    print(f"clip: {args.clip} ({n} frames, {w}x{h}); processor: {args.processor}; device: "
+          f"{runtime.describe_device()}")
     print(f"pipeline defaults: {inflight} frames in flight, {default_threads} onnxruntime thread(s) per call\n")
     results: dict[str, list[float]] = {k: [] for k in ("pipeline", "pipeline_1", "bare", "bare_1", "plain")}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.mp4"
         for r in range(args.rounds):
-            runtime.configure("cpu", None)  # what `vision-desk process` uses
+            runtime.configure("cpu", None, PRECISION)  # what `vision-desk process` uses
             results["pipeline"].append(run_pipeline(args.clip, args.processor, n, None, out))
             results["pipeline_1"].append(run_pipeline(args.clip, args.processor, n, 1, out))
             results["bare"].append(run_bare(args.processor, frames, cores))

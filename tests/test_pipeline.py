@@ -98,9 +98,10 @@ def test_analyzers_see_the_original_and_the_transform_output_is_delivered():
 
 
 def test_live_drops_old_frames_and_latency_stays_bounded(no_leftover_threads):
-    """A 60 fps camera and a 40 ms processor: most frames are dropped, and the delay does not pile up."""
+    """A 60 fps camera and a 100 ms processor (3 staggered in flight: ~30 frames/s): frames are dropped, and
+    the delay does not pile up."""
     rec = Recorder()
-    p = make(PacedLiveSource(fps=60), ["alpha"], rec, inflight=3, settings={"alpha": {"delay_ms": 40}})
+    p = make(PacedLiveSource(fps=60), ["alpha"], rec, inflight=3, settings={"alpha": {"delay_ms": 100}})
     p.start()
     assert rec.wait_for(lambda: len(rec.results) >= 45, timeout=30)
     p.stop()
@@ -130,14 +131,34 @@ def test_live_frames_flow_while_loading_unless_asked_to_wait_for_the_models():
         assert all("alpha" in r.results for r in rec.results) == expect_all
 
 
-def test_live_mode_keeps_one_frame_in_flight():
+def test_live_mode_keeps_one_frame_in_flight_when_asked():
     rec = Recorder()
-    p = make(PacedLiveSource(fps=100), ["alpha"], rec, inflight=3, settings={"alpha": {"delay_ms": 15}})
+    p = make(PacedLiveSource(fps=100), ["alpha"], rec, inflight=3, live_inflight=1,
+             settings={"alpha": {"delay_ms": 15}})
     p.start()
     assert rec.wait_for(lambda: len(rec.results) >= 15)
     inst = p.processor_instance("alpha")
     p.stop()
     assert inst.max_active == 1
+
+
+def test_live_frames_in_flight_are_staggered_newest_first_and_in_order():
+    """Two frames in flight on a live source: both threads busy, but the starts are spread over the
+    processing time (not two neighbouring camera frames started together and finished together)."""
+    rec = Recorder()
+    p = make(PacedLiveSource(fps=100), ["alpha"], rec, inflight=2, settings={"alpha": {"delay_ms": 60}})
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 30, timeout=30)
+    inst = p.processor_instance("alpha")
+    p.stop()
+    assert inst.max_active == 2
+    idx = [r.frame.index for r in rec.results[4:]]
+    assert idx == sorted(idx) and len(set(idx)) == len(idx)
+    # Staggered: each start waits half a processing time (>= 30 ms) after the one before; unstaggered,
+    # the second thread starts on the next camera frame (10 ms) and the two drift at random.
+    starts = sorted(c[1] for c in inst.calls)[3:]
+    close = sum(b - a < 0.02 for a, b in zip(starts, starts[1:])) / (len(starts) - 1)
+    assert close < 0.1, [round((b - a) * 1000) for a, b in zip(starts, starts[1:])]
 
 
 def test_live_with_the_synthetic_camera_counts_source_drops():

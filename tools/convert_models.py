@@ -294,6 +294,11 @@ def main() -> None:
     x = extract(fetch(work), work)
     convert(x, args.out, args.torch_python)
     write_manifest(args.out)
+    # The INT8 variants, from the files just written (tools/quantize_models.py; appended to the manifest).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from quantize_models import quantize
+
+    quantize(args.out, ["objects", "pose"])
     if args.check and not compare(args.out, ROOT / "models"):
         raise SystemExit("rebuilt models differ from models/")
 

@@ -45,6 +45,10 @@ def common_options() -> argparse.ArgumentParser:
                    help="where inference runs: auto uses CUDA only when it really works (default: auto)")
     g.add_argument("--threads", type=int, default=None, metavar="N",
                    help="onnxruntime threads per model (default: cores - 1, at least 1)")
+    g.add_argument("--precision", choices=("auto", "fp32", "int8"), default=None,
+                   help="model precision: int8 runs the INT8 models where they are shipped (objects), fp32 the "
+                        "originals; auto (default) uses INT8 on CPUs with 8-bit dot-product instructions "
+                        "(VNNI/AMX/dotprod) and FP32 on the GPU")
     g.add_argument("--models-dir", metavar="DIR", default=None,
                    help="read model files from DIR (also $VISION_DESK_MODELS); they are checked against the manifest")
     g.add_argument("--max-image-pixels", type=int, default=None, metavar="N",
@@ -113,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.models_dir:
             model_store.set_models_dir(args.models_dir)
         _set_image_limit(getattr(args, "max_image_pixels", None))
-        runtime.configure(args.device, args.threads)
+        runtime.configure(args.device, args.threads, args.precision or "auto")
         return int(importlib.import_module(COMMANDS[args.command]).run(args) or 0)
     except (VisionDeskError, OSError) as exc:
         # An OSError that reaches here is about a path the user gave (a name over 255 bytes, a path over

@@ -76,4 +76,5 @@ def run(args: argparse.Namespace) -> int:
         source=args.source, processors=names, settings=settings, settings_path=args.settings_file,
         fresh=args.fresh, presenter=args.presenter,
         screenshot=Path(args.screenshot) if args.screenshot else None, screenshot_after=args.screenshot_after,
-        language=args.language))
+        language=args.language,
+        precision=args.precision))

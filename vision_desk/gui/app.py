@@ -39,6 +39,7 @@ class LaunchOptions:
     screenshot: Path | None = None  # save a picture of the window, then quit
     screenshot_after: int = 20  # frames with every overlay shown first
     language: str | None = None  # "en" / "ja"; None: the saved choice, else the system locale's
+    precision: str | None = None  # --precision given on the command line (wins over the saved choice)
 
 
 @dataclass
@@ -79,6 +80,7 @@ def build(options: LaunchOptions | None = None, store: SettingsStore | None = No
     saved_procs = None if options.fresh else store.processors
     processors = options.processors if options.processors is not None else saved_procs
     logic.restore(processors if processors is not None else list(DEFAULT_PROCESSORS))
+    logic.restore_precision(options.precision or ("auto" if options.fresh else store.precision))
     if options.screenshot is not None:
         from vision_desk.gui.screenshot import ScreenshotTrigger
 

@@ -16,6 +16,7 @@ If the pipeline's API changes, only this module changes.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,6 +26,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from vision_desk import processors as registry
+from vision_desk import runtime
 from vision_desk.errors import OutputError, VisionDeskError
 from vision_desk.gui import outputs
 from vision_desk.gui.i18n import translate
@@ -71,6 +73,7 @@ class Controller(QObject):
         self._opened = False
         self._processors: list[str] = []
         self._settings: dict[str, dict[str, Any]] = {n: dict(v) for n, v in (settings or {}).items()}
+        self._runtime = runtime.current_config()  # device, threads, precision handed to each pipeline
         self._mirrored = False
         self._hud = False
         self._loop = False
@@ -179,6 +182,7 @@ class Controller(QObject):
             return
         try:
             pipeline = Pipeline(source, self._processors, settings=self._settings, hud=self._hud, loop=self._loop,
+                                runtime_config=self._runtime,
                                 on_result=lambda r: self._on_result(gen, r),
                                 on_event=lambda e: self._on_event(gen, e))
         except VisionDeskError as exc:
@@ -215,10 +219,24 @@ class Controller(QObject):
 
     def describe_device(self) -> None:
         """Find out (once, on a worker thread: it may try CUDA) where inference runs and why."""
-        from vision_desk import runtime
-
+        cfg = self._runtime
         self._submit(self._jobs, self._guard(lambda: self._emit_later(self.deviceDescribed.emit,
-                                                                       runtime.describe_device())))
+                                                                       runtime.describe_device(cfg))))
+
+    @property
+    def precision(self) -> str:
+        return self._runtime.precision
+
+    def set_precision(self, value: str) -> None:
+        """auto / fp32 / int8 (DeviceError for anything else): the models are reloaded at it, the frame kept."""
+        if value == self._runtime.precision:
+            return
+        self._runtime = dataclasses.replace(self._runtime, precision=value)  # validates
+        self.describe_device()
+        if self._pipeline is not None and self._spec:
+            shown = self.latest()
+            seekable = self._seekable() and shown is not None
+            self._reopen(seek_to=shown.frame.index if seekable else 0, paused=self._paused)
 
     # --- processors ------------------------------------------------------------------------
     def set_processors(self, names: list[str]) -> None:

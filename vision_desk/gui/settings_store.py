@@ -128,6 +128,16 @@ class SettingsStore:
     def output_dir(self, path: Path) -> None:
         self._qs.setValue("output_dir", str(path))
 
+    @property
+    def precision(self) -> str:
+        """The model precision chosen in the window: auto, fp32 or int8."""
+        value = self._get_str("precision", "auto")
+        return value if value in ("auto", "fp32", "int8") else "auto"
+
+    @precision.setter
+    def precision(self, value: str) -> None:
+        self._qs.setValue("precision", value)
+
     def flag(self, name: str, default: bool = False) -> bool:
         """View options: mirror, hud, side_by_side, loop, realtime."""
         return self._get_bool(f"view/{name}", default)

@@ -9,9 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+PRECISION_CHOICES = (
+    ("auto", "auto", "INT8 models on CPUs with 8-bit dot-product instructions (VNNI/AMX), FP32 otherwise and "
+                     "on the GPU"),
+    ("fp32", "FP32", "the original 32-bit float models"),
+    ("int8", "INT8", "the 8-bit models where one is shipped (objects); faster on CPUs with VNNI/AMX, within "
+                     "the accuracy gates of tests/test_precision.py"),
+)
 
 from vision_desk.gui.i18n import translate
 from vision_desk.i18n import translate_label
@@ -173,6 +181,8 @@ class StatsPanel(QWidget):
     """Rates, latency, drops and the device line; ``update_stats`` is called a few times a second and
     ``show_found`` with every frame painted (what was found must match the picture, not lag behind it)."""
 
+    precisionChosen = Signal(str)  # noqa: N815 (Qt naming)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -202,7 +212,25 @@ class StatsPanel(QWidget):
         self.device.setWordWrap(True)
         self.device.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.device)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Precision"))
+        self.precision = QComboBox()
+        self.precision.setObjectName("precision_choice")
+        for value, text, tip in PRECISION_CHOICES:
+            self.precision.addItem(text, value)
+            self.precision.setItemData(self.precision.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.precision.setToolTip("model precision; changing it reloads the models")
+        self.precision.activated.connect(lambda i: self.precisionChosen.emit(self.precision.itemData(i)))
+        row.addWidget(self.precision)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(1)
+
+    def set_precision(self, value: str) -> None:
+        """Show ``value`` as chosen (without emitting precisionChosen)."""
+        index = self.precision.findData(value)
+        if index >= 0:
+            self.precision.setCurrentIndex(index)
 
     def set_device(self, text: str) -> None:
         self.device.setText("<b>{}</b> {}".format(translate("Stats", "Execution provider:"), text))

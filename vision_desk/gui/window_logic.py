@@ -139,6 +139,7 @@ class WindowLogic(QObject):
         c.recordingChanged.connect(self._recording_changed)
         c.snapshotSaved.connect(self._snapshot_saved)
         c.deviceDescribed.connect(w.stats_panel.set_device)
+        w.stats_panel.precisionChosen.connect(self.set_precision)
         c.camerasListed.connect(w.camera_menu.set_cameras)
 
     # --- start-up and shutdown ---------------------------------------------------------------------
@@ -167,6 +168,19 @@ class WindowLogic(QObject):
         self._sync_processor_actions(processors)
         self.c.set_processors(processors)
         self.c.describe_device()
+
+    def restore_precision(self, value: str) -> None:
+        self.w.stats_panel.set_precision(value)
+        self.c.set_precision(value)
+
+    def set_precision(self, value: str) -> None:
+        """The window's precision choice: reload the models at it, and remember it."""
+        try:
+            self.c.set_precision(value)
+        except VisionDeskError as exc:
+            self.w.banner.show_error(str(exc))
+            return
+        self.store.precision = value
 
     def close(self) -> None:
         """Save what the user set, then stop every thread (a recording is finalized)."""

@@ -11,9 +11,11 @@ take a few milliseconds that would add up on one thread; on their own threads
 they overlap, and numpy/OpenCV/onnxruntime release the GIL while they work.
 
 Live sources (``Mode.LIVE``): a one-slot channel where the newest frame
-replaces the waiting one (the replaced frame is counted as dropped) and one
-frame in flight, so the picture is never older than one frame plus one
-processing time. Files (``Mode.LOSSLESS``): a bounded queue with back-pressure
+replaces the waiting one (the replaced frame is counted as dropped) and as
+many frames in flight as for files, started staggered (each a processing time /
+frames in flight after the one before, always on the newest frame), so every
+core works and the picture is still never older than one frame plus one
+processing time (``live_inflight=1``: one at a time). Files (``Mode.LOSSLESS``): a bounded queue with back-pressure
 and ``inflight`` frames processed at once by as many threads, each running the
 whole chain on its frame (:mod:`~vision_desk.pipeline.processing`); results
 are put back in frame order before drawing and writing. Files played for
@@ -97,16 +99,21 @@ class Pipeline:
                  on_event: Callable[[PipelineEvent], None] | None = None,
                  loop: bool = False,
                  inflight: int | None = None,
+                 live_inflight: int | None = None,
                  max_frames: int | None = None,
                  wait_for_models: bool | None = None,
-                 registry: Mapping[str, type] | None = None) -> None:
+                 registry: Mapping[str, type] | None = None,
+                 runtime_config: runtime.RuntimeConfig | None = None) -> None:
         """``inflight``: frames processed at once in lossless/realtime modes (default
-        :func:`default_inflight`; live mode always keeps one). ``max_frames``: end after
+        :func:`default_inflight`). ``live_inflight``: frames in flight for live sources, staggered
+        (default: ``inflight``; 1 = one at a time). ``max_frames``: end after
         delivering this many frames (exactly; the run then finishes like a file that ended).
         ``wait_for_models``: hold the first frame until the initial processors are loaded, so every
         frame gets every processor (default: yes for files, no for live sources, whose picture
         should appear at once; `vision-desk process` waits for live input too).
-        ``registry``: processor classes by name instead of the built-in four (tests use fakes)."""
+        ``registry``: processor classes by name instead of the built-in four (tests use fakes).
+        ``runtime_config``: device, threads and precision for the processors' sessions (default: the
+        process-wide one from the command line)."""
         self._source = source
         self._mode_requested = Mode(mode) if mode is not None else None
         # Real time (the window's choice): skip frames the processors cannot keep up with (counted as dropped)
@@ -122,7 +129,8 @@ class Pipeline:
         self._info: SourceInfo | None = None
         self._frame_bytes = 0  # one frame's pixels, known once the source is open (sizes the queues)
         self.error: VisionDeskError | None = None  # what faulted the pipeline, if anything
-        self._procs = ProcessorSet(self._emit, registry, settings)
+        self._runtime = runtime_config or runtime.current_config()
+        self._procs = ProcessorSet(self._emit, registry, settings, self._runtime)
         self._procs.set_wanted(list(processors), initial=True)
         self._stats = StatsCollector()  # provider line filled in on the capture thread (a CUDA probe can take a while)
         self._input: Channel[Captured] = Channel(QUEUE_FRAMES)
@@ -135,6 +143,7 @@ class Pipeline:
         self._demand = Demand()  # real time: a frame is read when a processing thread is free for it
         self._processing = ProcessingStage(self._input, self._transport, self._demand, self._procs, self._stats,
                                            self._output, self._stop, self._emit, self._inflight_max)
+        self._processing.live_inflight = max(1, live_inflight if live_inflight is not None else self._inflight_max)
         self._threads: list[threading.Thread] = []
 
     # --- public state --------------------------------------------------------------
@@ -285,7 +294,7 @@ class Pipeline:
         if not live:
             self._transport.request_reclaim()  # frames beyond a smaller queue go back, to be sent in order
         self._transport.restart_pace()
-        self._processing.set_one_at_a_time(live)
+        self._processing.set_live(live)
 
     # --- events ----------------------------------------------------------------------
     def _emit(self, event: PipelineEvent) -> None:
@@ -321,7 +330,7 @@ class Pipeline:
                 self._source.close()
 
     def _capture(self) -> None:
-        self._stats.provider = runtime.describe_device()
+        self._stats.provider = runtime.describe_device(self._runtime)
         info = self._source.open()
         self._info = info
         self._frame_bytes = max(0, info.width * info.height * 3)

@@ -52,7 +52,13 @@ class Processed:
 
 
 class ProcessingStage:
-    """``workers`` threads each run :meth:`run`; ``one_at_a_time`` (live sources) keeps one frame in flight."""
+    """``workers`` threads each run :meth:`run`.
+
+    Live sources keep ``live_inflight`` frames in flight (at most ``workers``), staggered: a frame starts
+    no sooner than a chain time / frames in flight after the previous one, so results come out evenly
+    spaced and each frame is the newest when it starts (latency stays about one chain time), instead of
+    all in flight starting on consecutive camera frames and finishing together.
+    """
 
     def __init__(self, frames: Channel[Captured], transport: Transport, demand: Demand, procs: ProcessorSet,
                  stats: StatsCollector, output: OutputStage, stop: threading.Event,
@@ -66,7 +72,10 @@ class ProcessingStage:
         self._stop = stop
         self._emit = emit
         self.workers = workers
-        self.one_at_a_time = False
+        self.live = False
+        self.live_inflight = workers
+        self._next_start = 0.0  # live: the earliest perf_counter() the next frame may start at
+        self._chain_s = 0.0  # live: recent time of the whole chain on one frame (moving average)
         self._dispatch_lock = threading.Lock()
         self._slots = threading.Condition()
         self._in_flight = 0
@@ -75,8 +84,8 @@ class ProcessingStage:
         self._workers_left = workers
         self._last_error_event: dict[str, float] = {}
 
-    def set_one_at_a_time(self, on: bool) -> None:
-        self.one_at_a_time = on
+    def set_live(self, on: bool) -> None:
+        self.live = on
         self.wake()
 
     def wake(self) -> None:
@@ -84,7 +93,7 @@ class ProcessingStage:
             self._slots.notify_all()
 
     def _limit(self) -> int:
-        return 1 if self.one_at_a_time else self.workers
+        return max(1, min(self.live_inflight, self.workers)) if self.live else self.workers
 
     def run(self) -> None:
         """One processing thread: until the input ends or the pipeline stops."""
@@ -96,7 +105,10 @@ class ProcessingStage:
                     if self._stop.is_set():
                         return
                     self._in_flight += 1
+                    start_at = self._stagger()
                 try:
+                    if start_at > 0 and self._stop.wait(max(0.0, start_at - time.perf_counter())):
+                        return
                     job = self._dispatch()
                     if job is None:
                         return
@@ -115,6 +127,16 @@ class ProcessingStage:
                 last = self._workers_left == 0
             if last:
                 self._output.no_more_results(self._next_seq)
+
+    def _stagger(self) -> float:
+        """Live mode with several frames in flight: when this thread may start (0: at once). Under _slots."""
+        limit = self._limit()
+        if not self.live or limit < 2 or self._chain_s <= 0:
+            return 0.0
+        now = time.perf_counter()
+        start_at = max(now, self._next_start)
+        self._next_start = start_at + self._chain_s / limit
+        return start_at
 
     def _dispatch(self) -> tuple[int, Captured, Chain] | None:
         self._demand.enter()
@@ -181,6 +203,8 @@ class ProcessingStage:
             except GateClosed:
                 return None
         self._stats.on_processed(stage_ms, len(errors))
+        chain_s = sum(v for k, v in stage_ms.items() if k != "read") / 1000
+        self._chain_s = chain_s if self._chain_s <= 0 else 0.8 * self._chain_s + 0.2 * chain_s
         return Processed(seq, frame, image, results, errors, stage_ms, repeat=item.repeat)
 
     def _processor_failed(self, name: str, message: str) -> None:

@@ -80,8 +80,10 @@ class ProcessorSet:
     """Wanted names, their settings, the loaded instances, and the loader thread."""
 
     def __init__(self, emit: Emit, registry: Mapping[str, type] | None = None,
-                 settings: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+                 settings: Mapping[str, Mapping[str, Any]] | None = None,
+                 runtime_config: Any = None) -> None:
         self._emit = emit
+        self._runtime_config = runtime_config  # handed to every processor made here (device, threads, precision)
         self._registry = dict(registry) if registry is not None else None
         self._lock = threading.RLock()
         self._wanted: list[str] = []
@@ -191,6 +193,8 @@ class ProcessorSet:
         gen = self._generation.get(name, 0) + 1
         self._generation[name] = gen
         proc = self.processor_class(name)(settings=self._settings.get(name))
+        if self._runtime_config is not None:
+            proc.runtime_config = self._runtime_config
         self._loading[name] = proc
         if initial:
             self._initial_pending.add(name)
@@ -285,7 +289,8 @@ class ProcessorSet:
     @staticmethod
     def _provider(proc: Any) -> str:
         try:
-            return str(proc.provider)
+            precision = getattr(proc, "precision", "")
+            return f"{proc.provider}, {precision}" if precision else str(proc.provider)
         except Exception:
             return "?"
 

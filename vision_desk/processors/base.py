@@ -18,6 +18,7 @@ import numpy as np
 
 from vision_desk.errors import SettingsError
 from vision_desk.processors import settings as settings_mod
+from vision_desk.runtime import RuntimeConfig
 
 S = TypeVar("S")
 R = TypeVar("R")
@@ -32,7 +33,11 @@ class Processor(ABC, Generic[S, R]):
     kind: ClassVar[str] = ANALYZER
     settings_type: ClassVar[type]
 
-    def __init__(self, settings: S | None = None, **overrides: Any) -> None:
+    def __init__(self, settings: S | None = None, *, runtime_config: RuntimeConfig | None = None,
+                 **overrides: Any) -> None:
+        """``runtime_config``: device, threads and precision for this processor's sessions (None: the
+        process-wide default set by the command line)."""
+        self.runtime_config = runtime_config
         base = settings if settings is not None else self.settings_type()
         self._settings: S = settings_mod.update(base, self.name, **overrides)
         self._pending: S | None = None
@@ -133,6 +138,12 @@ class Processor(ABC, Generic[S, R]):
         """Forget what earlier frames left behind (a new video starts); the model stays loaded.
 
         Processors that keep state between frames override this (see :meth:`concurrent_ok`)."""
+
+    @property
+    def precision(self) -> str:
+        """The precision of the model that runs ("FP32", "INT8"; "" for non-onnxruntime processors)."""
+        session = getattr(self, "_session", None)
+        return getattr(session, "precision", "FP32")
 
     def close(self) -> None:
         """Release the model."""

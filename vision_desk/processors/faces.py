@@ -154,6 +154,10 @@ class FacesProcessor(Processor[FacesSettings, Faces]):
     def provider(self) -> str:
         return "OpenCV"
 
+    @property
+    def precision(self) -> str:
+        return ""  # not an onnxruntime model
+
     # --- the pipeline -----------------------------------------------------------------
     # Settings are passed down rather than re-read from self, so one frame uses one set of settings even
     # when another thread applies a change in the middle of it.

@@ -54,6 +54,12 @@ class ObjectsSettings:
         object.__setattr__(self, "classes", normalized)
 
 
+def network_input(image: np.ndarray) -> np.ndarray:
+    """The model's input for a BGR frame: 1 x 300 x 300 x 3 uint8 RGB (also what INT8 calibration feeds)."""
+    small = cv2.resize(image, (INPUT_SIZE, INPUT_SIZE), interpolation=cv2.INTER_LINEAR)
+    return cv2.cvtColor(small, cv2.COLOR_BGR2RGB)[None]
+
+
 @functools.lru_cache(maxsize=32)
 def allowed_columns(class_filter: str) -> np.ndarray:
     """A bool per score column: True for the COCO ids to report (all 80 named ones when the filter is empty)."""
@@ -92,7 +98,7 @@ class ObjectsProcessor(Processor[ObjectsSettings, Detections]):
         self._session: runtime.ModelSession | None = None
 
     def _load(self) -> None:
-        self._session = runtime.create_session(MODEL_ID)
+        self._session = runtime.create_session(MODEL_ID, config=self.runtime_config)
         self._input = self._session.input_names[0]
 
     def close(self) -> None:
@@ -105,8 +111,7 @@ class ObjectsProcessor(Processor[ObjectsSettings, Detections]):
 
     # --- the pipeline -----------------------------------------------------------------
     def _feeds(self, image: np.ndarray) -> dict[str, np.ndarray]:
-        small = cv2.resize(image, (INPUT_SIZE, INPUT_SIZE), interpolation=cv2.INTER_LINEAR)
-        return {self._input: cv2.cvtColor(small, cv2.COLOR_BGR2RGB)[None]}
+        return {self._input: network_input(image)}
 
     def _process(self, image: np.ndarray) -> Detections:
         assert self._session is not None

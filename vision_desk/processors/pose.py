@@ -87,7 +87,7 @@ class PoseProcessor(Processor[PoseSettings, Poses]):
                           min_keypoints=s.min_keypoints)
 
     def _load(self) -> None:
-        self._session = runtime.create_session(MODEL_ID)
+        self._session = runtime.create_session(MODEL_ID, config=self.runtime_config)
         self._input_name = self._session.input_names[0]
         self._decoder = self._make_decoder(self._settings)
 

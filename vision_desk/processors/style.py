@@ -220,7 +220,7 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
             with self._session_lock:
                 session = self._sessions.get(model_id)
                 if session is None:
-                    session = self._sessions[model_id] = runtime.create_session(model_id)
+                    session = self._sessions[model_id] = runtime.create_session(model_id, config=self.runtime_config)
         return session
 
     def close(self) -> None:

@@ -1,0 +1,411 @@
+#!/usr/bin/env python3
+"""Make the INT8 variants in ``models/`` from the FP32 files there, reproducibly.
+
+Maintainer tool, not part of the app: it needs ``onnx`` and ``sympy``
+(``pip install -e '.[quantize]'``). ``tools/convert_models.py`` calls it after
+converting, and it runs on its own:
+
+    python tools/quantize_models.py [--models objects,pose] [--out models]
+
+How: onnxruntime static quantization, QDQ format, per-channel QInt8 weights
+(7-bit range, see :func:`_quantize`), QUInt8 activations, Percentile calibration (99.999th), calibrated on every
+8th frame of the bundled sample clip through the processors' own
+pre-processing (:mod:`tools.precision_gates` keeps those frames apart from the
+ones the accuracy gates are checked on). Percentile keeps every calibration
+tensor in memory, so frames are fed in strides of a few and their histograms
+merged.
+
+- objects (SSDLite): the ``Preprocessor/*`` and ``Postprocessor/*`` nodes stay
+  float (box decoding and score slicing lose too much in 8 bits).
+- pose (OpenPose MobileNet-thin): plain QDQ is unusable, so first cross-layer
+  equalization: each depthwise conv feeds a pointwise conv directly (no bias,
+  no activation between), so dividing a depthwise output channel by s and
+  multiplying the matching pointwise input channel by s is exact in float,
+  and s = sqrt(r_pw / r_dw) evens out channel ranges that differ 10-368x.
+  Then mixed precision: the nodes whose activations lose most in 8 bits
+  (signal-to-quantization-noise ratio per tensor, from
+  ``onnxruntime.quantization.qdq_loss_debug``) are kept float, more of them
+  each round, until the pose gate passes on calibration frames. If no round
+  passes, no pose INT8 file is written and the tool says so.
+- style: not quantized (no variant was faster; see README "Performance").
+
+The written files are added to ``models/manifest.json`` (at the end of the
+list, with sha256 and provenance); the accuracy gates are checked again by
+``tests/test_precision.py`` on frames never used for calibration.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+import precision_gates as gates  # noqa: E402
+
+CALIB_STRIDE = 5  # frames per calibration stride (50 frames -> 10 strides): bounded memory
+PERCENTILE = 99.999
+INT8_SUFFIX = "-int8"
+POSE_HEIGHT = 368  # the default network input height; the net is fully convolutional
+MAX_ROUNDS = 6  # mixed precision: 0, 2, 4, 8, 16, 32 convs kept float
+OBJECTS_SELECT_IOU = 0.87  # selection margin over the gate's 0.85
+POSE_SELECT_MARGIN = 0.02  # selection margin over the gate's 95% shares
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class FeedReader:
+    """A CalibrationDataReader over prepared feeds that onnxruntime can walk in strides (set_range)."""
+
+    def __init__(self, name: str, feeds: Sequence[np.ndarray]) -> None:
+        self.name, self.feeds = name, list(feeds)
+        self._name, self._feeds = name, self.feeds
+        self._pos, self._end = 0, len(self._feeds)
+
+    def __len__(self) -> int:
+        return len(self._feeds)
+
+    def set_range(self, start_index: int, end_index: int) -> None:
+        self._pos, self._end = start_index, min(end_index, len(self._feeds))
+
+    def get_next(self) -> dict[str, np.ndarray] | None:
+        if self._pos >= self._end:
+            return None
+        self._pos += 1
+        return {self._name: self._feeds[self._pos - 1]}
+
+    def rewind(self) -> None:
+        self.set_range(0, len(self._feeds))
+
+    def __iter__(self) -> FeedReader:  # qdq_loss_debug iterates
+        return self
+
+    def __next__(self) -> dict[str, np.ndarray]:
+        item = self.get_next()
+        if item is None:
+            raise StopIteration
+        return item
+
+
+def _preprocess(src: Path, dst: Path) -> None:
+    """onnxruntime's recommended pre-pass (shape inference + graph optimisation) before quantizing."""
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    try:
+        quant_pre_process(str(src), str(dst))
+    except Exception as exc:  # the symbolic pass cannot follow every TF-converted graph (e.g. SSD's Loop)
+        print(f"  symbolic shape inference failed ({str(exc).splitlines()[0][:80]}); using ONNX shapes only")
+        quant_pre_process(str(src), str(dst), skip_symbolic_shape=True)
+
+
+def _quantize(src: Path, dst: Path, reader: FeedReader, exclude: Sequence[str],
+              op_types: Sequence[str] | None = None, cache: Path | None = None) -> None:
+    """One static quantization. ``cache``: tensor ranges from an earlier call with fewer exclusions
+    (calibration runs once per model; later rounds only change which nodes stay float)."""
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
+
+    reader.rewind()
+    stride = CALIB_STRIDE if len(reader) % CALIB_STRIDE == 0 else 1
+    quantize_static(
+        str(src), str(dst), reader,
+        quant_format=QuantFormat.QDQ,
+        per_channel=True,
+        activation_type=QuantType.QUInt8,
+        weight_type=QuantType.QInt8,
+        # 7-bit weights: x86 CPUs without VNNI (AVX2, AVX-512F) multiply u8 x s8 with vpmaddubsw, whose
+        # int16 pair sums saturate with full 8-bit weights: measured here (AVX2), every SSDLite score fell
+        # below 0.3. With VNNI the result is the same either way, so one file is right on every CPU.
+        reduce_range=True,
+        calibrate_method=CalibrationMethod.Percentile,
+        nodes_to_exclude=list(exclude),
+        op_types_to_quantize=list(op_types) if op_types else None,
+        calibration_cache_path=cache,
+        extra_options={"CalibStridedMinMax": stride, "CalibPercentile": PERCENTILE},
+    )
+    _strip_doc_string(dst)
+
+
+def _strip_doc_string(path: Path) -> None:
+    import onnx
+
+    model = onnx.load(str(path))
+    model.graph.doc_string = ""
+    model.producer_name = "vision_desk tools/quantize_models.py"
+    onnx.save(model, str(path))
+
+
+def layer_errors(float_model: Path, qdq_model: Path, reader: FeedReader, scratch: Path) -> dict[str, float]:
+    """Per conv: the SQNR (dB) its own quantization costs, i.e. the drop from its input's SQNR to its
+    output's (after a fused Relu/Clip), measured with onnxruntime.quantization.qdq_loss_debug."""
+    import onnx
+    from onnxruntime.quantization.qdq_loss_debug import (collect_activations, compute_activation_error,
+                                                         create_activation_matching,
+                                                         modify_model_output_intermediate_tensors)
+
+    aug_float, aug_qdq = scratch / "aug_float.onnx", scratch / "aug_qdq.onnx"
+    modify_model_output_intermediate_tensors(str(float_model), str(aug_float))
+    modify_model_output_intermediate_tensors(str(qdq_model), str(aug_qdq))
+    reader.rewind()
+    float_acts = collect_activations(str(aug_float), reader)
+    reader.rewind()
+    qdq_acts = collect_activations(str(aug_qdq), reader)
+    err = compute_activation_error(create_activation_matching(qdq_acts, float_acts))
+    sqnr = {k: float(v.get("xmodel_err", np.inf)) for k, v in err.items()}
+    graph = onnx.load(str(float_model)).graph
+    consumers: dict[str, list] = {}
+    for n in graph.node:
+        for name in n.input:
+            consumers.setdefault(name, []).append(n)
+    drops = {}
+    for n in graph.node:
+        if n.op_type != "Conv":
+            continue
+        out = n.output[0]
+        after = consumers.get(out, [])
+        if len(after) == 1 and after[0].op_type in ("Relu", "Clip"):
+            out = after[0].output[0]
+        if out in sqnr:
+            drops[n.name] = sqnr.get(n.input[0], 60.0) - sqnr[out]
+    return drops
+
+
+def mixed_precision(pre: Path, dst: Path, reader: FeedReader, base_exclude: Sequence[str],
+                    op_types: Sequence[str] | None, passes: Callable[[Path], tuple[bool, str]],
+                    scratch: Path, log: Callable[[str], None], rounds: int = MAX_ROUNDS) -> tuple[Path | None, str]:
+    """Quantize; while ``passes`` says no, keep float the convs whose own quantization costs most
+    (2, 4, 8, ... of them). (file or None, a note with the figures)."""
+    cache = scratch / f"{dst.stem}_ranges.json"
+    exclude: list[str] = []
+    ranked: list[str] | None = None
+    line = "?"
+    for round_no in range(rounds):
+        t0 = time.perf_counter()
+        _quantize(pre, dst, reader, [*base_exclude, *exclude], op_types, cache)
+        ok, line = passes(dst)
+        log(f"  round {round_no}: {len(exclude)} convs kept float; {line} ({time.perf_counter() - t0:.0f} s)")
+        if ok:
+            kept = f"{len(exclude)} convs kept float ({', '.join(exclude)})" if exclude else "all convs INT8"
+            return dst, f"{kept}; on calibration frames: {line}"
+        if ranked is None:
+            sub = FeedReader(reader.name, reader.feeds[::5])
+            drops = layer_errors(pre, dst, sub, scratch)
+            ranked = [n for n, _ in sorted(drops.items(), key=lambda kv: -kv[1]) if n not in base_exclude]
+            log("  costliest convs (SQNR drop): " + ", ".join(f"{n} {drops[n]:.1f} dB" for n in ranked[:6]))
+        exclude = ranked[:max(2, 2 * len(exclude))]
+    return None, f"no mixed-precision round passed; last: {line}"
+
+
+# --- objects ---------------------------------------------------------------------------------
+def objects_int8(models: Path, scratch: Path, frames: list[np.ndarray],
+                 log: Callable[[str], None] = print) -> tuple[Path | None, str]:
+    import onnx
+
+    from vision_desk.processors.objects import network_input
+
+    src = models / "ssdlite_mobilenet_v2_coco.onnx"
+    pre = scratch / "ssd_pre.onnx"
+    _preprocess(src, pre)
+    graph = onnx.load(str(pre)).graph
+    float_nodes = [n.name for n in graph.node if n.name.startswith(("Postprocessor/", "Preprocessor/"))]
+    # The predictor heads (the convs whose outputs are reshaped into box codes and class logits, not fed to
+    # another layer) stay float too: cheap (1x1 convs on small maps), and a detection's score and box
+    # come straight out of them.
+    consumers: dict[str, set[str]] = {}
+    for n in graph.node:
+        for name in n.input:
+            consumers.setdefault(name, set()).add(n.op_type)
+    layer_ops = {"Conv", "Clip", "Relu", "Add", "Mul", "Sum"}
+    float_nodes += [n.name for n in graph.node
+                    if n.op_type == "Conv" and not consumers.get(n.output[0], set()) & layer_ops]
+    dst = scratch / "ssdlite_mobilenet_v2_coco_int8.onnx"
+    reader = FeedReader(graph.input[0].name, [network_input(f) for f in frames])
+    reference = _processor("objects")
+    fp32 = [reference.process(f) for f in frames]
+
+    def passes(path: Path) -> tuple[bool, str]:
+        cand = _processor("objects", path)
+        # Selected with a margin on the calibration frames (IoU >= 0.9), so that the gate (0.85) holds on
+        # frames it never saw.
+        rep = gates.compare_objects(fp32, [cand.process(f) for f in frames], min_iou=OBJECTS_SELECT_IOU)
+        return rep.passed, rep.line()
+
+    # Only the layers: QDQ pairs around the heads' Reshape/Concat would cost accuracy for no speed.
+    return mixed_precision(pre, dst, reader, float_nodes, ("Conv", "Add"), passes, scratch, log)
+
+
+# --- pose --------------------------------------------------------------------------------------
+def equalize_depthwise_pairs(model) -> int:  # noqa: ANN001 (onnx.ModelProto; onnx is a tool dependency)
+    """Cross-layer equalization of every depthwise -> pointwise conv pair, in place; returns the pair count."""
+    from onnx import numpy_helper
+
+    graph = model.graph
+    inits = {i.name: i for i in graph.initializer}
+    consumers: dict[str, list] = {}
+    for n in graph.node:
+        for name in n.input:
+            consumers.setdefault(name, []).append(n)
+    pairs = 0
+    for n in graph.node:
+        group = next((a.i for a in n.attribute if a.name == "group"), 1)
+        if n.op_type != "Conv" or group == 1 or len(n.input) != 2:  # depthwise without bias only
+            continue
+        nxt = consumers.get(n.output[0], [])
+        if len(nxt) != 1 or nxt[0].op_type != "Conv" or nxt[0].input[0] != n.output[0]:
+            continue
+        pw = nxt[0]
+        if next((a.i for a in pw.attribute if a.name == "group"), 1) != 1:
+            continue
+        w_dw = numpy_helper.to_array(inits[n.input[1]]).astype(np.float64)  # C x 1 x k x k
+        w_pw = numpy_helper.to_array(inits[pw.input[1]]).astype(np.float64)  # O x C x k x k
+        shared = sum(name in (n.input[1], pw.input[1]) for c in graph.node for name in c.input)
+        if w_dw.shape[0] != w_pw.shape[1] or shared != 2:  # weights used elsewhere cannot be rescaled
+            continue
+        r_dw = np.abs(w_dw).reshape(w_dw.shape[0], -1).max(1)
+        r_pw = np.abs(w_pw).transpose(1, 0, 2, 3).reshape(w_pw.shape[1], -1).max(1)
+        ok = (r_dw > 0) & (r_pw > 0)
+        s = np.ones_like(r_dw)
+        s[ok] = np.sqrt(r_dw[ok] / r_pw[ok])  # after: both ranges sqrt(r_dw * r_pw)
+        w_dw /= s[:, None, None, None]
+        w_pw *= s[None, :, None, None]
+        inits[n.input[1]].CopyFrom(numpy_helper.from_array(w_dw.astype(np.float32), n.input[1]))
+        inits[pw.input[1]].CopyFrom(numpy_helper.from_array(w_pw.astype(np.float32), pw.input[1]))
+        pairs += 1
+    return pairs
+
+
+def pose_int8(models: Path, scratch: Path, frames: list[np.ndarray],
+              log: Callable[[str], None] = print) -> tuple[Path | None, str]:
+    """CLE, then mixed precision grown until the pose gate passes (with a margin) on calibration frames."""
+    import onnx
+
+    from vision_desk.processors.pose import PoseProcessor
+
+    prep = PoseProcessor(input_height=POSE_HEIGHT)
+    src = models / "openpose_mobilenet_thin.onnx"
+    model = onnx.load(str(src))
+    log(f"  cross-layer equalization: {equalize_depthwise_pairs(model)} depthwise/pointwise pairs")
+    cle = scratch / "pose_cle.onnx"
+    onnx.save(model, str(cle))
+    pre = scratch / "pose_pre.onnx"
+    _preprocess(cle, pre)
+    graph = onnx.load(str(pre)).graph
+    reader = FeedReader(graph.input[0].name, [prep.prepare(f)[0] for f in frames])
+    check = frames[1::2]  # half of the calibration frames judge each round (never the gate's frames)
+    fp32 = [_processor("pose").process(f) for f in check]
+    scales = [prep.prepare(f)[1].scale for f in check]
+
+    def passes(path: Path) -> tuple[bool, str]:
+        cand = _processor("pose", path)
+        rep = gates.compare_pose(fp32, [cand.process(f) for f in check], scales)
+        return rep.passed_with(POSE_SELECT_MARGIN), rep.line()
+
+    dst = scratch / "openpose_mobilenet_thin_int8.onnx"
+    return mixed_precision(pre, dst, reader, [], None, passes, scratch, log)
+
+
+# --- shared --------------------------------------------------------------------------------------
+def _processor(name: str, model_path: Path | None = None):  # noqa: ANN202
+    """A loaded processor of the app, optionally running a candidate file instead of the manifest's one."""
+    import onnxruntime as ort
+
+    from vision_desk import processors, runtime
+
+    proc = processors.create(name)
+    proc.load()
+    if model_path is not None:
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        sess = ort.InferenceSession(str(model_path), opts, providers=[runtime.CPU])
+        proc._session = runtime.ModelSession(f"{name}-candidate", sess, runtime.CPU, model_path)
+    return proc
+
+
+def manifest_entry(fp32_id: str, path: Path, models: Path, method: str, note: str) -> dict:
+    manifest = json.loads((models / "manifest.json").read_text())
+    base = next(m for m in manifest["models"] if m["id"] == fp32_id)
+    return {
+        "id": fp32_id + INT8_SUFFIX,
+        "file": path.name,
+        "sha256": _sha256(path),
+        "bytes": path.stat().st_size,
+        "license": base["license"],
+        "source": {
+            "registry": "derived",
+            "package": f"{base['file']} (sha256 {base['sha256'][:16]}…) in this repository",
+            "member": base["source"].get("member", ""),
+            "conversion": f"tools/quantize_models.py: {method}",
+            "accuracy": note,
+        },
+        "inputs": base["inputs"],
+        "outputs": base["outputs"],
+    }
+
+
+def add_to_manifest(models: Path, entries: list[dict]) -> None:
+    """Replace or append (at the end) the INT8 entries; the FP32 entries stay as they are."""
+    path = models / "manifest.json"
+    manifest = json.loads(path.read_text())
+    ids = {e["id"] for e in entries}
+    manifest["models"] = [m for m in manifest["models"] if m["id"] not in ids] + entries
+    path.write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def quantize(models: Path, which: Sequence[str], log: Callable[[str], None] = print) -> list[dict]:
+    import shutil
+
+    frames = gates.clip_frames(gates.calibration_indices())
+    log(f"calibration: {len(frames)} frames (every {gates.CALIBRATION_EVERY}th of the sample clip)")
+    entries = []
+    with tempfile.TemporaryDirectory(prefix="vd-quantize-") as tmp:
+        scratch = Path(tmp)
+        if "objects" in which:
+            t0 = time.perf_counter()
+            made, note = objects_int8(models, scratch, frames, log)
+            log(f"objects ({time.perf_counter() - t0:.0f} s): {note}")
+            if made is not None:
+                out = models / made.name
+                shutil.copyfile(made, out)
+                entries.append(manifest_entry(
+                    "objects-ssdlite-mobilenetv2-coco", out, models,
+                    "QDQ, per-channel QInt8 weights (7-bit range), QUInt8 activations, Percentile "
+                    f"{PERCENTILE}, Pre/Postprocessor nodes and predictor heads float; calibrated on every "
+                    f"{gates.CALIBRATION_EVERY}th frame of resources/sample.mp4", note))
+        if "pose" in which:
+            made, note = pose_int8(models, scratch, frames, log)
+            log(f"pose: {note}")
+            if made is not None:
+                out = models / made.name
+                shutil.copyfile(made, out)
+                entries.append(manifest_entry(
+                    "pose-openpose-mobilenet-thin", out, models,
+                    "cross-layer equalization, QDQ, per-channel QInt8 weights (7-bit range), QUInt8 activations, "
+                    f"Percentile {PERCENTILE}, the convs with the largest SQNR drop float; calibrated at input height {POSE_HEIGHT} on every "
+                    f"{gates.CALIBRATION_EVERY}th frame of resources/sample.mp4", note))
+    if entries:
+        add_to_manifest(models, entries)
+        for e in entries:
+            log(f"{e['sha256']}  {e['bytes']:>9}  {e['file']}")
+    return entries
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=ROOT / "models", help="models folder (FP32 files in, INT8 out)")
+    ap.add_argument("--models", default="objects,pose", help="which processors' models: objects,pose")
+    args = ap.parse_args()
+    quantize(args.out, [m.strip() for m in args.models.split(",") if m.strip()])
+
+
+if __name__ == "__main__":
+    main()
