@@ -145,6 +145,30 @@ def draw_label(image: np.ndarray, text: str, x: float, y: float, color: Color,
     return x1, y1, x1 + lw, y1 + lh
 
 
+def renderable(text: str) -> str:
+    """``text`` as the current renderer can draw it: Hershey (ASCII only) gets '|' for '·' and '...' for '…'."""
+    if text_render.renderer().name != "hershey":
+        return text
+    return text.replace("·", "|").replace("…", "...").replace("×", "x")
+
+
+def draw_outlined_text(image: np.ndarray, text: str, x: int, baseline_y: int, style: Style,
+                       color: Color = (255, 255, 255), outline: Color = (0, 0, 0)) -> None:
+    """Text with a dark outline, its baseline's left end at (x, baseline_y): legible on any picture.
+
+    Hershey draws the outline as a thicker pass; Qt's masks are laid eight times around the text (a
+    cached mask per label, so the outline costs blends, not renders)."""
+    r = text_render.renderer()
+    text = renderable(text)
+    if r.name == "hershey":
+        r.put(image, text, x, baseline_y, outline, style.font_scale, style.text + 2)
+    else:
+        k = max(1, (style.text + 1) // 2)
+        for dx, dy in ((-k, 0), (k, 0), (0, -k), (0, k), (-k, -k), (k, k), (-k, k), (k, -k)):
+            r.put(image, text, x + dx, baseline_y + dy, outline, style.font_scale, style.text)
+    r.put(image, text, x, baseline_y, color, style.font_scale, style.text)
+
+
 def draw_caption(image: np.ndarray, text: str, corner: str = "bottom-left",
                  color: Color = (40, 40, 40), style: Style | None = None) -> tuple[int, int, int, int]:
     """A label pinned to a corner of the image ("top-left", "top-right", "bottom-left", "bottom-right")."""

@@ -161,7 +161,7 @@ IMAGENET_JA: dict[str, str] = {
     "butcher shop": "精肉店", "cab": "タクシー", "caldron": "大釜", "candle": "ろうそく", "cannon": "大砲",
     "canoe": "カヌー", "can opener": "缶切り", "cardigan": "カーディガン", "car mirror": "車のミラー",
     "carousel": "メリーゴーランド", "carpenter's kit": "大工道具", "carton": "段ボール箱",
-    "car wheel": "車のホイール", "cash machine": "ATM", "cassette": "カセットテープ",
+    "car wheel": "車のホイール", "cash machine": "ATM（現金自動預払機）", "cassette": "カセットテープ",
     "cassette player": "カセットプレーヤー", "castle": "城", "catamaran": "双胴船", "CD player": "CDプレーヤー",
     "cello": "チェロ", "cellular telephone": "携帯電話", "chain": "鎖", "chainlink fence": "金網フェンス",
     "chain mail": "鎖かたびら", "chain saw": "チェーンソー", "chest": "収納箱", "chiffonier": "整理だんす",
