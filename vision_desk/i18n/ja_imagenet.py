@@ -110,7 +110,7 @@ IMAGENET_JA: dict[str, str] = {
     "red wolf": "アメリカアカオオカミ", "coyote": "コヨーテ", "dingo": "ディンゴ", "dhole": "ドール",
     "African hunting dog": "リカオン", "hyena": "ハイエナ", "red fox": "アカギツネ", "kit fox": "キットギツネ",
     "Arctic fox": "ホッキョクギツネ", "grey fox": "ハイイロギツネ", "tabby": "トラ猫", "tiger cat": "トラ縞の猫",
-    "Persian cat": "ペルシャ猫", "Siamese cat": "シャム猫", "Egyptian cat": "エジプシャン・マウ",
+    "Persian cat": "ペルシャ猫", "Siamese cat": "シャム猫", "Egyptian cat": "エジプトネコ",
     "cougar": "ピューマ", "lynx": "オオヤマネコ", "leopard": "ヒョウ", "snow leopard": "ユキヒョウ",
     "jaguar": "ジャガー", "lion": "ライオン", "tiger": "トラ", "cheetah": "チーター", "brown bear": "ヒグマ",
     "American black bear": "アメリカクロクマ", "ice bear": "ホッキョクグマ", "sloth bear": "ナマケグマ",
