@@ -105,14 +105,8 @@ class CnnAnnotator:
         cv2.rectangle(image, (px, 0), (w, h), PANEL, cv2.FILLED)
         _, th, base = draw.text_size("Ag", st)
         title_h = th + base + 2 * st.pad
-        title = layer_title(layer)
-        room = w - px - 2 * st.pad
-        title_width = draw.text_size(draw.renderable(title), st)[0]
-        title_st = st
-        if title_width > room > 0:  # a longer (Japanese) title on a narrow frame: smaller, never cut off
-            k = room / title_width
-            title_st = draw.Style(st.line, st.font_scale * k, max(1, round(st.text * k)), st.pad, st.radius)
-        draw.draw_outlined_text(image, title, px + st.pad, st.pad + th, title_st)
+        title = layer_title(layer)  # smaller on a narrow frame, never cut off
+        draw.draw_outlined_text(image, title, px + st.pad, st.pad + th, draw.fitted(title, st, w - px - 2 * st.pad))
         area_x, area_y, area_w, area_h = px + st.pad, title_h + st.pad, w - px - 2 * st.pad, h - title_h - 2 * st.pad
         if layer.enlarged is not None:  # grid on the left half of the panel, the enlarged channel on the right
             half = area_w // 2

@@ -152,6 +152,16 @@ def renderable(text: str) -> str:
     return text.replace("·", "|").replace("…", "...").replace("×", "x")
 
 
+def fitted(text: str, style: Style, room: int) -> Style:
+    """``style``, made smaller when ``text`` would be wider than ``room`` pixels (a longer, translated title
+    on a narrow frame shrinks instead of running into its neighbour or off the edge)."""
+    width = text_size(renderable(text), style)[0]
+    if width <= room or room <= 0:
+        return style
+    k = room / width
+    return Style(style.line, style.font_scale * k, max(1, round(style.text * k)), style.pad, style.radius)
+
+
 def draw_outlined_text(image: np.ndarray, text: str, x: int, baseline_y: int, style: Style,
                        color: Color = (255, 255, 255), outline: Color = (0, 0, 0)) -> None:
     """Text with a dark outline, its baseline's left end at (x, baseline_y): legible on any picture.

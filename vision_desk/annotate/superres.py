@@ -72,9 +72,9 @@ class SuperresAnnotator:
             x = gap + i * (col_w + gap)
             shown = _fit(picture, col_w, max(8, avail_h))
             image[top:top + shown.shape[0], x:x + shown.shape[1]] = shown
-            _put(image, title, x, top - st.pad, st)
+            _put(image, title, x, top - st.pad, draw.fitted(title, st, col_w))  # never into the next column
             for k, note in enumerate(n for n in notes if n):
-                _put(image, note, x, top + shown.shape[0] + (k + 1) * line, st)
+                _put(image, note, x, top + shown.shape[0] + (k + 1) * line, draw.fitted(note, st, col_w))
         ix, iy, iw, ih = inset_geometry(w, h)
         image[iy:iy + ih, ix:ix + iw] = inset
         small = draw.Style(base.line, base.font_scale, base.text, base.pad, base.radius)
