@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 
 from vision_desk.annotate import draw
-from vision_desk.processors.cnn import Classification, LayerView
+from vision_desk.i18n import translate_label
+from vision_desk.processors.cnn import LAYER_TITLES, Classification, LayerView
 
 PANEL_FRACTION = 0.6  # of the frame's width, for the grid
 TEXT_SCALE = 1.5  # relative to the other overlays
@@ -25,8 +26,16 @@ BAR: draw.Color = (80, 200, 255)
 PANEL: draw.Color = (25, 25, 25)
 
 
-def _ascii(text: str) -> str:
-    return text.replace("·", "|")
+def layer_title(layer: LayerView) -> str:
+    """'stage 4 · 240 channels · 28 x 28' in the window's language (the command line stays English)."""
+    c, h, w = layer.shape
+    name = translate_label(LAYER_TITLES.get(layer.name, layer.name))
+    return translate_label("{layer} · {c} channels · {h} x {w}").format(layer=name, c=c, h=h, w=w)
+
+
+def class_name(label: str) -> str:
+    """An ImageNet class name as the window shows it (Japanese names from vision_desk.i18n.ja_imagenet)."""
+    return translate_label(label, domain="imagenet")
 
 
 def big_style(image: np.ndarray) -> draw.Style:
@@ -78,17 +87,16 @@ class CnnAnnotator:
         y = st.pad
         shown = 3 if result.cam is not None else len(result.labels)  # leave the map visible
         for label, score in zip(result.labels[:shown], result.scores[:shown]):
-            text = f"{label} {100 * float(score):.0f}%"
-            while len(text) > 4 and draw.text_size(text, st)[0] > limit - 2 * st.pad:
-                text = text[:-5] + "..."  # a long class name on a narrow frame
+            name, percent = class_name(label), f" {100 * float(score):.0f}%"
+            text = name + percent
+            while len(name) > 1 and draw.text_size(draw.renderable(text), st)[0] > limit - 2 * st.pad:
+                name = name[:-1]  # a long class name on a narrow frame: shorten the name, keep the figure
+                text = name + "…" + percent
             cv2.rectangle(image, (st.pad, y), (st.pad + bar_max, y + line), PANEL, cv2.FILLED)
             cv2.rectangle(image, (st.pad, y), (st.pad + max(2, int(bar_max * float(score))), y + line), BAR,
                           cv2.FILLED)
             # White with a black outline: legible on the dark panel and on the bright bar alike.
-            cv2.putText(image, text, (2 * st.pad, y + st.pad + th), draw.FONT, st.font_scale, (0, 0, 0),
-                        st.text + 2, cv2.LINE_AA)
-            cv2.putText(image, text, (2 * st.pad, y + st.pad + th), draw.FONT, st.font_scale, (255, 255, 255),
-                        st.text, cv2.LINE_AA)
+            draw.draw_outlined_text(image, text, 2 * st.pad, y + st.pad + th, st)
             y += line + 2
 
     def _draw_layer(self, image: np.ndarray, layer: LayerView, st: draw.Style) -> None:
@@ -97,12 +105,12 @@ class CnnAnnotator:
         cv2.rectangle(image, (px, 0), (w, h), PANEL, cv2.FILLED)
         _, th, base = draw.text_size("Ag", st)
         title_h = th + base + 2 * st.pad
-        cv2.putText(image, _ascii(layer.title), (px + st.pad, st.pad + th), draw.FONT, st.font_scale,
-                    (255, 255, 255), st.text, cv2.LINE_AA)
+        title = layer_title(layer)  # smaller on a narrow frame, never cut off
+        draw.draw_outlined_text(image, title, px + st.pad, st.pad + th, draw.fitted(title, st, w - px - 2 * st.pad))
         area_x, area_y, area_w, area_h = px + st.pad, title_h + st.pad, w - px - 2 * st.pad, h - title_h - 2 * st.pad
         if layer.enlarged is not None:  # grid on the left half of the panel, the enlarged channel on the right
             half = area_w // 2
-            self._draw_map(image, layer.enlarged, f"channel {layer.enlarged_id}", area_x + half + st.pad, area_y,
+            self._draw_map(image, layer.enlarged, translate_label("channel {n}").format(n=layer.enlarged_id), area_x + half + st.pad, area_y,
                            half - st.pad, area_h, st)
             area_w = half - st.pad
         if len(layer.maps) == 0 or area_w < 8 or area_h < 8:
@@ -141,5 +149,6 @@ class CnnAnnotator:
             cv2.circle(image, centre, radius, (255, 255, 255), st.line + 1, cv2.LINE_AA)
             cv2.circle(image, centre, radius, (0, 0, 0), max(1, st.line - 1), cv2.LINE_AA)
         h = image.shape[0]
-        text = f"where it looks for '{result.labels[0]}'" if result.labels else "where it looks"
+        text = (translate_label("where it looks for '{label}'").format(label=class_name(result.labels[0]))
+                if result.labels else translate_label("where it looks"))
         draw.draw_label(image, text, st.pad, h - st.pad, (40, 40, 40), st, above=True)

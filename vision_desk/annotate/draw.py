@@ -145,6 +145,38 @@ def draw_label(image: np.ndarray, text: str, x: float, y: float, color: Color,
     return x1, y1, x1 + lw, y1 + lh
 
 
+def renderable(text: str) -> str:
+    """``text`` as the current renderer can draw it: Hershey (ASCII only) gets '|' for '·' and '...' for '…'."""
+    if text_render.renderer().name != "hershey":
+        return text
+    return text.replace("·", "|").replace("…", "...").replace("×", "x")
+
+
+def fitted(text: str, style: Style, room: int) -> Style:
+    """``style``, made smaller when ``text`` would be wider than ``room`` pixels (a longer, translated title
+    on a narrow frame shrinks instead of running into its neighbour or off the edge)."""
+    width = text_size(renderable(text), style)[0]
+    if width <= room or room <= 0:
+        return style
+    k = room / width
+    return Style(style.line, style.font_scale * k, max(1, round(style.text * k)), style.pad, style.radius)
+
+
+def draw_outlined_text(image: np.ndarray, text: str, x: int, baseline_y: int, style: Style,
+                       color: Color = (255, 255, 255), outline: Color = (0, 0, 0)) -> None:
+    """Text with a dark outline, its baseline's left end at (x, baseline_y): legible on any picture.
+
+    Hershey draws the outline as a thicker pass; Qt's text mask is dilated into a ring (cached per label),
+    so the outline costs one more blend, not another render."""
+    r = text_render.renderer()
+    text = renderable(text)
+    if isinstance(r, text_render.QtText):
+        r.put_outlined(image, text, x, baseline_y, color, outline, style.font_scale, max(1, (style.text + 1) // 2))
+        return
+    r.put(image, text, x, baseline_y, outline, style.font_scale, style.text + 2)  # Hershey: a thicker pass
+    r.put(image, text, x, baseline_y, color, style.font_scale, style.text)
+
+
 def draw_caption(image: np.ndarray, text: str, corner: str = "bottom-left",
                  color: Color = (40, 40, 40), style: Style | None = None) -> tuple[int, int, int, int]:
     """A label pinned to a corner of the image ("top-left", "top-right", "bottom-left", "bottom-right")."""

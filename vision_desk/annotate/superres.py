@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from vision_desk.annotate import draw
+from vision_desk.i18n import translate_label
 from vision_desk.processors.superres import SuperResolved
 
 SHEET: draw.Color = (20, 20, 20)
@@ -38,9 +39,9 @@ def _fit(picture: np.ndarray, width: int, height: int) -> np.ndarray:
 
 
 def _put(image: np.ndarray, text: str, x: int, y: int, st: draw.Style) -> None:
-    """White text with a black outline, its baseline at y."""
-    cv2.putText(image, text, (x, y), draw.FONT, st.font_scale, (0, 0, 0), st.text + 2, cv2.LINE_AA)
-    cv2.putText(image, text, (x, y), draw.FONT, st.font_scale, (255, 255, 255), st.text, cv2.LINE_AA)
+    """White text with a black outline, its baseline at y, in the window's language (Qt's font engine
+    there; Hershey and English on the command line)."""
+    draw.draw_outlined_text(image, text, x, y, st)
 
 
 class SuperresAnnotator:
@@ -56,11 +57,12 @@ class SuperresAnnotator:
         line = th + tb + st.pad
         panels: list[tuple[str, np.ndarray, list[str]]] = []
         if result.reference is not None:
-            panels.append(("real (the answer)", result.reference, ["", ""]))
-        compared = (("bicubic x4", result.bicubic, result.sharpness_bicubic, result.psnr_bicubic),
-                    ("GAN x4", result.gan, result.sharpness_gan, result.psnr_gan))
+            panels.append((translate_label("real (the answer)"), result.reference, ["", ""]))
+        compared = ((translate_label("bicubic x4"), result.bicubic, result.sharpness_bicubic, result.psnr_bicubic),
+                    (translate_label("GAN x4"), result.gan, result.sharpness_gan, result.psnr_gan))
         for title, picture, sharp, score in compared:
-            notes = [f"sharpness {sharp:.0f}", f"PSNR {score:.1f} dB" if score is not None else ""]
+            notes = [translate_label("sharpness {value:.0f}").format(value=sharp),
+                     translate_label("PSNR {value:.1f} dB").format(value=score) if score is not None else ""]
             panels.append((title, picture, notes))
         gap = st.pad * 2
         top = st.pad + line  # titles above the pictures; the inset sits in the bottom-right corner
@@ -70,14 +72,17 @@ class SuperresAnnotator:
             x = gap + i * (col_w + gap)
             shown = _fit(picture, col_w, max(8, avail_h))
             image[top:top + shown.shape[0], x:x + shown.shape[1]] = shown
-            _put(image, title, x, top - st.pad, st)
+            _put(image, title, x, top - st.pad, draw.fitted(title, st, col_w))  # never into the next column
             for k, note in enumerate(n for n in notes if n):
-                _put(image, note, x, top + shown.shape[0] + (k + 1) * line, st)
+                _put(image, note, x, top + shown.shape[0] + (k + 1) * line, draw.fitted(note, st, col_w))
         ix, iy, iw, ih = inset_geometry(w, h)
         image[iy:iy + ih, ix:ix + iw] = inset
         small = draw.Style(base.line, base.font_scale, base.text, base.pad, base.radius)
-        _put(image, "drag here: region", ix, iy - base.pad, small)  # the window maps a drag on the inset
-        mode = "zoom: the GAN invents detail" if result.mode == "zoom" else "check: shrunk x4, enlarged back"
+        hint = translate_label("drag here: region")
+        hint_x = max(base.pad, min(ix, w - draw.text_size(draw.renderable(hint), small)[0] - base.pad))
+        _put(image, hint, hint_x, iy - base.pad, small)  # the window maps a drag on the inset
+        mode = translate_label("zoom: the GAN invents detail" if result.mode == "zoom"
+                               else "check: shrunk x4, enlarged back")
         _put(image, mode, st.pad, h - st.pad, draw.Style(st.line, st.font_scale * 0.75, st.text, st.pad, st.radius))
         return image
 

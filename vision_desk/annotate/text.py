@@ -63,6 +63,7 @@ class QtText:
         self._lock = threading.Lock()
         self._fonts: dict[int, tuple[object, int, int]] = {}  # pixel size -> (QFont, ascent, descent)
         self._masks: dict[tuple[str, int], np.ndarray] = {}
+        self._outlines: dict[tuple[str, int, int], np.ndarray] = {}  # (text, px, width) -> dilated mask
 
     @staticmethod
     def pixel_size(scale: float) -> int:
@@ -120,6 +121,27 @@ class QtText:
         px = self.pixel_size(scale)
         mask = self.mask(text, px)
         _, ascent, _ = self._font(px)
+        blend_mask(image, mask, x, baseline_y - ascent, color)
+
+
+    def put_outlined(self, image: np.ndarray, text: str, x: int, baseline_y: int, color: Color, outline: Color,
+                     scale: float, width: int) -> None:
+        """``text`` with an ``outline`` ring ``width`` px wide: two blends (the ring is the text's mask
+        dilated once and cached), not one per offset."""
+        px = self.pixel_size(scale)
+        mask = self.mask(text, px)
+        _, ascent, _ = self._font(px)
+        key = (text, px, width)
+        with self._lock:
+            ring = self._outlines.get(key)
+        if ring is None:
+            padded = cv2.copyMakeBorder(mask, width, width, width, width, cv2.BORDER_CONSTANT, value=0)
+            ring = cv2.dilate(padded, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * width + 1, 2 * width + 1)))
+            with self._lock:
+                if len(self._outlines) >= _MASK_CACHE_LIMIT:
+                    self._outlines.clear()
+                self._outlines[key] = ring
+        blend_mask(image, ring, x - width, baseline_y - ascent - width, outline)
         blend_mask(image, mask, x, baseline_y - ascent, color)
 
 

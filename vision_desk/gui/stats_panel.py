@@ -55,7 +55,7 @@ def summarize_results(results: dict[str, Any]) -> str:
         parts.append(translate("Stats", "style: {name}").format(name=style.style))
     cnn = results.get("cnn")
     if cnn is not None and getattr(cnn, "labels", None):
-        parts.append(f"{translate_label(cnn.labels[0])} {100 * float(cnn.scores[0]):.0f}%")
+        parts.append(f"{translate_label(cnn.labels[0], domain='imagenet')} {100 * float(cnn.scores[0]):.0f}%")
     superres = results.get("superres")
     if superres is not None and getattr(superres, "psnr_gan", None) is not None:
         parts.append(translate("Stats", "PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB").format(

@@ -10,23 +10,27 @@ English: only the window calls :func:`set_language`.
 A processor with its own class names (ImageNet for ``cnn``) adds a table:
 
     from vision_desk.i18n import register_labels
-    register_labels("ja", {"goldfish": "金魚", ...})
+    register_labels("ja", {"goldfish": "金魚", ...}, domain="imagenet")
 
-and its annotator draws ``translate_label(name)``.
+and its annotator draws ``translate_label(name, domain="imagenet")``. The domain keeps names that two
+label sets share apart: ImageNet's "kite" is the bird (トビ), COCO's "kite" the toy (凧).
 """
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
+from vision_desk.i18n.ja_imagenet import IMAGENET_JA
 from vision_desk.i18n.ja_labels import JA, PART_EN
+from vision_desk.i18n.ja_lecture import LECTURE_JA
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent
 LANGUAGES: dict[str, str] = {"en": "English", "ja": "日本語"}  # code -> its own name (the menu shows both)
 
 _lock = threading.Lock()
 _language = "en"
-_tables: dict[str, dict[str, str]] = {"ja": dict(JA)}
+_tables: dict[str, dict[str, str]] = {"ja": {**JA, **LECTURE_JA}}
+_domain_tables: dict[tuple[str, str], dict[str, str]] = {("ja", "imagenet"): dict(IMAGENET_JA)}
 
 
 def set_language(code: str) -> None:
@@ -40,23 +44,33 @@ def language() -> str:
     return _language
 
 
-def register_labels(code: str, table: dict[str, str]) -> None:
-    """Add (or replace) translations of labels for a language: English label -> translated label."""
+def register_labels(code: str, table: dict[str, str], domain: str | None = None) -> None:
+    """Add (or replace) translations of labels for a language: English label -> translated label.
+
+    With ``domain`` (e.g. "imagenet") the table is consulted first only by ``translate_label(..., domain=...)``.
+    """
     with _lock:
-        _tables.setdefault(code, {}).update({str(k): str(v) for k, v in table.items()})
+        target = _tables.setdefault(code, {}) if domain is None else _domain_tables.setdefault((code, domain), {})
+        target.update({str(k): str(v) for k, v in table.items()})
 
 
-def translate_label(label: str, code: str | None = None) -> str:
-    """``label`` in the current language (or ``code``); the English label when there is no translation."""
+def translate_label(label: str, code: str | None = None, domain: str | None = None) -> str:
+    """``label`` in the current language (or ``code``); the English label when there is no translation.
+
+    ``domain`` names the label set the label comes from ("imagenet"); its table wins over the shared one."""
     lang = code or _language
     if lang == "en":
         return label
+    if domain is not None:
+        hit = _domain_tables.get((lang, domain), {}).get(label)
+        if hit is not None:
+            return hit
     return _tables.get(lang, {}).get(label, label)
 
 
-def untranslated(labels: list[str] | tuple[str, ...], code: str) -> list[str]:
+def untranslated(labels: list[str] | tuple[str, ...], code: str, domain: str | None = None) -> list[str]:
     """The labels that have no translation in ``code`` (tests list them)."""
-    table = _tables.get(code, {})
+    table = {**_tables.get(code, {}), **(_domain_tables.get((code, domain), {}) if domain else {})}
     return [label for label in labels if label not in table]
 
 

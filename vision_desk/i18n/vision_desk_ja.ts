@@ -107,6 +107,30 @@
         <translation>画風変換のオン/オフ</translation>
     </message>
     <message>
+        <source>CNN layers</source>
+        <translation>CNN の層</translation>
+    </message>
+    <message>
+        <source>ImageNet classes and the feature maps inside the network on/off</source>
+        <translation>ImageNet の分類とネットワーク内部の特徴マップ オン/オフ</translation>
+    </message>
+    <message>
+        <source>CNN</source>
+        <translation>CNN</translation>
+    </message>
+    <message>
+        <source>GAN super-resolution</source>
+        <translation>GAN 超解像</translation>
+    </message>
+    <message>
+        <source>a region enlarged x4 by a GAN, beside bicubic, on/off</source>
+        <translation>領域を GAN で 4 倍に拡大し、バイキュービックと並べる オン/オフ</translation>
+    </message>
+    <message>
+        <source>Super-res</source>
+        <translation>超解像</translation>
+    </message>
+    <message>
         <source>Previous style</source>
         <translation>前の画風</translation>
     </message>
@@ -149,6 +173,38 @@
     <message>
         <source>pose: show what the network sees (heatmap / limb field)</source>
         <translation>姿勢推定：ネットワークが見ているもの（ヒートマップ／PAF）を表示</translation>
+    </message>
+    <message>
+        <source>Earlier CNN layer</source>
+        <translation>CNN の前の層</translation>
+    </message>
+    <message>
+        <source>cnn: one layer back towards the stem (edges, textures)</source>
+        <translation>CNN：入力側（ステム）へ 1 層戻る（エッジ・テクスチャ）</translation>
+    </message>
+    <message>
+        <source>Later CNN layer</source>
+        <translation>CNN の次の層</translation>
+    </message>
+    <message>
+        <source>cnn: one layer on towards the head (parts of objects)</source>
+        <translation>CNN：出力側（ヘッド）へ 1 層進む（物体の部分）</translation>
+    </message>
+    <message>
+        <source>CNN view</source>
+        <translation>CNN の表示</translation>
+    </message>
+    <message>
+        <source>cnn: feature maps, then where it looks, then the classes only</source>
+        <translation>CNN：特徴マップ → 注目領域 → 分類のみ、の順に切り替え</translation>
+    </message>
+    <message>
+        <source>Super-res zoom / check</source>
+        <translation>超解像 拡大 / 検証</translation>
+    </message>
+    <message>
+        <source>superres: enlarge the region, or shrink it and enlarge it back to score it (PSNR)</source>
+        <translation>超解像：領域を拡大する、または縮小してから拡大し直して採点する（PSNR）</translation>
     </message>
     <message>
         <source>Original beside processed</source>
@@ -395,8 +451,8 @@
 <context>
     <name>Presenter</name>
     <message>
-        <source>No processor (press 1-4)</source>
-        <translation>処理なし（1〜4 キーで選択）</translation>
+        <source>No processor (press 1-6)</source>
+        <translation>処理なし（1〜6 キーで選択）</translation>
     </message>
     <message>
         <source>Paused</source>
@@ -451,6 +507,14 @@
     <message>
         <source>fast neural style transfer, 26 styles</source>
         <translation>高速ニューラル画風変換、26 種類</translation>
+    </message>
+    <message>
+        <source>EfficientNet-Lite0, 1000 ImageNet classes</source>
+        <translation>EfficientNet-Lite0、ImageNet 1000 クラス</translation>
+    </message>
+    <message>
+        <source>Real-ESRGAN x4 beside bicubic; drag a region</source>
+        <translation>Real-ESRGAN ×4 とバイキュービックを比較。領域はドラッグで選択</translation>
     </message>
     <message>
         <source>off</source>
@@ -676,6 +740,142 @@
         <source>how much of the previous frame is kept where the scene did not move</source>
         <translation>場面が動いていない所で前のコマをどれだけ残すか</translation>
     </message>
+    <message>
+        <source>view</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <source>layers = a grid of one layer's feature maps; cam = where the network looks for its top class (class activation map); classes = the top 5 only</source>
+        <translation>層 = 1 つの層の特徴マップを並べて表示。CAM = 1 位のクラスの判断根拠となった場所（クラス活性化マップ）。分類 = 上位 5 クラスのみ</translation>
+    </message>
+    <message>
+        <source>layers</source>
+        <translation>層</translation>
+    </message>
+    <message>
+        <source>cam</source>
+        <translation>CAM（注目領域）</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>層</translation>
+    </message>
+    <message>
+        <source>which layer's feature maps to show, from the stem (edges, textures) to the head (parts of objects)</source>
+        <translation>どの層の特徴マップを表示するか。ステム（エッジ・テクスチャ）からヘッド（物体の部分）まで</translation>
+    </message>
+    <message>
+        <source>stem</source>
+        <translation>ステム</translation>
+    </message>
+    <message>
+        <source>stage1</source>
+        <translation>ステージ 1</translation>
+    </message>
+    <message>
+        <source>stage2</source>
+        <translation>ステージ 2</translation>
+    </message>
+    <message>
+        <source>stage3</source>
+        <translation>ステージ 3</translation>
+    </message>
+    <message>
+        <source>stage4</source>
+        <translation>ステージ 4</translation>
+    </message>
+    <message>
+        <source>stage5</source>
+        <translation>ステージ 5</translation>
+    </message>
+    <message>
+        <source>stage6</source>
+        <translation>ステージ 6</translation>
+    </message>
+    <message>
+        <source>stage7</source>
+        <translation>ステージ 7</translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation>ヘッド</translation>
+    </message>
+    <message>
+        <source>channels</source>
+        <translation>チャンネル数</translation>
+    </message>
+    <message>
+        <source>how many of the layer's channels the grid shows</source>
+        <translation>グリッドに表示するチャンネルの数</translation>
+    </message>
+    <message>
+        <source>grid order</source>
+        <translation>並び順</translation>
+    </message>
+    <message>
+        <source>most active = the channels that fire most on this frame; in order = all channels, a page at a time</source>
+        <translation>活性の高い順 = このフレームで最も強く反応したチャンネル。番号順 = 全チャンネルを 1 ページずつ</translation>
+    </message>
+    <message>
+        <source>most active</source>
+        <translation>活性の高い順</translation>
+    </message>
+    <message>
+        <source>in order</source>
+        <translation>番号順</translation>
+    </message>
+    <message>
+        <source>page</source>
+        <translation>ページ</translation>
+    </message>
+    <message>
+        <source>with 'in order': which page of channels (page 1 starts after the first grid)</source>
+        <translation>「番号順」のとき、何ページ目のチャンネルを表示するか（ページ 1 は最初のグリッドの続き）</translation>
+    </message>
+    <message>
+        <source>channel</source>
+        <translation>チャンネル</translation>
+    </message>
+    <message>
+        <source>one channel of the layer shown enlarged beside the grid; -1 = none</source>
+        <translation>グリッドの横に拡大表示する 1 チャンネル。-1 = なし</translation>
+    </message>
+    <message>
+        <source>mode</source>
+        <translation>モード</translation>
+    </message>
+    <message>
+        <source>zoom = enlarge the region x4 (GAN beside bicubic); check = shrink the region to a quarter, enlarge it back and score both against the real region (PSNR)</source>
+        <translation>拡大 = 領域を 4 倍に拡大（GAN とバイキュービックを比較）。検証 = 領域を 1/4 に縮小してから拡大し直し、両者を本物の領域と比べて採点（PSNR）</translation>
+    </message>
+    <message>
+        <source>zoom</source>
+        <translation>拡大</translation>
+    </message>
+    <message>
+        <source>check</source>
+        <translation>検証</translation>
+    </message>
+    <message>
+        <source>side in frame pixels of the automatic (centre or face) region</source>
+        <translation>自動で選ぶ領域（中央または顔）の一辺の長さ（フレームのピクセル数）</translation>
+    </message>
+    <message>
+        <source>region</source>
+        <translation>領域</translation>
+    </message>
+    <message>
+        <source>the region as x,y,width,height in frame pixels (drag it in the window); empty = the largest face when faces is on, else the centre</source>
+        <translation>領域を x,y,幅,高さ（フレームのピクセル）で指定（ウィンドウ上でドラッグしても選べます）。空 = 顔検出がオンなら最も大きい顔、それ以外は中央</translation>
+    </message>
+    <message>
+        <source>follow faces</source>
+        <translation>顔を追う</translation>
+    </message>
+    <message>
+        <source>with no region set and faces on: zoom on the largest face</source>
+        <translation>領域が未指定で顔検出がオンのとき、最も大きい顔を拡大</translation>
+    </message>
 </context>
 <context>
     <name>SourceBar</name>
@@ -756,6 +956,10 @@
     <message>
         <source>style: {name}</source>
         <translation>画風：{name}</translation>
+    </message>
+    <message>
+        <source>PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB</source>
+        <translation>PSNR GAN {gan:.1f} / バイキュービック {bicubic:.1f} dB</translation>
     </message>
     <message>
         <source>paused</source>
@@ -872,6 +1076,14 @@
     <message>
         <source>style</source>
         <translation>画風</translation>
+    </message>
+    <message>
+        <source>cnn</source>
+        <translation>CNN</translation>
+    </message>
+    <message>
+        <source>superres</source>
+        <translation>超解像</translation>
     </message>
 </context>
 <context>
