@@ -44,6 +44,8 @@ def table_strings() -> list[tuple[str, str]]:
     for row in stats_panel.STAT_ROWS:
         out += [("Stats", row.title), ("Stats", row.tip)]
     out += [("Stats", s) for s in (*stats_panel.FIXED_STAGES, *registry.PROCESSOR_NAMES)]
+    for _value, text, tip in stats_panel.PRECISION_CHOICES:
+        out += [("Stats", text), ("Stats", tip)]
     for name in registry.PROCESSOR_NAMES:
         try:
             cls = registry.processor_class(name)

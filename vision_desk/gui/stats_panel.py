@@ -13,6 +13,10 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from vision_desk.gui.i18n import translate
+from vision_desk.i18n import translate_label
+
+# (value, shown text, tooltip); the texts are translated where the combo box is filled.
 PRECISION_CHOICES = (
     ("auto", "auto", "INT8 models on CPUs with 8-bit dot-product instructions (VNNI/AMX), FP32 otherwise and "
                      "on the GPU"),
@@ -21,8 +25,6 @@ PRECISION_CHOICES = (
                      "the accuracy gates of tests/test_precision.py"),
 )
 
-from vision_desk.gui.i18n import translate
-from vision_desk.i18n import translate_label
 
 STAGE_COLOURS = {
     "read": QColor(120, 144, 156), "faces": QColor(67, 160, 71), "objects": QColor(30, 136, 229),
@@ -213,13 +215,13 @@ class StatsPanel(QWidget):
         self.device.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.device)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Precision"))
+        row.addWidget(QLabel(translate("Stats", "Precision")))
         self.precision = QComboBox()
         self.precision.setObjectName("precision_choice")
         for value, text, tip in PRECISION_CHOICES:
-            self.precision.addItem(text, value)
-            self.precision.setItemData(self.precision.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        self.precision.setToolTip("model precision; changing it reloads the models")
+            self.precision.addItem(translate("Stats", text), value)
+            self.precision.setItemData(self.precision.count() - 1, translate("Stats", tip), Qt.ItemDataRole.ToolTipRole)
+        self.precision.setToolTip(translate("Stats", "model precision; changing it reloads the models"))
         self.precision.activated.connect(lambda i: self.precisionChosen.emit(self.precision.itemData(i)))
         row.addWidget(self.precision)
         row.addStretch(1)

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
     <name>Commands</name>
@@ -625,8 +626,8 @@
         <translation>クラス</translation>
     </message>
     <message>
-        <source>only these COCO classes, comma-separated (e.g. 'person,cup'); empty = all 80</source>
-        <translation>これらの COCO クラスだけ（英語名をカンマ区切り、例 'person,cup'）。空 = 80 クラスすべて</translation>
+        <source>only these COCO classes, comma-separated (e.g. &apos;person,cup&apos;); empty = all 80</source>
+        <translation>これらの COCO クラスだけ（英語名をカンマ区切り、例 &apos;person,cup&apos;）。空 = 80 クラスすべて</translation>
     </message>
     <message>
         <source>max detections</source>
@@ -673,7 +674,7 @@
         <translation>授業用表示</translation>
     </message>
     <message>
-        <source>show what the network sees: one keypoint heatmap (e.g. nose), the background map, or the strength of one limb's affinity field (e.g. neck-r_shoulder); off to hide</source>
+        <source>show what the network sees: one keypoint heatmap (e.g. nose), the background map, or the strength of one limb&apos;s affinity field (e.g. neck-r_shoulder); off to hide</source>
         <translation>ネットワークが見ているものを表示：キーポイント 1 つのヒートマップ（例：鼻）、背景マップ、または 1 つの肢の PAF の強さ（例：首→右肩）。off で非表示</translation>
     </message>
     <message>
@@ -689,8 +690,8 @@
         <translation>ブレンド</translation>
     </message>
     <message>
-        <source>mix built-in styles, e.g. '3:0.5,12:0.5' (style:weight; weights are normalised); empty = use 'style' alone</source>
-        <translation>内蔵画風を混ぜる。例 '3:0.5,12:0.5'（画風:重み、重みは正規化）。空 = 「画風」のみ</translation>
+        <source>mix built-in styles, e.g. &apos;3:0.5,12:0.5&apos; (style:weight; weights are normalised); empty = use &apos;style&apos; alone</source>
+        <translation>内蔵画風を混ぜる。例 &apos;3:0.5,12:0.5&apos;（画風:重み、重みは正規化）。空 = 「画風」のみ</translation>
     </message>
     <message>
         <source>strength</source>
@@ -745,7 +746,7 @@
         <translation>表示</translation>
     </message>
     <message>
-        <source>layers = a grid of one layer's feature maps; cam = where the network looks for its top class (class activation map); classes = the top 5 only</source>
+        <source>layers = a grid of one layer&apos;s feature maps; cam = where the network looks for its top class (class activation map); classes = the top 5 only</source>
         <translation>層 = 1 つの層の特徴マップを並べて表示。CAM = 1 位のクラスの判断根拠となった場所（クラス活性化マップ）。分類 = 上位 5 クラスのみ</translation>
     </message>
     <message>
@@ -761,7 +762,7 @@
         <translation>層</translation>
     </message>
     <message>
-        <source>which layer's feature maps to show, from the stem (edges, textures) to the head (parts of objects)</source>
+        <source>which layer&apos;s feature maps to show, from the stem (edges, textures) to the head (parts of objects)</source>
         <translation>どの層の特徴マップを表示するか。ステム（エッジ・テクスチャ）からヘッド（物体の部分）まで</translation>
     </message>
     <message>
@@ -805,7 +806,7 @@
         <translation>チャンネル数</translation>
     </message>
     <message>
-        <source>how many of the layer's channels the grid shows</source>
+        <source>how many of the layer&apos;s channels the grid shows</source>
         <translation>グリッドに表示するチャンネルの数</translation>
     </message>
     <message>
@@ -829,7 +830,7 @@
         <translation>ページ</translation>
     </message>
     <message>
-        <source>with 'in order': which page of channels (page 1 starts after the first grid)</source>
+        <source>with &apos;in order&apos;: which page of channels (page 1 starts after the first grid)</source>
         <translation>「番号順」のとき、何ページ目のチャンネルを表示するか（ページ 1 は最初のグリッドの続き）</translation>
     </message>
     <message>
@@ -990,6 +991,14 @@
         <translation>デバイス：確認中…</translation>
     </message>
     <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>model precision; changing it reloads the models</source>
+        <translation>モデルの数値精度（変更するとモデルを読み込み直します）</translation>
+    </message>
+    <message>
         <source>Execution provider:</source>
         <translation>実行プロバイダー：</translation>
     </message>
@@ -1030,7 +1039,7 @@
         <translation>スキップ</translation>
     </message>
     <message>
-        <source>frames skipped because the processors were busy: live sources keep only the newest frame, real-time playback skips frames to keep the file's own clock</source>
+        <source>frames skipped because the processors were busy: live sources keep only the newest frame, real-time playback skips frames to keep the file&apos;s own clock</source>
         <translation>処理が追いつかず飛ばしたコマ：ライブ入力は最新のコマだけを使い、実時間再生はファイル本来の時間を保つためにコマを飛ばす</translation>
     </message>
     <message>
@@ -1084,6 +1093,30 @@
     <message>
         <source>superres</source>
         <translation>超解像</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自動</translation>
+    </message>
+    <message>
+        <source>INT8 models on CPUs with 8-bit dot-product instructions (VNNI/AMX), FP32 otherwise and on the GPU</source>
+        <translation>8ビット内積命令（VNNI/AMX）を持つCPUではINT8モデル、それ以外とGPUではFP32</translation>
+    </message>
+    <message>
+        <source>FP32</source>
+        <translation>FP32</translation>
+    </message>
+    <message>
+        <source>the original 32-bit float models</source>
+        <translation>元の32ビット浮動小数点モデル</translation>
+    </message>
+    <message>
+        <source>INT8</source>
+        <translation>INT8</translation>
+    </message>
+    <message>
+        <source>the 8-bit models where one is shipped (objects); faster on CPUs with VNNI/AMX, within the accuracy gates of tests/test_precision.py</source>
+        <translation>8ビットモデルがあるもの（物体検出）で使用。VNNI/AMXを持つCPUで高速、精度は tests/test_precision.py の基準内</translation>
     </message>
 </context>
 <context>
@@ -1195,7 +1228,7 @@
         <translation>全コマ</translation>
     </message>
     <message>
-        <source>Real time (T): the file's own speed; frames the processors cannot keep up with are skipped and counted as dropped</source>
+        <source>Real time (T): the file&apos;s own speed; frames the processors cannot keep up with are skipped and counted as dropped</source>
         <translation>実時間（T）：ファイル本来の速さ。処理が追いつかないコマは飛ばし、スキップとして数える</translation>
     </message>
     <message>
