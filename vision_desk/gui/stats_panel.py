@@ -29,7 +29,7 @@ PRECISION_CHOICES = (
 STAGE_COLOURS = {
     "read": QColor(120, 144, 156), "faces": QColor(67, 160, 71), "objects": QColor(30, 136, 229),
     "pose": QColor(251, 140, 0), "style": QColor(142, 36, 170), "draw": QColor(0, 172, 193),
-    "write": QColor(109, 76, 65),
+    "write": QColor(109, 76, 65), "cnn": QColor(216, 27, 96), "superres": QColor(124, 179, 66),
 }
 _DEFAULT_COLOUR = QColor(96, 125, 139)
 
@@ -227,6 +227,15 @@ class StatsPanel(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Never shorter than the rows need: a dock squeezed below that drew the rows over each other (the
+        word-wrapped values report a tiny minimum), and a class must read every row."""
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        width = max(self.width(), hint.width())
+        need = layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        return QSize(hint.width(), max(hint.height(), need))
 
     def set_precision(self, value: str) -> None:
         """Show ``value`` as chosen (without emitting precisionChosen)."""
