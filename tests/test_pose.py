@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
+from conftest import expected_provider
 from vision_desk import processors
 from vision_desk.annotate.pose import PoseAnnotator
 from vision_desk.errors import SettingsError
@@ -173,7 +174,7 @@ def test_settings_change_between_frames_without_reload(fresh, astronaut):
     again = fresh.process(astronaut)
     np.testing.assert_array_equal(again.keypoints, before.keypoints)
     assert fresh._session is session, "no setting of the pose processor needs a new session"
-    assert fresh.provider == "CPU"
+    assert fresh.provider == expected_provider()
 
 
 def test_teaching_overlay_has_the_frame_size_and_values_in_0_1(fresh, astronaut):
