@@ -8,6 +8,7 @@ does nothing when pressed fails.
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtGui import QKeySequence  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog  # noqa: E402
 
-from vision_desk.gui.app import build, LaunchOptions  # noqa: E402
+from vision_desk.gui.app import LaunchOptions, build  # noqa: E402
 from vision_desk.gui.settings_store import SettingsStore  # noqa: E402
 from vision_desk.gui.shortcuts import COMMANDS  # noqa: E402
 
@@ -100,7 +101,6 @@ def window(qtbot, tmp_path, monkeypatch):
     yield gui, asked
     gui.window.close()
     # Keys 1-4 started model loads; a load cannot be interrupted, so wait for the loader to finish.
-    import threading
     qtbot.waitUntil(lambda: not [t for t in threading.enumerate() if t.name.startswith("vd-")], timeout=120_000)
 
 
