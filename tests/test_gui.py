@@ -92,7 +92,8 @@ def test_sample_clip_shows_processed_frames_with_their_own_overlay(qtbot, make_g
     expected = cv2.resize(view.result.annotated, (w, h), interpolation=cv2.INTER_AREA)
     assert np.abs(pixels.reshape(h, w, 3).astype(int) - expected).mean() < 12
     assert view.result.annotated.shape == result.image.shape
-    assert gui.window.playback.isVisible()  # a file: play/pause, step and seek are offered
+    # A file: play/pause, step and seek are offered (the "source opened" event may arrive after the first frame).
+    qtbot.waitUntil(gui.window.playback.isVisible, timeout=10_000)
     assert "Sample clip" in gui.window.source_label.text()
     qtbot.waitUntil(lambda: view.display_fps() > 0, timeout=10_000)
 
