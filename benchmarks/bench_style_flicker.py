@@ -12,9 +12,17 @@ Printed per clip part and overall (grey levels, 0-255):
 - input step: mean |frame t - frame t-1| of the input, for reference;
 - output step: the same for the stylized output, without and with flicker reduction;
 - warp error: mean |out t - out t-1 warped to t| with the flow of the *input*
-  (DIS medium, independent of the reducer's own flow), over pixels the flow
-  explains. This is the usual temporal-consistency measure (Lai et al. 2018):
-  the plain step also counts real motion, so blurring everything would "win" it;
+  (DIS medium), over pixels the flow explains. This is the usual
+  temporal-consistency measure (Lai et al. 2018): the plain step also counts
+  real motion, so blurring everything would "win" it. The reducer itself warps
+  along DIS flow (ultrafast preset, on a small copy), so this measure shares its
+  algorithm and may favour it; hence two measures that do not use DIS:
+- Farneback warp error: the same warp error with OpenCV's Farneback flow
+  (a polynomial-expansion method, unrelated to DIS), at full resolution;
+- static error: mean |out t - out t-1| over pixels where the input itself did
+  not change (|in t - in t-1| < 2 grey levels after a 5x5 blur: no flow at all),
+  with the share of such pixels; an output that changes where its input did not
+  is flicker by definition;
 - drift: mean |reduced - raw stylized|, how far the reducer moves from the per-frame result;
 - cost: ms per frame of the reducer alone, and of process() with it off and on;
 - overhead: median process() vs the bare network call (core_call) on a 640x480 photo.
@@ -96,23 +104,38 @@ def read_clip(path: str, limit: int) -> list[np.ndarray]:
     return frames
 
 
-def consistency(inputs: list[np.ndarray], outputs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Per transition: plain output step and flow-warped output error."""
+STATIC_LEVEL = 2.0  # grey levels: below this (after a 5x5 blur) an input pixel "did not change"
+
+
+def _warp_error(g0: np.ndarray, g1: np.ndarray, flow: np.ndarray, out0: np.ndarray, out1: np.ndarray) -> float:
+    """Mean |out1 - out0 warped along ``flow`` (from frame 1 to frame 0)| over pixels the flow explains."""
+    h, w = g1.shape
+    mx = flow[..., 0] + np.arange(w, dtype=np.float32)
+    my = flow[..., 1] + np.arange(h, dtype=np.float32)[:, None]
+    in_err = cv2.absdiff(g1, cv2.remap(g0, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+    valid = (in_err < 20) & (mx >= 0) & (mx <= w - 1) & (my >= 0) & (my <= h - 1)
+    prev = cv2.remap(out0, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return float(cv2.absdiff(out1, prev).mean(axis=2)[valid].mean()) if valid.any() else np.nan
+
+
+def consistency(inputs: list[np.ndarray], outputs: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Per transition: plain output step, warp error along DIS and along Farneback flow, static-pixel error."""
     dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
-    steps, warps = [], []
+    m: dict[str, list[float]] = {"step": [], "warp": [], "warp_fb": [], "static": [], "static_share": []}
     for t in range(1, len(inputs)):
         g0 = cv2.cvtColor(inputs[t - 1], cv2.COLOR_BGR2GRAY)
         g1 = cv2.cvtColor(inputs[t], cv2.COLOR_BGR2GRAY)
-        flow = dis.calc(g1, g0, None)
-        h, w = g1.shape
-        mx = flow[..., 0] + np.arange(w, dtype=np.float32)
-        my = flow[..., 1] + np.arange(h, dtype=np.float32)[:, None]
-        in_err = cv2.absdiff(g1, cv2.remap(g0, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
-        valid = (in_err < 20) & (mx >= 0) & (mx <= w - 1) & (my >= 0) & (my <= h - 1)
-        prev = cv2.remap(outputs[t - 1], mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        steps.append(cv2.absdiff(outputs[t], outputs[t - 1]).mean())
-        warps.append(cv2.absdiff(outputs[t], prev).mean(axis=2)[valid].mean() if valid.any() else np.nan)
-    return np.array(steps), np.array(warps)
+        m["step"].append(cv2.absdiff(outputs[t], outputs[t - 1]).mean())
+        m["warp"].append(_warp_error(g0, g1, dis.calc(g1, g0, None), outputs[t - 1], outputs[t]))
+        fb = cv2.calcOpticalFlowFarneback(g1, g0, None, pyr_scale=0.5, levels=4, winsize=21, iterations=3,
+                                          poly_n=7, poly_sigma=1.5, flags=0)
+        m["warp_fb"].append(_warp_error(g0, g1, fb, outputs[t - 1], outputs[t]))
+        still = cv2.absdiff(cv2.blur(g1, (5, 5)).astype(np.float32), cv2.blur(g0, (5, 5)).astype(np.float32))
+        static = still < STATIC_LEVEL
+        m["static_share"].append(float(static.mean()))
+        m["static"].append(float(cv2.absdiff(outputs[t], outputs[t - 1]).mean(axis=2)[static].mean())
+                           if static.any() else np.nan)
+    return {k: np.array(v) for k, v in m.items()}
 
 
 def main() -> int:
@@ -155,19 +178,26 @@ def main() -> int:
         if mc:
             cuts = reducer.cuts
 
-    in_steps, _ = consistency(frames, frames)
+    in_steps = consistency(frames, frames)["step"]
     names = sorted(set(parts), key=parts.index)
     trans_parts = np.array(parts[1:])
     same_part = np.array([a == b for a, b in zip(parts, parts[1:])])  # leave the cut itself out
     print(f"\n{'':18s} " + " ".join(f"{n + ' step':>11s} {n + ' warp':>11s}" for n in names + ["all"]))
     print(f"{'input':18s} " + " ".join(f"{in_steps[(trans_parts == n) & same_part].mean():11.2f} {'':>11s}"
                                         for n in names) + f" {in_steps[same_part].mean():11.2f}")
-    for label, (outs, _) in variants.items():
-        steps, warps = consistency(frames, outs)
+    measures = {label: consistency(frames, outs) for label, (outs, _) in variants.items()}
+    for label, m in measures.items():
+        steps, warps = m["step"], m["warp"]
         cells = [f"{steps[(trans_parts == n) & same_part].mean():11.2f} "
                  f"{np.nanmean(warps[(trans_parts == n) & same_part]):11.2f}" for n in names]
         cells.append(f"{steps[same_part].mean():11.2f} {np.nanmean(warps[same_part]):11.2f}")
         print(f"{label:18s} " + " ".join(cells))
+    share = np.nanmean(next(iter(measures.values()))["static_share"][same_part])
+    print(f"\nmeasures that do not use DIS flow (the reducer's own algorithm), all frames:")
+    print(f"{'':18s} {'Farneback warp':>15s} {'static error':>13s}  (static: {100 * share:.0f}% of pixels, "
+          f"input change < {STATIC_LEVEL:g} grey levels)")
+    for label, m in measures.items():
+        print(f"{label:18s} {np.nanmean(m['warp_fb'][same_part]):15.2f} {np.nanmean(m['static'][same_part]):13.2f}")
     for label, (outs, cost) in list(variants.items())[1:]:
         drift = np.mean([cv2.absdiff(o, r).mean() for o, r in zip(outs, raw)])
         print(f"{label}: drift from raw {drift:.2f}, reducer {cost:.2f} ms/frame")

@@ -11,6 +11,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 
+def expected_provider() -> str:
+    """Where a session made with ``--device auto`` runs on this machine: "CUDA" where CUDA really works,
+    else "CPU". Tests compare with this instead of a hard-coded "CPU", so they pass on a GPU machine too."""
+    from vision_desk import runtime
+
+    return "CUDA" if runtime.cuda_status().usable else "CPU"
+
+
 def photo(name: str) -> np.ndarray:
     """A scikit-image bundled photo as BGR uint8 HxWx3 (grayscale ones are expanded)."""
     from skimage import data

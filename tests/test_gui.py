@@ -93,7 +93,8 @@ def test_sample_clip_shows_processed_frames_with_their_own_overlay(qtbot, make_g
     expected = cv2.resize(view.result.annotated, (w, h), interpolation=cv2.INTER_AREA)
     assert np.abs(pixels.reshape(h, w, 3).astype(int) - expected).mean() < 12
     assert view.result.annotated.shape == result.image.shape
-    assert gui.window.playback.isVisible()  # a file: play/pause, step and seek are offered
+    # A file: play/pause, step and seek are offered (the "source opened" event may arrive after the first frame).
+    qtbot.waitUntil(gui.window.playback.isVisible, timeout=10_000)
     assert "Sample clip" in gui.window.source_label.text()
     qtbot.waitUntil(lambda: view.display_fps() > 0, timeout=10_000)
 
@@ -205,10 +206,23 @@ def test_invalid_setting_is_reported_and_the_widget_shows_what_applies(qtbot, ma
 
 def test_haar_raw_windows_and_pose_maps_shortcuts(qtbot, make_gui):
     gui = make_gui("sample", [], realtime=False)
-    gui.window.actions_by_name["haar_windows"].trigger()  # also switches faces on
+    w = gui.window
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)  # shortcuts belong to the active window
+    qtbot.keyClick(w, Qt.Key.Key_W)  # Haar raw windows: also switches faces on
     result = wait_result(qtbot, gui, lambda r: "faces" in r.results and len(r.results["faces"].candidates) > 0)
     assert gui.controller.processor_settings("faces").teaching
     assert len(result.results["faces"].candidates) >= len(result.results["faces"])
+    qtbot.keyClick(w, Qt.Key.Key_V)  # pose heatmaps: switches pose on with a heatmap over the frame
+    assert w.actions_by_name["pose_maps"].isChecked() and "pose" in gui.controller.processors
+    result = wait_result(qtbot, gui, lambda r: r.results.get("pose") is not None
+                         and r.results["pose"].overlay is not None)
+    overlay = result.results["pose"].overlay
+    assert overlay.shape == result.image.shape[:2] and result.results["pose"].overlay_name == "heatmap: nose"
+    assert not np.array_equal(result.annotated, result.image)  # the map is blended over the frame
+    qtbot.keyClick(w, Qt.Key.Key_V)  # and off again: the map goes, the skeletons stay
+    assert gui.controller.processor_settings("pose").view == "off"
+    wait_result(qtbot, gui, lambda r: r.results.get("pose") is not None and r.results["pose"].overlay is None)
 
 
 def test_style_gallery_renders_thumbnails_and_click_selects(qtbot, make_gui):

@@ -33,7 +33,10 @@ def test_synthetic_info_and_stamped_frames() -> None:
             frames.append(f)
     assert (info.kind, info.fps, info.width, info.height, info.is_live, info.frame_count) == (
         "synthetic", 60.0, 320, 240, True, None)
-    assert [f.index for f in frames] == list(range(len(frames))) and frames[-1].index == 4
+    # A live source hands over its newest frame: a reader late by a frame interval (16 ms here, easily lost on a
+    # busy machine) misses one, so the indices only have to increase, up to the last frame.
+    indices = [f.index for f in frames]
+    assert indices == sorted(set(indices)) and indices[-1] == 4
     for f in frames:
         assert f.image.shape == (240, 320, 3) and read_index_stamp(f.image) == f.index
 

@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
+from conftest import expected_provider
 from vision_desk import processors
 from vision_desk.annotate.pose import PoseAnnotator
 from vision_desk.errors import SettingsError
@@ -51,11 +52,22 @@ def test_astronaut_is_one_person_with_head_and_shoulders_in_place(astronaut_pose
     assert 190 < nose[0] < 260 and 90 < nose[1] < 160
     assert xy(p, "r_eye")[0] < nose[0] < xy(p, "l_eye")[0]  # facing the camera: her right is image left
     assert xy(p, "r_eye")[1] < nose[1] and xy(p, "l_eye")[1] < nose[1]
-    assert 40 < neck[1] - nose[1] < 160 and abs(neck[0] - nose[0]) < 50
+    # By looking: her neck is hidden by a black collar inside the helmet ring, below her chin (y ~178), above
+    # the ring's lower edge (y ~257), and within the width of her neck (x ~190-260). The neck keypoint
+    # (the base of the neck, between the shoulders) must lie in there.
+    assert 190 < neck[0] < 260 and 178 < neck[1] < 257, neck
     r_sh, l_sh = xy(p, "r_shoulder"), xy(p, "l_shoulder")
     assert r_sh[0] < neck[0] < l_sh[0]
     assert nose[1] < r_sh[1] < 380 and nose[1] < l_sh[1] < 380
-    assert (p.keypoints[0, found, 2] > 0.1).all() and 0.3 < p.scores[0] <= 1.0
+    assert (p.keypoints[0, found, 2] > 0.1).all()
+    # Scores say how clearly a part is seen: her face (frontal, sharp, lit) scores above her shoulders and
+    # elbows, which are hidden under the bulky suit; the person's score is the mean of its keypoints' and
+    # limbs' scores, so it lies between those of the hidden parts and the face.
+    face = p.keypoints[0, [KP[n] for n in ("nose", "r_eye", "l_eye")], 2]
+    body = p.keypoints[0, [i for i in (KP["r_shoulder"], KP["l_shoulder"], KP["r_elbow"], KP["l_elbow"])
+                           if found[i]], 2]
+    assert len(body) >= 2 and face.min() > body.max(), (face, body)
+    assert body.max() < p.scores[0] < face.min(), p.scores[0]
 
 
 def test_camera_man_is_one_person_with_eight_keypoints_or_more(pose, camera_man):
@@ -162,7 +174,7 @@ def test_settings_change_between_frames_without_reload(fresh, astronaut):
     again = fresh.process(astronaut)
     np.testing.assert_array_equal(again.keypoints, before.keypoints)
     assert fresh._session is session, "no setting of the pose processor needs a new session"
-    assert fresh.provider == "CPU"
+    assert fresh.provider == expected_provider()
 
 
 def test_teaching_overlay_has_the_frame_size_and_values_in_0_1(fresh, astronaut):

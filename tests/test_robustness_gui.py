@@ -292,8 +292,12 @@ def test_switching_sources_and_processors_many_times_leaves_no_thread_behind(qtb
     gui.controller.sourceOpened.connect(opened.append)
     specs = ["synthetic:fps=30,size=320x240", str(picture), "sample", "synthetic:fps=60,size=160x120"]
     for i in range(100):
+        known = len(opened)
         gui.logic.open_source(specs[i % len(specs)])
-        qtbot.wait(5 if i % 3 else 60)  # some switches before the previous source even opened
+        if i % 3:
+            qtbot.wait(5)  # the next switch comes before this source has even opened
+        else:  # this one goes all the way (a condition, not a fixed wait: the machine may be busy)
+            qtbot.waitUntil(lambda: len(opened) > known, timeout=15_000)
     gui.logic.open_source(str(picture))
     wait_result(qtbot, gui, lambda r: r.image.shape == coffee.shape and "faces" in r.results)
     print(f"{len(opened)} of 101 sources opened before the next switch replaced them")

@@ -20,14 +20,16 @@ from vision_desk.pipeline.types import FrameResult, Stats
 from vision_desk.pipeline.video_backends import pyav_available
 from vision_desk.results import Detections
 from vision_desk.sources.base import SourceInfo
+from vision_desk.vision.coco_labels import label_for
 
 INFO = SourceInfo("video", "test", 12.0, None, 320, 240, is_live=False)
+PERSON = 1  # COCO's 90-id numbering, as the README documents and the objects model outputs
 BACKENDS = ["opencv"] + (["pyav"] if pyav_available() else [])
 
 
 def result(i: int, size=(320, 240)) -> FrameResult:
     img = stamp(i, size)
-    det = Detections([[10, 20, 110.26, 90]], [0.876543], [0], ["person"])
+    det = Detections([[10, 20, 110.26, 90]], [0.876543], [PERSON], [label_for(PERSON)])
     # timestamps at INFO's 12 fps: the video sink times frames by them
     return FrameResult(Frame(img, i, time.perf_counter(), "t", i * 1000.0 / 12), img, img, {"objects": det},
                        stats=Stats(stage_ms={"read": 1.234, "objects": 15.5}, latency_ms=20.0))
@@ -109,19 +111,53 @@ def test_jsonl_lines_are_whole_flushed_and_match_the_schema(tmp_path):
     # Readable before close: each line is on disk as soon as it is written.
     rec = json.loads(path.read_text())
     assert rec["frame"] == 0 and rec["time_ms"] == 0.0
-    assert rec["objects"] == [{"label": "person", "class_id": 0, "score": 0.8765, "box": [10.0, 20.0, 110.3, 90.0]}]
+    assert rec["objects"] == [{"label": "person", "class_id": 1, "score": 0.8765, "box": [10.0, 20.0, 110.3, 90.0]}]
     assert rec["timings_ms"] == {"read": 1.23, "objects": 15.5}
     sink.write(result(1))
     sink.close()
     assert [json.loads(line)["frame"] for line in path.read_text().splitlines()] == [0, 1]
 
 
-def test_jsonl_on_a_full_disk_says_so_and_leaves_no_partial_line(tmp_path):
+def test_jsonl_on_a_full_disk_says_disk_full(tmp_path):
     sink = JsonlSink("/dev/full")
     sink.open(INFO)
     with pytest.raises(OutputError, match=r"disk full\) after 0 lines"):
         sink.write(result(0))
     sink.close()
+
+
+_CUT_MID_LINE = """
+import json, resource, signal, sys, time
+sys.path.insert(0, sys.argv[2])
+from test_sinks import INFO, result
+from vision_desk.errors import OutputError
+from vision_desk.pipeline.sinks import JsonlSink
+sink = JsonlSink(sys.argv[1])
+sink.open(INFO)
+one = len(json.dumps(result(0).to_json(), separators=(",", ":"))) + 1
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing us
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(2.5 * one), resource.RLIM_INFINITY))
+try:
+    for i in range(10):
+        sink.write(result(i))
+except OutputError as exc:
+    print(exc)
+"""
+
+
+def test_jsonl_cut_off_mid_line_keeps_only_whole_lines(tmp_path):
+    """The file may grow by 2.5 lines only: the third line is written in part, then the write fails.
+    (/dev/full cannot show this: nothing ever reaches it.) The partial third line is cut off again."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "r.jsonl"
+    proc = subprocess.run([sys.executable, "-c", _CUT_MID_LINE, str(path), str(Path(__file__).parent)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "failed (File too large) after 2 lines; the lines written so far are complete" in proc.stdout, proc.stdout
+    data = path.read_bytes()
+    assert data.endswith(b"\n") and [json.loads(line)["frame"] for line in data.splitlines()] == [0, 1]
 
 
 def test_video_on_a_full_disk_says_so(tmp_path):

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
+from conftest import expected_provider
 from vision_desk.errors import SettingsError
 from vision_desk.processors import create
 from vision_desk.processors.base import TRANSFORM
@@ -56,7 +57,7 @@ def chelsea_png(chelsea, tmp_path_factory) -> str:
 
 def test_identity(proc):
     assert proc.kind == TRANSFORM and proc.name == "style"
-    assert proc.provider == "CPU"
+    assert proc.provider == expected_provider()
     assert len(STYLE_NAMES) == NUM_STYLES == 26
     assert style_label(3) == "3: " + STYLE_NAMES[3]
 
@@ -126,7 +127,7 @@ def test_style_vector_is_computed_once_per_picture(proc, astronaut, chelsea_png)
         cached = dict(proc._vectors)
         proc.process(astronaut)
         assert len(proc._vectors) == 1 and all(proc._vectors[k] is v for k, v in cached.items())
-        assert proc.provider == "CPU"
+        assert proc.provider == expected_provider()
     finally:
         proc.configure(style_image="")
 

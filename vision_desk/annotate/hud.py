@@ -47,9 +47,10 @@ def hud_lines(stats: Stats, processors: Sequence[str] | None = None) -> list[str
         f"latency {stats.latency_p50_ms or stats.latency_ms:.0f} ms  dropped {stats.dropped}  errors {stats.errors}",
     ]
     if stats.provider:
-        # The reason CUDA is not used can be long; the HUD keeps the verdict, `vision-desk info` has the reason.
+        # Why CUDA is not used, as the README promises: the cause (up to the first ";"), without the remedy,
+        # which the stats panel and `vision-desk info` give; a line too wide for the frame is cut with "...".
         head, sep, tail = stats.provider.partition(" \u2014 ")
-        lines.append(head + (" - " + tail.split(":")[0] if sep else ""))
+        lines.append(head + (" - " + tail.split(";")[0] if sep else ""))
     return [ascii_text(line) for line in lines]
 
 
