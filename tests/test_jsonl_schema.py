@@ -66,6 +66,15 @@ def process(tmp_path: Path, *args: str) -> list[dict]:
     return json_lines(log)
 
 
+def astronaut_frame(clip: Path, tmp_path: Path) -> Path:
+    """The clip's first frame as a PNG file."""
+    ok, frame = cv2.VideoCapture(str(clip)).read()
+    assert ok
+    path = tmp_path / "frame.png"
+    cv2.imwrite(str(path), frame)
+    return path
+
+
 def is_box(box) -> bool:
     return (isinstance(box, list) and len(box) == 4 and all(isinstance(v, (int, float)) for v in box)
             and box[0] < box[2] and box[1] < box[3])
@@ -82,7 +91,16 @@ def test_every_documented_field_is_written_and_every_written_field_is_documented
                                                                                    tmp_path, monkeypatch):
     fail_faces_once(monkeypatch, on_call=2)
     failed = process(tmp_path, str(astronaut_clip), "-p", "faces")
-    written = keys_in(all_on) | keys_in(failed)
+    # The lecture processors (small sizes: the schema is tested here) and a folder of pictures (`source`).
+    lecture = [*process(tmp_path, str(astronaut_clip), "-p", "cnn,superres", "--max-frames", "1"),
+               *process(tmp_path, str(astronaut_clip), "-p", "cnn,superres", "--max-frames", "1",
+                        "--cnn-view", "cam", "--superres-mode", "check")]
+    pictures = tmp_path / "pictures"
+    pictures.mkdir()
+    cv2.imwrite(str(pictures / "astronaut.png"), cv2.imread(str(astronaut_frame(astronaut_clip, tmp_path))))
+    from_pictures = process(tmp_path, str(pictures), "-p", "faces")
+    assert [r["source"] for r in from_pictures] == ["astronaut.png"]
+    written = keys_in(all_on) | keys_in(failed) | keys_in(lecture) | keys_in(from_pictures)
     documented = readme_fields()
     assert documented - written == set(), f"documented in README.md, never written: {documented - written}"
     assert written - documented == set(), f"written, not documented in README.md: {written - documented}"
