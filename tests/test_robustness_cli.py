@@ -170,6 +170,16 @@ def test_a_damaged_model_is_one_line_naming_the_file_and_how_to_restore_it(tmp_p
     assert not (tmp_path / "r.jsonl").exists() and not (tmp_path / "out.mp4").exists()  # no frame went out
 
 
+def test_a_non_video_with_onnx_models_is_one_line_not_an_abort(tmp_path):
+    """The source fails at once while onnxruntime still builds the objects session on the loader thread:
+    the command used to exit under it (SIGABRT, exit 134) and lose its own error line."""
+    fake = tmp_path / "notes.mp4"
+    fake.write_text("not a video\n")
+    line = one_error_line(process(fake, "-p", "faces,objects", "-o", tmp_path / "out.mp4"))
+    assert "is not a video" in line
+    assert not (tmp_path / "out.mp4").exists()
+
+
 def test_the_window_command_refuses_a_bad_source_before_opening_a_window(tmp_path):
     line = one_error_line(vd("gui", "--source", tmp_path / "nope.mp4", timeout=60))
     assert "nope.mp4 does not exist" in line

@@ -263,6 +263,7 @@ def process_one(args: argparse.Namespace, input_spec: str, output: str | None, j
         if pipe.summary().frames_output == 0:
             pipe.stop(timeout=1.0)
             _discard(sinks)  # nothing was written: leave no empty file or folder behind
+        pipe.wait_for_model_loads(timeout=120.0)  # never exit while onnxruntime is still building a session
     if pipe.source_info is not None:
         is_live = pipe.source_info.is_live
     failure = pipe.error or (VisionDeskError(state.fatal) if state.fatal is not None else None)

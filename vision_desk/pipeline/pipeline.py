@@ -231,6 +231,14 @@ class Pipeline:
         msg = "stopped" if not left else f"stopped (still finishing: {', '.join(left)})"
         self._emit(PipelineEvent(ev.STOPPED, msg))
 
+    def wait_for_model_loads(self, timeout: float) -> bool:
+        """After :meth:`stop`: wait until a model load still in progress has returned.
+
+        A command that exits right after a failed start must call this: the interpreter ending while
+        onnxruntime is still building a session on the daemon loader thread aborts the process (exit 134,
+        and the one-line error, written while the load held the console, was lost)."""
+        return self._procs.join_loader(timeout)
+
     def wait(self, timeout: float | None = None) -> bool:
         """True once a finite source is fully processed and its outputs flushed (or the pipeline ended)."""
         return self._finished.wait(timeout)

@@ -306,6 +306,13 @@ class ProcessorSet:
             return not self._thread.is_alive()
         return True
 
+    def join_loader(self, timeout: float) -> bool:
+        """Wait for a model load in progress to return (after :meth:`stop`); True when none is left."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return not self._thread.is_alive()
+        return True
+
     def close_all(self) -> None:
         with self._lock:
             procs = [a.proc for a in self._active.values()] + list(self._parked.values())
