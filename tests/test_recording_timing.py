@@ -27,9 +27,11 @@ def test_a_slow_processor_on_a_live_source_still_records_real_time(tmp_path):
     """30 fps camera, ~8 frames/s processing: the video lasts as long as the capture did."""
     out = tmp_path / "live.mp4"
     rec = Recorder()
+    # live_inflight=1: one frame at a time, so 12 frames take ~1.4 s (with frames in flight, the default since
+    # issue 15, they take half that and the "longer than 30 fps" check below could not tell the two apart).
     pipe = Pipeline(PacedLiveSource(fps=30), ["alpha"], mode=Mode.LIVE, registry=fake_registry(),
                     settings={"alpha": {"delay_ms": 120.0}}, sinks=[VideoSink(out)], on_result=rec.on_result,
-                    on_event=rec.on_event)
+                    on_event=rec.on_event, live_inflight=1)
     pipe.start()
     assert rec.wait_for(lambda: len(rec.results) >= 12, timeout=20)
     pipe.stop()
