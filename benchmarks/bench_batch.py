@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -28,25 +27,13 @@ from pathlib import Path
 import cv2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_pipeline_throughput import machine  # noqa: E402
 
 from vision_desk.sources import SAMPLE_CLIP  # noqa: E402
 
 CLI = "import sys; from vision_desk.cli import main; sys.exit(main(sys.argv[1:]))"
-
-
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import onnxruntime as ort
-
-    return (f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, onnxruntime {ort.__version__}, "
-            f"OpenCV {cv2.__version__}")
 
 
 def make_clips(folder: Path, clips: int, frames: int) -> int:

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tools"))
 
+from bench_processors import median_ms  # noqa: E402
 from precision_gates import check_indices, clip_frames, compare_objects, compare_pose  # noqa: E402
 
 from vision_desk import processors, runtime  # noqa: E402
@@ -47,15 +48,6 @@ from vision_desk.errors import VisionDeskError  # noqa: E402
 
 NAMES = ("faces", "objects", "pose", "style")
 SIZES = ((640, 480), (1920, 1080))
-
-
-def median_ms(fn, reps: int) -> float:  # noqa: ANN001
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def info(device: str) -> None:
