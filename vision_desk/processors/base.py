@@ -18,7 +18,7 @@ import numpy as np
 
 from vision_desk.errors import SettingsError
 from vision_desk.processors import settings as settings_mod
-from vision_desk.runtime import RuntimeConfig
+from vision_desk.runtime import RuntimeConfig, provider_label
 
 S = TypeVar("S")
 R = TypeVar("R")
@@ -131,8 +131,10 @@ class Processor(ABC, Generic[S, R]):
 
     @property
     def provider(self) -> str:
-        """Where inference runs ("CPU", "CUDA", "OpenCV")."""
-        return "CPU"
+        """Where inference runs ("CPU", "CUDA", "OpenCV"): the onnxruntime session's provider once a
+        processor that keeps one in ``_session`` has loaded it (as :attr:`precision` reads it), else "CPU"."""
+        session = getattr(self, "_session", None)
+        return provider_label(session.provider) if session is not None else "CPU"
 
     def reset(self) -> None:
         """Forget what earlier frames left behind (a new video starts); the model stays loaded.

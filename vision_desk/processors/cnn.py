@@ -190,10 +190,6 @@ class CnnProcessor(Processor[CnnSettings, Classification]):
         self._weight = None
         super().close()
 
-    @property
-    def provider(self) -> str:
-        return runtime.provider_label(self._session.provider) if self._session is not None else super().provider
-
     def layer_shapes(self) -> dict[str, tuple[int, int, int]]:
         """Every layer's channels x height x width (from the model file, so they cannot drift)."""
         self._ready()

@@ -105,10 +105,6 @@ class ObjectsProcessor(Processor[ObjectsSettings, Detections]):
         self._session = None
         super().close()
 
-    @property
-    def provider(self) -> str:
-        return runtime.provider_label(self._session.provider) if self._session is not None else super().provider
-
     # --- the pipeline -----------------------------------------------------------------
     def _feeds(self, image: np.ndarray) -> dict[str, np.ndarray]:
         return {self._input: network_input(image)}

@@ -99,10 +99,6 @@ class PoseProcessor(Processor[PoseSettings, Poses]):
         self._session = None
         super().close()
 
-    @property
-    def provider(self) -> str:
-        return runtime.provider_label(self._session.provider) if self._session is not None else "CPU"
-
     # --- the pipeline -------------------------------------------------------------------
     def prepare(self, image: np.ndarray) -> tuple[np.ndarray, LetterboxMeta]:
         """The network input (1 x 3 x H x W float32 BGR 0-255) and how the frame sits in it."""

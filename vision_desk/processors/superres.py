@@ -189,10 +189,6 @@ class SuperresProcessor(Processor[SuperresSettings, SuperResolved]):
         self._session = None
         super().close()
 
-    @property
-    def provider(self) -> str:
-        return runtime.provider_label(self._session.provider) if self._session is not None else super().provider
-
     def process(self, image: np.ndarray, results: Mapping[str, Any] | None = None) -> SuperResolved:
         """Like every processor's; ``results`` (what ran before on this frame) lets it follow a face."""
         self._face.box = largest_face(results)
