@@ -29,8 +29,6 @@ class CountingSource(FileLikeSource):
 class SlowSink:
     """A writer slower than everything before it; records how far the reader ran ahead of it."""
 
-    records = False
-
     def __init__(self, source: CountingSource, delay: float = 0.004) -> None:
         self.source, self.delay = source, delay
         self.written = 0

@@ -16,9 +16,8 @@ from PySide6.QtGui import QKeySequence  # noqa: E402
 
 from vision_desk.errors import OutputError  # noqa: E402
 from vision_desk.frame import Frame  # noqa: E402
+from vision_desk.frame_stats import Stats  # noqa: E402
 from vision_desk.gui.banner import Banner  # noqa: E402
-from vision_desk.gui.outputs import RecordingSink  # noqa: E402
-from vision_desk.gui.mirror import MirroredSource  # noqa: E402
 from vision_desk.gui.presenter import caption_text  # noqa: E402
 from vision_desk.gui.processor_panel import ProcessorGroup  # noqa: E402
 from vision_desk.gui.setting_widgets import (  # noqa: E402
@@ -28,10 +27,12 @@ from vision_desk.gui.settings_store import SettingsStore  # noqa: E402
 from vision_desk.gui.shortcuts import COMMANDS, shortcut_rows  # noqa: E402
 from vision_desk.gui.stats_panel import summarize_results  # noqa: E402
 from vision_desk.gui.video_view import RateCounter, aspect_fit, to_qimage  # noqa: E402
-from vision_desk.pipeline.types import FrameResult, Stats  # noqa: E402
+from vision_desk.pipeline.sinks import RecordingSink  # noqa: E402
+from vision_desk.pipeline.types import FrameResult  # noqa: E402
 from vision_desk.processors.settings import describe, setting  # noqa: E402
 from vision_desk.results import Detections, Faces, Poses  # noqa: E402
 from vision_desk.sources.base import Source, SourceInfo  # noqa: E402
+from vision_desk.sources.mirror import MirroredSource  # noqa: E402
 
 
 @pytest.mark.parametrize("size,area,expected", [

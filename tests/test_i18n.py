@@ -21,7 +21,7 @@ from test_gui import make_gui, wait_result  # noqa: E402,F401  (the fixture is s
 from vision_desk import i18n as labels  # noqa: E402
 from vision_desk.annotate import draw, text  # noqa: E402
 from vision_desk.gui import i18n, ui_scale  # noqa: E402
-from vision_desk.pipeline.types import Stats  # noqa: E402
+from vision_desk.frame_stats import Stats  # noqa: E402
 from vision_desk.vision.coco_labels import COCO_NAMES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

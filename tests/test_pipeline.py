@@ -12,7 +12,7 @@ from pipeline_fakes import FileLikeSource, PacedLiveSource, Recorder, fake_regis
 from vision_desk.errors import SettingsError, SourceError
 from vision_desk.pipeline import events as ev
 from vision_desk.pipeline.pipeline import Mode, Pipeline
-from vision_desk.pipeline.sinks import JsonlSink, VideoSink
+from vision_desk.pipeline.sinks import JsonlSink, RecordingSink, VideoSink
 from vision_desk.sources.base import Source, SourceInfo
 
 
@@ -41,7 +41,7 @@ def test_lossless_every_frame_once_in_order_with_frames_in_flight(tmp_path, no_l
     video, log = tmp_path / "out.mp4", tmp_path / "out.jsonl"
     p = make(FileLikeSource(n), ["alpha", "gamma"], rec, inflight=3,
              settings={"alpha": {"delay_ms": 2, "jitter_ms": 12}},
-             sinks=[VideoSink(video, backend="opencv"), JsonlSink(log)])
+             sinks=[RecordingSink(VideoSink(video, backend="opencv"), JsonlSink(log))])
     p.start()
     assert p.wait(60)
     alpha, gamma = p.processor_instance("alpha"), p.processor_instance("gamma")
@@ -250,7 +250,7 @@ def test_source_lost_mid_stream_finalizes_outputs(tmp_path, no_leftover_threads)
     rec = Recorder()
     video, log = tmp_path / "lost.mp4", tmp_path / "lost.jsonl"
     p = make(FileLikeSource(50, fail_after=12), ["alpha"], rec,
-             sinks=[VideoSink(video, backend="opencv"), JsonlSink(log)])
+             sinks=[RecordingSink(VideoSink(video, backend="opencv"), JsonlSink(log))])
     p.start()
     assert p.wait(30)
     p.stop()
@@ -334,12 +334,12 @@ def test_sinks_can_be_added_and_removed_while_running(tmp_path):
     assert rec.wait_for(lambda: len(rec.results) >= 3)
     log = JsonlSink(tmp_path / "rec.jsonl")
     p.add_sink(log)
-    assert rec.wait_for(lambda: log.lines_written >= 5)
+    assert rec.wait_for(lambda: log.written >= 5)
     p.remove_sink(log)
-    written = log.lines_written
+    written = log.written
     time.sleep(0.2)
     p.stop()
-    assert log.lines_written == written
+    assert log.written == written
     assert len((tmp_path / "rec.jsonl").read_text().splitlines()) == written
 
 

@@ -192,11 +192,11 @@ def test_recording_into_a_folder_that_cannot_be_written_says_so(qtbot, make_gui,
 def test_a_recording_onto_a_full_disk_stops_with_a_message_and_keeps_what_was_written(qtbot, make_gui, tmp_path,
                                                                                   monkeypatch):
     from vision_desk.gui import outputs
-    from vision_desk.pipeline.sinks import JsonlSink, VideoSink
+    from vision_desk.pipeline.sinks import JsonlSink, RecordingSink, VideoSink
 
     video = tmp_path / "rec.mp4"
     monkeypatch.setattr(outputs, "new_recording", lambda folder, info: (
-        outputs.RecordingSink(VideoSink(video), JsonlSink("/dev/full")), video))  # the JSON lines hit ENOSPC
+        RecordingSink(VideoSink(video), JsonlSink("/dev/full")), video))  # the JSON lines hit ENOSPC
     gui = make_gui("sample", ["faces"], realtime=False)
     wait_result(qtbot, gui, lambda r: "faces" in r.results)
     gui.window.actions_by_name["record"].trigger()

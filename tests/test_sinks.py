@@ -14,9 +14,10 @@ import pytest
 from pipeline_fakes import read_stamp, stamp, video_stamps
 from vision_desk.errors import OutputError
 from vision_desk.frame import Frame
+from vision_desk.frame_stats import Stats
 from vision_desk.pipeline import sinks as sinks_mod
 from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, VideoSink
-from vision_desk.pipeline.types import FrameResult, Stats
+from vision_desk.pipeline.types import FrameResult
 from vision_desk.pipeline.video_backends import pyav_available
 from vision_desk.results import Detections
 from vision_desk.sources.base import SourceInfo

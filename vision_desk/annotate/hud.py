@@ -23,7 +23,7 @@ import numpy as np
 
 from vision_desk.annotate import text as text_render
 from vision_desk.annotate.draw import Style, style_for, text_size
-from vision_desk.pipeline.types import Stats
+from vision_desk.frame_stats import Stats
 
 _ASCII = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2026": "...", "\u00d7": "x", "\u2019": "'"})
 # Stages that are not processors, shown after the processors in this order.

@@ -14,11 +14,15 @@ import threading
 import time
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vision_desk.batch import command as batch_command
 from vision_desk.cli.processor_options import add_processor_options, settings_from_args
 from vision_desk.errors import OutputError, SettingsError, VisionDeskError
+from vision_desk.pipeline.video_backends import VIDEO_SUFFIXES
+
+if TYPE_CHECKING:
+    from vision_desk.pipeline.sinks import RecordingSink, Sink
 
 EPILOG = """\
 examples:
@@ -36,8 +40,6 @@ JSON lines: one object per frame, e.g.
 exit status: 0 done (or a live input stopped by Ctrl-C/--duration/--max-frames), 2 a usage or input/output
 problem (one line on stderr), 130/143 a file run interrupted by Ctrl-C/SIGTERM (outputs complete up to there).
 """
-
-VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".avi")
 
 
 def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -90,13 +92,15 @@ def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, dict[str
 
 
 def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool, output: str | None,
-                json_path: str | None) -> list[Any]:
-    """The sinks for one run, checked and claimed (created exclusively and locked) before any frame."""
+                json_path: str | None) -> list[RecordingSink]:
+    """The run's recording (pictures and/or JSON lines, one sink so that they hold the same frames),
+    checked and claimed (created exclusively and locked) before any frame; [] when nothing is written."""
     from vision_desk.pipeline.output_names import image_output_names
-    from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, VideoSink, default_image_name
+    from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, RecordingSink, VideoSink, default_image_name
 
     overwrite = bool(getattr(args, "overwrite", False))
-    sinks: list[Any] = []
+    pictures: Sink | None = None
+    lines: Sink | None = None
     _check_not_the_input(source, output, json_path)
     files = list(getattr(source, "files", []) or [])
     if output:
@@ -115,9 +119,9 @@ def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool, output: 
                     return names[frame.index]
                 return default_image_name(frame)
 
-            sinks.append(ImageFolderSink(out, annotated=not args.raw, name_for=name_for, overwrite=overwrite))
+            pictures = ImageFolderSink(out, annotated=not args.raw, name_for=name_for, overwrite=overwrite)
         else:
-            sinks.append(VideoSink(out, annotated=not args.raw, overwrite=overwrite))
+            pictures = VideoSink(out, annotated=not args.raw, overwrite=overwrite)
     if json_path:
         if output:
             from vision_desk.pipeline.output_claim import same_file
@@ -129,20 +133,15 @@ def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool, output: 
         if is_images and files:
             def source_for(frame: Any) -> str:
                 return files[frame.index].name if 0 <= frame.index < len(files) else ""
-        sinks.append(JsonlSink(Path(json_path), overwrite=overwrite, source_for=source_for))
-    claimed: list[Any] = []
-    try:
-        for sink in sinks:
-            if hasattr(sink, "claim"):
-                sink.claim()
-                claimed.append(sink)
-    except Exception:
-        _discard(claimed)
-        raise
-    return sinks
+        lines = JsonlSink(Path(json_path), overwrite=overwrite, source_for=source_for)
+    if pictures is None and lines is None:
+        return []
+    recording = RecordingSink(pictures, lines)
+    recording.claim()  # if one part cannot be claimed, what the other created is removed again
+    return [recording]
 
 
-def _discard(sinks: list[Any]) -> None:
+def _discard(sinks: list[RecordingSink]) -> None:
     """Remove what sinks created when nothing was written (an empty file or folder helps nobody)."""
     for sink in sinks:
         try:
@@ -272,10 +271,10 @@ def process_one(args: argparse.Namespace, input_spec: str, output: str | None, j
     if failure is None or processed:  # (a source that never opened says why in its error already)
         # What was processed and written (also before a camera was lost or a disk filled), on stdout:
         # stderr carries only our one-line messages.
-        _report(pipe, sinks)
+        _report(pipe, [part for sink in sinks for part in sink.parts])
         for warning in warnings:
             print(f"vision-desk: warning: {warning}", file=sys.stderr)
-    outputs = [Path(s.path) for s in sinks if _written(s)]
+    outputs = [Path(part.path) for sink in sinks for part in sink.parts if part.written]
     if failure is not None:
         raise failure
     if state.signal is not None and not is_live and pipe.state != "finished":
@@ -284,15 +283,6 @@ def process_one(args: argparse.Namespace, input_spec: str, output: str | None, j
               file=sys.stderr)
         return ProcessOutcome(128 + int(state.signal), state.frames, warnings, outputs)
     return ProcessOutcome(0, state.frames, warnings, outputs)
-
-
-def _written(sink: Any) -> int:
-    """How many frames / lines / images ``sink`` wrote."""
-    for attr in ("frames_written", "lines_written"):
-        count = getattr(sink, attr, None)
-        if count is not None:
-            return int(count)
-    return len(getattr(sink, "files_written", []))
 
 
 def _source_warnings(source: Any) -> list[str]:
@@ -313,7 +303,7 @@ def _progress_bar(info: Any, max_frames: int | None) -> Any:
                 dynamic_ncols=True, disable=None, leave=True)
 
 
-def _report(pipe: Any, sinks: list[Any], file: Any = None) -> None:
+def _report(pipe: Any, sinks: list[Sink], file: Any = None) -> None:
     s = pipe.summary()
     out = file or sys.stdout
     stages = "  ".join(f"{k} {v:.1f}" for k, v in s.stage_median_ms.items()) or "-"
@@ -322,11 +312,11 @@ def _report(pipe: Any, sinks: list[Any], file: Any = None) -> None:
     print(f"median ms per frame: {stages}", file=out)
     print(f"latency: median {s.latency_median_ms:.0f} ms, p95 {s.latency_p95_ms:.0f} ms", file=out)
     print(f"device: {s.provider}", file=out)
+    from vision_desk.pipeline.sinks import VideoSink
+
     for sink in sinks:
-        count = _written(sink)
-        if not count:
+        if not sink.written:
             print(f"nothing written to {sink.path}", file=out)
             continue
-        extra = f", {sink.backend}" if hasattr(sink, "backend") else ""
-        print(f"wrote {sink.path} ({count} {'lines' if hasattr(sink, 'lines_written') else 'frames'}{extra})",
-              file=out)
+        extra = f", {sink.backend}" if isinstance(sink, VideoSink) else ""
+        print(f"wrote {sink.path} ({sink.written} {sink.unit}{extra})", file=out)

@@ -30,11 +30,11 @@ from vision_desk import runtime
 from vision_desk.errors import OutputError, VisionDeskError
 from vision_desk.gui import outputs
 from vision_desk.gui.i18n import translate
-from vision_desk.gui.mirror import MirroredSource
 from vision_desk.gui.pacing import FramePacer
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.processors import settings as settings_mod
 from vision_desk.sources.camera import ALTERNATIVES_HINT
+from vision_desk.sources.mirror import MirroredSource
 from vision_desk.sources.stream import redact
 
 DISPLAY_INTERVAL_MS = 15  # ~60 Hz polling; a frame is painted only when a new one arrived
@@ -471,7 +471,7 @@ class Controller(QObject):
                 # A model that failed to load is dropped from the chain by the pipeline: say so in the toggles.
                 self._processors.remove(proc)
                 self.processorDropped.emit(proc)
-            if self._recording and any(getattr(s, "failed", False) for s in self._recording):
+            if self._recording and any(s.failed for s in self._recording):
                 self._recording, self._record_path = [], None  # the pipeline closed the failed recording
                 self.recordingChanged.emit(False, "")
             pipeline = self._pipeline

@@ -1,4 +1,5 @@
-"""What the window writes: recordings (mp4 + JSON lines as one sink) and snapshots (PNG).
+"""What the window writes: recordings (mp4 + JSON lines as one :class:`~vision_desk.pipeline.sinks.RecordingSink`)
+and snapshots (PNG).
 
 Names carry the time (and the frame for snapshots), so nothing is ever
 overwritten and files sort in the order they were made.
@@ -6,14 +7,17 @@ overwritten and files sort in the order they were made.
 from __future__ import annotations
 
 import datetime as _dt
-import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import cv2
 
-from vision_desk.errors import OutputError, VisionDeskError
+from vision_desk.errors import OutputError
 from vision_desk.pipeline.types import FrameResult
+from vision_desk.sources.base import SourceInfo
+
+if TYPE_CHECKING:
+    from vision_desk.pipeline.sinks import RecordingSink
 
 
 def timestamp() -> str:
@@ -30,48 +34,9 @@ def ensure_folder(folder: Path | str) -> Path:
     return folder
 
 
-class RecordingSink:
-    """The video and the JSON lines of one recording as a single sink.
-
-    Why one sink: the pipeline adds and removes sinks between frames, so two
-    separate sinks could start or stop one frame apart; as one, the mp4 and the
-    JSON lines always hold exactly the same frames.
-    """
-
-    def __init__(self, video: Any, jsonl: Any) -> None:
-        self.sinks = (video, jsonl)
-        self.failed = False  # the pipeline drops a sink that raised; the controller then ends the recording
-
-    def open(self, info: Any) -> None:
-        for sink in self.sinks:
-            sink.open(info)
-
-    def write(self, result: FrameResult) -> None:
-        video, jsonl = self.sinks
-        try:
-            t0 = time.perf_counter()
-            video.write(result)
-            # The JSON line of this frame carries the time its video frame took to write.
-            result.stats.stage_ms["write"] = (time.perf_counter() - t0) * 1000
-            jsonl.write(result)
-        except Exception:
-            self.failed = True
-            raise
-
-    def close(self) -> None:
-        errors = []
-        for sink in self.sinks:  # close all, even if one fails: what each wrote stays valid
-            try:
-                sink.close()
-            except VisionDeskError as exc:
-                errors.append(exc)
-        if errors:
-            raise errors[0]
-
-
-def new_recording(folder: Path | str, info: Any) -> tuple[RecordingSink, Path]:
+def new_recording(folder: Path | str, info: SourceInfo | None) -> tuple[RecordingSink, Path]:
     """A recording sink writing ``recording-<time>.mp4`` and ``.jsonl`` into ``folder`` (checked now)."""
-    from vision_desk.pipeline.sinks import JsonlSink, VideoSink
+    from vision_desk.pipeline.sinks import JsonlSink, RecordingSink, VideoSink
 
     stem = ensure_folder(folder) / f"recording-{timestamp()}"
     fps = info.fps if info is not None and info.fps > 0 else None

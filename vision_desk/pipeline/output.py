@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from vision_desk.annotate.base import Annotator
 from vision_desk.annotate.hud import HudAnnotator
 from vision_desk.errors import OutputError
 from vision_desk.pipeline import events as ev
@@ -38,7 +39,7 @@ def _as_output_error(doing: str, sink: Sink, exc: BaseException) -> OutputError:
     """A sink's failure as the OutputError the owner sees ('writing out.mp4 failed: ...')."""
     if isinstance(exc, OutputError):
         return exc
-    return OutputError(f"{doing} {getattr(sink, 'path', sink)} failed: {type(exc).__name__}: {one_line(exc)}")
+    return OutputError(f"{doing} {sink.path} failed: {type(exc).__name__}: {one_line(exc)}")
 
 
 class OutputStage:
@@ -51,7 +52,7 @@ class OutputStage:
         self.hud_on = hud
         self._hud = HudAnnotator()
         self._on_result = on_result
-        self._annotators: dict[str, Any] = {}
+        self._annotators: dict[str, Annotator[Any] | None] = {}
         self._cond = threading.Condition()
         self._buffer: dict[int, Any] = {}
         self._next = 0  # the sequence number the output thread draws next
@@ -141,7 +142,7 @@ class OutputStage:
         finally:
             self._writes.close()
 
-    def _annotator(self, name: str) -> Any:
+    def _annotator(self, name: str) -> Annotator[Any] | None:
         if name not in self._annotators:
             ann = None
             try:
@@ -152,7 +153,7 @@ class OutputStage:
             self._annotators[name] = ann
         return self._annotators[name]
 
-    def _procs_annotator(self, name: str) -> Any:
+    def _procs_annotator(self, name: str) -> Annotator[Any] | None:
         from vision_desk import processors
 
         cls = self._procs.processor_class(name)
@@ -213,16 +214,8 @@ class OutputStage:
 
     def _write(self, result: FrameResult) -> None:
         with self._sink_lock:
-            sinks = list(self._sinks)
-            # Image sinks first, so that the JSON record of this frame carries its write time.
-            ordered = [s for s in sinks if not getattr(s, "records", False)] + \
-                      [s for s in sinks if getattr(s, "records", False)]
             t0 = time.perf_counter()
-            wrote_image = False
-            for sink in ordered:
-                if getattr(sink, "records", False) and not wrote_image:
-                    wrote_image = True
-                    self._note_write(result, t0)
+            for sink in list(self._sinks):
                 try:
                     if id(sink) not in self._opened:
                         self._opened.add(id(sink))
@@ -231,13 +224,10 @@ class OutputStage:
                     sink.write(result)
                 except Exception as exc:
                     self._sink_failed(sink, exc)
-            if not wrote_image:
-                self._note_write(result, t0)
-
-    def _note_write(self, result: FrameResult, t0: float) -> None:
-        ms = (time.perf_counter() - t0) * 1000
-        result.stats.stage_ms["write"] = ms
-        self._stats.on_write(ms)
+            # A RecordingSink has put the time its pictures took here (its JSON line carries it);
+            # otherwise the time all sinks took.
+            ms = result.stats.stage_ms.setdefault("write", (time.perf_counter() - t0) * 1000)
+            self._stats.on_write(ms)
 
     def _sink_failed(self, sink: Sink, exc: BaseException) -> None:
         """Called with the sink lock held: finalize what the sink has written, drop it, tell the owner."""

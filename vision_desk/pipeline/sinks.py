@@ -22,6 +22,7 @@ import errno
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -35,6 +36,7 @@ from vision_desk.pipeline.output_claim import Claim, check_new
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.pipeline.video_backends import VIDEO_SUFFIXES, VideoBackend, open_backend
 from vision_desk.sources.base import SourceInfo
+from vision_desk.vision.letterbox import letterbox
 
 DEFAULT_FPS = 25.0
 MIN_FREE_BYTES = 64 * 1024 * 1024  # stop a recording, finalized, when the disk has less than this left
@@ -44,11 +46,79 @@ MAX_REPEATS = 250  # OpenCV backend: at most this many copies of one frame fill 
 
 @runtime_checkable
 class Sink(Protocol):
+    """Where processed frames go: what it records and how it reports, for the pipeline and the reports.
+
+    The life of a sink: ``claim()`` (optional: create and lock the file before any frame, so a
+    wrong path fails up front and no other run takes it), ``open(info)`` once the source is open,
+    ``write(result)`` per frame on the pipeline's writer thread in frame order, ``close()`` to
+    finalize (also after a failure: what was written stays valid). ``discard()`` after a run that
+    wrote nothing removes what ``claim()`` created. A ``write`` that raises sets ``failed``; the
+    pipeline then drops and closes the sink and tells its owner.
+    """
+
+    @property
+    def path(self) -> Path:
+        """The file or folder written (named in messages and in the report)."""
+        ...
+
+    @property
+    def unit(self) -> str:
+        """What one written frame adds: "frames" (a video, pictures) or "lines" (JSON lines)."""
+        ...
+
+    @property
+    def written(self) -> int:
+        """How many frames (or lines) are written so far."""
+        ...
+
+    @property
+    def failed(self) -> bool:
+        """True once a write raised (the pipeline has dropped and closed the sink)."""
+        ...
+
+    def claim(self) -> None: ...
+
     def open(self, info: SourceInfo) -> None: ...
 
     def write(self, result: FrameResult) -> None: ...
 
     def close(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+class SinkBase:
+    """What the sinks here share: the counters the :class:`Sink` protocol reports, ``failed`` set by a
+    ``write`` that raised, and nothing to do for the steps a sink does not need."""
+
+    unit = "frames"
+    path: Path
+
+    def __init__(self) -> None:
+        self.written = 0
+        self.failed = False
+
+    def write(self, result: FrameResult) -> None:
+        try:
+            self._write(result)
+        except Exception:
+            self.failed = True
+            raise
+
+    def _write(self, result: FrameResult) -> None:
+        raise NotImplementedError
+
+    def claim(self) -> None:
+        pass
+
+    def open(self, info: SourceInfo) -> None:
+        self.claim()
+
+    def close(self) -> None:
+        pass
+
+    def discard(self) -> None:
+        pass
 
 
 def check_writable_file(path: Path, what: str) -> Path:
@@ -81,20 +151,12 @@ def _suffix(what: str) -> str:
 
 def letterbox_to(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """``image`` scaled to fit ``size`` (w, h) without distortion, centred on black."""
-    w, h = size
-    ih, iw = image.shape[:2]
-    if (iw, ih) == (w, h):
-        return image
-    scale = min(w / iw, h / ih)
-    nw, nh = max(1, round(iw * scale)), max(1, round(ih * scale))
-    resized = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
-    canvas = np.zeros((h, w, 3), np.uint8)
-    x0, y0 = (w - nw) // 2, (h - nh) // 2
-    canvas[y0:y0 + nh, x0:x0 + nw] = resized
-    return canvas
+    shrinking = size[0] < image.shape[1] or size[1] < image.shape[0]
+    framed, _ = letterbox(image, size, center=True, interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+    return framed
 
 
-class VideoSink:
+class VideoSink(SinkBase):
     """An MP4 (or AVI/MKV) of the frames, timed by their own timestamps so that it plays in real time.
 
     Each frame is shown at its ``pts_ms`` (capture time for a camera or stream, the source's own
@@ -111,10 +173,9 @@ class VideoSink:
     latest when the first frame arrives (see :mod:`~vision_desk.pipeline.output_claim`).
     """
 
-    records = False
-
     def __init__(self, path: Path | str, fps: float | None = None, annotated: bool = True,
                  backend: str = "auto", overwrite: bool = False) -> None:
+        super().__init__()
         self.path = Path(path).expanduser()
         suffix = self.path.suffix.lower()
         if self.path.is_dir():
@@ -131,7 +192,6 @@ class VideoSink:
         self.backend_name = backend
         self._backend: VideoBackend | None = None
         self._size: tuple[int, int] | None = None
-        self.frames_written = 0
         self._closed = False
         self._first_pts: float | None = None
         self._last_time = -1.0
@@ -145,7 +205,7 @@ class VideoSink:
 
     def discard(self) -> None:
         """After a run that wrote no frame: remove the file this sink created (nothing is lost)."""
-        if self._claim is not None and self.frames_written == 0:
+        if self._claim is not None and self.written == 0:
             try:
                 self.close()
             except OutputError:
@@ -158,7 +218,7 @@ class VideoSink:
         if not self.fps:
             self.fps = info.fps if info.fps and info.fps > 0 else DEFAULT_FPS
 
-    def write(self, result: FrameResult) -> None:
+    def _write(self, result: FrameResult) -> None:
         if self._closed:
             raise OutputError(f"video {self.path} is already closed")
         image = result.annotated if self.annotated else result.image
@@ -189,8 +249,8 @@ class VideoSink:
             self._backend.write(image)
             self._slots += 1
             self._previous = image
-        self.frames_written += 1
-        if self._backend.silent_errors and self.frames_written % FREE_CHECK_EVERY == 0:
+        self.written += 1
+        if self._backend.silent_errors and self.written % FREE_CHECK_EVERY == 0:
             self._check_free_space()
 
     def _time_of(self, frame: Frame) -> float:
@@ -212,7 +272,7 @@ class VideoSink:
             return
         if free < MIN_FREE_BYTES:
             raise OutputError(f"disk almost full while writing {self.path} ({free // 2**20} MB left): recording "
-                              f"stopped after {self.frames_written} frames; the file is finalized and playable")
+                              f"stopped after {self.written} frames; the file is finalized and playable")
 
     def close(self) -> None:
         if self._closed:
@@ -231,18 +291,19 @@ class VideoSink:
         return self._backend.name if self._backend is not None else self.backend_name
 
 
-class JsonlSink:
+class JsonlSink(SinkBase):
     """One JSON object per frame and line (FrameResult.to_json), each written whole with one system call.
 
     A line is either fully in the file or not at all: after Ctrl-C there is no
     half line, and when the disk fills mid-line the partial line is cut off again.
     """
 
-    records = True  # written after the image sinks, so its timings include this frame's write
+    unit = "lines"
 
     def __init__(self, path: Path | str, overwrite: bool = False,
                  source_for: Callable[[Frame], str] | None = None) -> None:
         """``source_for``: the input file a frame came from, written as ``"source"`` (image input)."""
+        super().__init__()
         self.path = check_writable_file(Path(path), "JSON-lines file")
         check_new(self.path, "JSON-lines file", overwrite)
         self.overwrite = overwrite
@@ -250,7 +311,6 @@ class JsonlSink:
         self._claim: Claim | None = None
         self._fd: int | None = None
         self._size = 0
-        self.lines_written = 0
 
     def claim(self) -> None:
         """Create (exclusively) and lock the file now; see :mod:`~vision_desk.pipeline.output_claim`."""
@@ -266,18 +326,13 @@ class JsonlSink:
         self._size = 0
 
     def discard(self) -> None:
-        if self._claim is not None and self.lines_written == 0:
+        if self._claim is not None and self.written == 0:
             self._claim.discard_if_empty()
             self._fd = None
 
-    def open(self, info: SourceInfo) -> None:
-        if self._fd is not None:
-            return
-        self.claim()
-
-    def write(self, result: FrameResult) -> None:
+    def _write(self, result: FrameResult) -> None:
         if self._fd is None:
-            self.open(None)  # type: ignore[arg-type]
+            self.claim()
         assert self._fd is not None
         record = result.to_json()
         if self.source_for is not None:
@@ -293,10 +348,10 @@ class JsonlSink:
         except OSError as exc:
             self._cut_partial_line()
             reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-            raise OutputError(f"writing {self.path} failed ({reason}) after {self.lines_written} lines; "
+            raise OutputError(f"writing {self.path} failed ({reason}) after {self.written} lines; "
                               "the lines written so far are complete") from None
         self._size += len(data)
-        self.lines_written += 1
+        self.written += 1
 
     def _cut_partial_line(self) -> None:
         try:
@@ -333,17 +388,16 @@ def default_image_name(frame: Frame) -> str:
     return f"{frame.index:06d}.png"
 
 
-class ImageFolderSink:
+class ImageFolderSink(SinkBase):
     """One PNG per frame in ``folder`` (created if its parent exists). ``name_for`` names each file.
 
     A picture already in the folder is never replaced unless ``overwrite`` (each file is put in
     place with a hard link, which fails instead of replacing).
     """
 
-    records = False
-
     def __init__(self, folder: Path | str, annotated: bool = True,
                  name_for: Callable[[Frame], str] | None = None, overwrite: bool = False) -> None:
+        super().__init__()
         self.path = Path(folder).expanduser()
         if self.path.exists() and not self.path.is_dir():
             raise OutputError(f"output {self.path} is a file, but image input writes a folder of images; "
@@ -369,10 +423,7 @@ class ImageFolderSink:
         self.files_written: list[Path] = []
         self.created = created
 
-    def open(self, info: SourceInfo) -> None:
-        pass
-
-    def write(self, result: FrameResult) -> None:
+    def _write(self, result: FrameResult) -> None:
         image = result.annotated if self.annotated else result.image
         target = self.path / self.name_for(result.frame)
         ok, buf = cv2.imencode(target.suffix or ".png", image)
@@ -396,6 +447,7 @@ class ImageFolderSink:
             reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
             raise OutputError(f"writing {target} failed ({reason}) after {len(self.files_written)} images") from None
         self.files_written.append(target)
+        self.written += 1
 
     def discard(self) -> None:
         """After a run that wrote nothing: remove the folder if this sink created it (it is empty)."""
@@ -405,5 +457,69 @@ class ImageFolderSink:
             except OSError:
                 pass
 
+
+class RecordingSink(SinkBase):
+    """One recording: its pictures (a video or an image folder) and its JSON lines, as a single sink.
+
+    Why one sink: the pipeline adds and removes sinks between frames and drops a sink whose write
+    fails; as one, the pictures and the JSON lines start, stop and fail together, so the video and
+    the JSON lines always hold exactly the same frames. This is what both ``vision-desk process``
+    and the window's Record button write. The pictures are written first, so each JSON line carries
+    the time its picture took to write (``timings_ms.write``).
+    """
+
+    def __init__(self, pictures: Sink | None = None, lines: Sink | None = None) -> None:
+        if pictures is None and lines is None:
+            raise ValueError("a recording needs pictures, JSON lines or both")
+        self.pictures = pictures
+        self.lines = lines
+        self.parts: tuple[Sink, ...] = tuple(p for p in (pictures, lines) if p is not None)
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def path(self) -> Path:
+        """The recording's video (or picture folder; the JSON lines when it has no pictures)."""
+        return self.parts[0].path
+
+    def claim(self) -> None:
+        """Claim every part now; if one cannot be claimed, give back what the others created."""
+        claimed: list[Sink] = []
+        try:
+            for part in self.parts:
+                part.claim()
+                claimed.append(part)
+        except Exception:
+            for part in claimed:
+                try:
+                    part.discard()
+                except Exception:  # the claim's own error is the one worth reporting
+                    pass
+            raise
+
+    def open(self, info: SourceInfo) -> None:
+        for part in self.parts:
+            part.open(info)
+
+    def _write(self, result: FrameResult) -> None:
+        t0 = time.perf_counter()
+        if self.pictures is not None:
+            self.pictures.write(result)
+        result.stats.stage_ms["write"] = (time.perf_counter() - t0) * 1000
+        if self.lines is not None:
+            self.lines.write(result)
+        self.written += 1
+
     def close(self) -> None:
-        pass
+        """Close every part, even if one fails (what each wrote stays valid); then raise the first error."""
+        errors: list[Exception] = []
+        for part in self.parts:
+            try:
+                part.close()
+            except Exception as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    def discard(self) -> None:
+        for part in self.parts:
+            part.discard()

@@ -19,7 +19,7 @@ from array import array
 from collections import deque
 from dataclasses import dataclass, field
 
-from vision_desk.pipeline.types import Stats
+from vision_desk.frame_stats import Stats
 
 DEFAULT_WINDOW_S = 2.0
 

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vision_desk.errors import SettingsError
+
+if TYPE_CHECKING:
+    from vision_desk.annotate.base import Annotator
 
 PROCESSOR_NAMES = ("faces", "objects", "pose", "style", "cnn", "superres")
 
@@ -51,7 +54,7 @@ def create(name: str, **settings: Any) -> Any:
     return processor_class(name)(**settings)
 
 
-def annotator_for(name: str) -> Any | None:
+def annotator_for(name: str) -> Annotator[Any] | None:
     """A new annotator that draws this processor's results (None for transforms)."""
     check_name(name)
     return _load(_ANNOTATORS, name)() if name in _ANNOTATORS else None

@@ -1,0 +1,29 @@
+"""What every annotator is: something that draws one kind of result onto a picture.
+
+The shape follows roboflow/supervision's ``BaseAnnotator.annotate(scene, detections)``,
+as a :class:`typing.Protocol` so that an annotator needs no base class (a fake in a
+test, or a processor's own ``annotator()``, fits as long as it has the method).
+The result types it draws are the analyzers' typed results in
+:mod:`vision_desk.results` (Detections, Faces, Poses), :class:`~vision_desk.processors.cnn.Classification`,
+:class:`~vision_desk.processors.superres.SuperResolved`, and the frame's
+:class:`~vision_desk.frame_stats.Stats` for the HUD.
+"""
+from __future__ import annotations
+
+from typing import Protocol, TypeVar, runtime_checkable
+
+import numpy as np
+
+ResultT = TypeVar("ResultT", contravariant=True)
+
+
+@runtime_checkable
+class Annotator(Protocol[ResultT]):
+    """Draws ``result`` onto ``image`` and returns the picture to show.
+
+    The pipeline hands each annotator its own copy of the frame, so drawing in place and
+    returning ``image`` is the usual (and cheapest) way; returning a new array (a larger
+    canvas, a side panel) is allowed too. ``None`` or an empty result draws nothing.
+    """
+
+    def annotate(self, image: np.ndarray, result: ResultT) -> np.ndarray: ...
