@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from vision_desk.batch import command as batch_command
 from vision_desk.cli.processor_options import add_processor_options, settings_from_args
 from vision_desk.errors import OutputError, SettingsError, VisionDeskError
-from vision_desk.pipeline.video_backends import VIDEO_SUFFIXES
 
 if TYPE_CHECKING:
     from vision_desk.pipeline.sinks import RecordingSink, Sink
@@ -97,6 +96,7 @@ def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool, output: 
     checked and claimed (created exclusively and locked) before any frame; [] when nothing is written."""
     from vision_desk.pipeline.output_names import image_output_names
     from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, RecordingSink, VideoSink, default_image_name
+    from vision_desk.pipeline.video_backends import VIDEO_SUFFIXES
 
     overwrite = bool(getattr(args, "overwrite", False))
     pictures: Sink | None = None
@@ -156,6 +156,7 @@ def _check_not_the_input(source: Any, output: str | None, json_path: str | None)
     Files are compared by device and inode, so a hard link or a symbolic link to the input counts too.
     """
     from vision_desk.pipeline.output_claim import refuse_inputs, same_file
+    from vision_desk.pipeline.video_backends import VIDEO_SUFFIXES
 
     inputs = [Path(p).expanduser() for p in (getattr(source, "path", None), *getattr(source, "files", []))
               if p is not None]

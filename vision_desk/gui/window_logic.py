@@ -33,7 +33,6 @@ def registry_title(name: str) -> str:
     from vision_desk.gui.processor_panel import SHORT_TITLES
 
     return SHORT_TITLES.get(name, name)
-NUM_STYLES = 26
 SOURCE_NAMES = {"camera": "Camera", "video": "Video", "image": "Picture", "folder": "Folder", "stream": "Stream",
                 "sample": "Sample clip", "synthetic": "Test pattern"}  # (translated: "Sources" context)
 TOAST_MS = 2500
@@ -310,6 +309,8 @@ class WindowLogic(QObject):
             return None
 
     def step_style(self, delta: int) -> None:
+        from vision_desk.processors.style import NUM_STYLES
+
         style = self._style_settings()
         if style is not None:
             self.apply_settings("style", {"style": (int(style.style) + delta) % NUM_STYLES, "style_image": ""},

@@ -29,6 +29,7 @@ from vision_desk.processors.base import TRANSFORM, Processor
 from vision_desk.processors.settings import setting
 from vision_desk.results import Stylized
 from vision_desk.vision.temporal import FlickerReducer
+from vision_desk.vision.tensors import pad_to, planes_to_bgr, to_nchw_rgb, to_nhwc_rgb
 
 BUILTIN_MODEL = "style-multistyle26"
 PREDICT_MODEL = "style-arbitrary-predict"
@@ -140,35 +141,6 @@ def _fit(image: np.ndarray, long_side: int) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
 
 
-def _pad_to(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Reflect-pad at the bottom and right (reflection keeps strokes natural at the border)."""
-    h, w = image.shape[:2]
-    if (h, w) == (height, width):
-        return image
-    return cv2.copyMakeBorder(image, 0, height - h, 0, width - w, cv2.BORDER_REFLECT_101)
-
-
-def _to_nchw_rgb(bgr: np.ndarray) -> np.ndarray:
-    """BGR uint8 HxWx3 -> float32 1x3xHxW RGB 0-1 in one pass (swap, transpose and scale fused)."""
-    h, w = bgr.shape[:2]
-    out = np.empty((1, 3, h, w), np.float32)
-    np.multiply(bgr[:, :, ::-1].transpose(2, 0, 1), np.float32(1 / 255), out=out[0], casting="unsafe")
-    return out
-
-
-def _to_nhwc_rgb(bgr: np.ndarray) -> np.ndarray:
-    h, w = bgr.shape[:2]
-    out = np.empty((1, h, w, 3), np.float32)
-    np.multiply(bgr[:, :, ::-1], np.float32(1 / 255), out=out[0], casting="unsafe")
-    return out
-
-
-def _planes_to_bgr(r: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Three float 0-1 planes -> BGR uint8, rounded and saturated. The caller clamps negatives
-    first: convertScaleAbs saturates above 255 but takes |x|."""
-    return cv2.merge([cv2.convertScaleAbs(plane, alpha=255.0) for plane in (b, g, r)])
-
-
 def read_picture(path_text: str) -> np.ndarray:
     """Read a style picture as BGR uint8 (via imdecode, so non-ASCII paths work on Windows too)."""
     from vision_desk.sources import image_limits
@@ -265,7 +237,7 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
             top, left = (h - side) // 2, (w - side) // 2
             square = cv2.resize(picture[top:top + side, left:left + side], (STYLE_VECTOR_SIDE,) * 2,
                                 interpolation=cv2.INTER_AREA)
-            vector = self._session(PREDICT_MODEL).run({"style_image": _to_nhwc_rgb(square)})[0]
+            vector = self._session(PREDICT_MODEL).run({"style_image": to_nhwc_rgb(square)})[0]
             with self._session_lock:
                 while len(self._vectors) >= 16:  # a handful of pictures in a session; keep memory flat
                     self._vectors.pop(next(iter(self._vectors)))
@@ -277,17 +249,17 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
         """Feeds for one frame, plus the scaled frame the network paints (same size as its cropped output)."""
         if s.style_image:
             small = _fit(image, ARBITRARY_SIDE)
-            content = _to_nhwc_rgb(_pad_to(small, ARBITRARY_SIDE, ARBITRARY_SIDE))
+            content = to_nhwc_rgb(pad_to(small, ARBITRARY_SIDE, ARBITRARY_SIDE))
             feeds = {"content_image": content, _VECTOR_NAME: self._style_vector(s.style_image)}
             return self._session(TRANSFORM_MODEL), feeds, small
         small = _fit(image, s.size)
         h, w = small.shape[:2]
-        padded = _pad_to(small, max(MIN_SIDE, -(-h // 4) * 4), max(MIN_SIDE, -(-w // 4) * 4))
+        padded = pad_to(small, max(MIN_SIDE, -(-h // 4) * 4), max(MIN_SIDE, -(-w // 4) * 4))
         weights = parse_blend(s.blend)
         if weights is None:
             weights = np.zeros(NUM_STYLES, np.float32)
             weights[s.style] = 1.0
-        return self._session(BUILTIN_MODEL), {"image": _to_nchw_rgb(padded), "style_weights": weights}, small
+        return self._session(BUILTIN_MODEL), {"image": to_nchw_rgb(padded), "style_weights": weights}, small
 
     def core_call(self, image: np.ndarray) -> Callable[[], object]:
         self._ready()  # time the network the current settings use
@@ -301,9 +273,9 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
         np.maximum(out, 0, out=out)  # in place on onnxruntime's fresh output array
         h, w = small.shape[:2]
         if s.style_image:  # NHWC
-            painted = _planes_to_bgr(out[:h, :w, 0], out[:h, :w, 1], out[:h, :w, 2])
+            painted = planes_to_bgr(out[:h, :w, 0], out[:h, :w, 1], out[:h, :w, 2])
         else:  # NCHW
-            painted = _planes_to_bgr(out[0, :h, :w], out[1, :h, :w], out[2, :h, :w])
+            painted = planes_to_bgr(out[0, :h, :w], out[1, :h, :w], out[2, :h, :w])
         if s.flicker_reduction:
             painted = self._flicker.apply(small, painted)
         if s.preserve_colour:

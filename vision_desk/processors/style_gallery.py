@@ -27,9 +27,8 @@ import numpy as np
 
 from vision_desk import model_store, runtime
 from vision_desk.errors import SettingsError
-from vision_desk.processors.style import (
-    BUILTIN_MODEL, NUM_STYLES, STYLE_NAMES, _pad_to, _planes_to_bgr, _to_nchw_rgb, style_label,
-)
+from vision_desk.processors.style import BUILTIN_MODEL, NUM_STYLES, STYLE_NAMES, style_label
+from vision_desk.vision.tensors import pad_to, planes_to_bgr, to_nchw_rgb
 
 log = logging.getLogger(__name__)
 _FORMAT = "v1"  # bump when the rendering changes, so old cached strips are not reused
@@ -101,7 +100,7 @@ def style_thumbnails(content: np.ndarray, size: int = 128, *, render_side: int |
 
 def _render_strip(content: np.ndarray, size: int, render: int) -> np.ndarray:
     session = runtime.create_session(BUILTIN_MODEL)
-    feeds = {"image": _to_nchw_rgb(_pad_to(_square(content, render), render, render))}
+    feeds = {"image": to_nchw_rgb(pad_to(_square(content, render), render, render))}
     tiles = []
     for index in range(NUM_STYLES):
         weights = np.zeros(NUM_STYLES, np.float32)
@@ -109,7 +108,7 @@ def _render_strip(content: np.ndarray, size: int, render: int) -> np.ndarray:
         feeds["style_weights"] = weights
         out = session.run(feeds)[0][0]
         np.maximum(out, 0, out=out)
-        painted = _planes_to_bgr(out[0], out[1], out[2])
+        painted = planes_to_bgr(out[0], out[1], out[2])
         tiles.append(cv2.resize(painted, (size, size), interpolation=cv2.INTER_AREA))
     return np.hstack(tiles)
 

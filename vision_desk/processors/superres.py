@@ -34,6 +34,7 @@ from vision_desk import runtime
 from vision_desk.errors import SettingsError
 from vision_desk.processors.base import Processor
 from vision_desk.processors.settings import setting
+from vision_desk.vision.tensors import from_nchw_rgb, to_nchw_rgb
 
 MODEL_ID = "superres-realesr-animevideov3-x4"
 SCALE = 4
@@ -157,18 +158,6 @@ def _fit_input(patch: np.ndarray) -> np.ndarray:
         return patch
     k = MAX_INPUT_SIDE / max(h, w)
     return cv2.resize(patch, (max(1, round(w * k)), max(1, round(h * k))), interpolation=cv2.INTER_AREA)
-
-
-def to_nchw_rgb(bgr: np.ndarray) -> np.ndarray:
-    h, w = bgr.shape[:2]
-    out = np.empty((1, 3, h, w), np.float32)
-    np.multiply(bgr[:, :, ::-1].transpose(2, 0, 1), np.float32(1 / 255), out=out[0], casting="unsafe")
-    return out
-
-
-def from_nchw_rgb(out: np.ndarray) -> np.ndarray:
-    rgb = np.clip(out[0].transpose(1, 2, 0) * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
 class SuperresProcessor(Processor[SuperresSettings, SuperResolved]):
