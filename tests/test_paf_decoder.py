@@ -156,6 +156,37 @@ def test_peaks_are_found_to_sub_pixel_precision():
     np.testing.assert_allclose(peaks.score, 1.0, atol=0.1)
 
 
+def test_a_peak_on_the_maps_edge_keeps_its_cell_centre_while_an_interior_peak_is_refined():
+    """A border peak has no neighbour outside the map: it must not be pulled onto the edge."""
+    cell = 8.0
+    hm = np.zeros((24, 40, NUM_KEYPOINTS), np.float32)
+
+    def peak(part: int, y: int, x: int, left: float, right: float, up: float, down: float) -> None:
+        hm[y, x, part] = 1.0
+        for (dy, dx), v in (((0, -1), left), ((0, 1), right), ((-1, 0), up), ((1, 0), down)):
+            if 0 <= y + dy < hm.shape[0] and 0 <= x + dx < hm.shape[1]:
+                hm[y + dy, x + dx, part] = v
+
+    def vertex(left: float, right: float) -> float:  # the parabola through (left, 1, right)
+        return 0.5 * (left - right) / (left - 2.0 + right)
+
+    peak(0, 10, 0, left=0.0, right=0.5, up=0.7, down=0.5)  # left edge; rows either side differ
+    peak(1, 12, 39, left=0.6, right=0.0, up=0.5, down=0.5)  # right edge
+    peak(2, 0, 20, left=0.5, right=0.7, up=0.0, down=0.5)  # top edge
+    peak(3, 23, 0, left=0.0, right=0.5, up=0.5, down=0.0)  # bottom-left corner
+    peak(4, 15, 30, left=0.5, right=0.8, up=0.6, down=0.6)  # interior
+    peaks = PafDecoder(smooth_sigma=0.0).find_peaks(hm, cell)
+    at = {int(p): xy for p, xy in zip(peaks.part, peaks.xy)}
+    assert sorted(at) == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose(at[0], [0.5 * cell, (10.5 + vertex(0.7, 0.5)) * cell], atol=1e-4)
+    np.testing.assert_allclose(at[1], [39.5 * cell, 12.5 * cell], atol=1e-4)
+    np.testing.assert_allclose(at[2], [(20.5 + vertex(0.5, 0.7)) * cell, 0.5 * cell], atol=1e-4)
+    np.testing.assert_allclose(at[3], [0.5 * cell, 23.5 * cell], atol=1e-4)
+    # The interior peak still gets its sub-cell offset (here to the right, towards the larger neighbour).
+    np.testing.assert_allclose(at[4], [(30.5 + vertex(0.5, 0.8)) * cell, 15.5 * cell], atol=1e-4)
+    assert vertex(0.5, 0.8) > 0.1
+
+
 @pytest.mark.parametrize("upsample", [1, 2, 4])
 def test_every_upsampling_factor_decodes_the_same_person(upsample):
     truth = person(380, 150)

@@ -66,10 +66,6 @@ def ensure_quiet() -> None:
         quiet_native_logs(debug=False)
 
 
-def is_quiet() -> bool:
-    return bool(_state["quiet"])
-
-
 def onnxruntime_severity() -> int:
     """``SessionOptions.log_severity_level`` for new sessions."""
     if not _state["configured"]:

@@ -181,10 +181,6 @@ class ModelSession:
     def input_names(self) -> list[str]:
         return [i.name for i in self.session.get_inputs()]
 
-    @property
-    def output_names(self) -> list[str]:
-        return [o.name for o in self.session.get_outputs()]
-
     def run(self, feeds: dict[str, np.ndarray], outputs: list[str] | None = None) -> list[np.ndarray]:
         return self.session.run(outputs, feeds)
 

@@ -140,12 +140,6 @@ class VideoView(QWidget):
     def toast(self) -> str:
         return self._toast
 
-    def set_placeholder(self, text: str) -> None:
-        """What the empty view says (e.g. "Opening camera…")."""
-        self._placeholder = redact(text)
-        if self._result is None:
-            self.update()
-
     def clear(self, placeholder: str | None = None) -> None:
         if placeholder is not None:
             self._placeholder = redact(placeholder)  # "Opening rtsp://user:pass@…": no password on screen

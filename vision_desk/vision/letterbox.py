@@ -40,10 +40,6 @@ class LetterboxMeta:
         pts = np.asarray(points, dtype=np.float32)
         return pts * np.float32(self.scale) + np.asarray(self.pad, np.float32)
 
-    def source_to_network_matrix(self) -> np.ndarray:
-        """The 2x3 affine matrix taking source pixels to network pixels (for cv2.warpAffine)."""
-        return np.array([[self.scale, 0.0, self.pad[0]], [0.0, self.scale, self.pad[1]]], np.float64)
-
 
 def round_up(value: float, multiple: int) -> int:
     return int(math.ceil(value / multiple - 1e-9)) * multiple

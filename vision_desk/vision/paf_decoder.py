@@ -151,6 +151,11 @@ class PafDecoder:
         top = hm[ys, xs, part]  # the fit runs on the map the peak was found in
         dx = _parabola_offset(hm[ys, np.maximum(xs - 1, 0), part], top, hm[ys, np.minimum(xs + 1, w - 1), part])
         dy = _parabola_offset(hm[np.maximum(ys - 1, 0), xs, part], top, hm[np.minimum(ys + 1, h - 1), xs, part])
+        # On the map's edge the missing neighbour is the peak itself (the clamped index), and a parabola
+        # through two equal samples always puts the vertex half a cell out, exactly on the edge: there
+        # is nothing to fit with, so such a peak keeps the centre of its cell along that axis.
+        dx[(xs == 0) | (xs == w - 1)] = 0.0
+        dy[(ys == 0) | (ys == h - 1)] = 0.0
         # Cell i covers [i, i+1) in map units, its centre is i + 0.5.
         xy = np.stack([(xs + 0.5 + dx) * cell, (ys + 0.5 + dy) * cell], axis=1).astype(np.float32)
         return Peaks(xy.reshape(-1, 2), score.astype(np.float32), part.astype(np.int64))
