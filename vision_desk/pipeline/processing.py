@@ -2,8 +2,8 @@
 
 Why several threads: on few cores, ``inflight`` frames processed at once (each
 by the whole chain, one intra-op thread per model) beat one frame at a time
-with more intra-op threads (see ARCHITECTURE.md "frames in flight"). Frames
-may finish out of order; each carries a sequence number, given at dispatch
+with more intra-op threads (see docs/ARCHITECTURE.md, "Frames in flight").
+Frames may finish out of order; each carries a sequence number, given at dispatch
 under one lock, and the output stage puts them back in order. A processor
 that keeps state between frames gets them one at a time, in order, through
 its :class:`~vision_desk.pipeline.slots.OrderGate`.
