@@ -13,6 +13,9 @@ the person's label is drawn when the face is near the top of the person).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 
 from vision_desk.annotate import draw
@@ -25,14 +28,13 @@ SCALE_COLORS: tuple[draw.Color, ...] = ((255, 255, 0), (0, 255, 255), (255, 0, 2
 CAPTION_GROWTH = 1.6  # the count is the point of the slide: larger than the other labels
 
 
+@dataclass(kw_only=True, eq=False)  # compared by identity, as before
 class DetectionsAnnotator:
     """Boxes with a "label score" tag, one stable colour per class."""
 
-    def __init__(self, *, show_labels: bool = True, show_scores: bool = True,
-                 thickness: int | None = None) -> None:
-        self.show_labels = show_labels
-        self.show_scores = show_scores
-        self.thickness = thickness  # None = scale with the image height
+    show_labels: bool = True
+    show_scores: bool = True
+    thickness: int | None = None  # None = scale with the image height
 
     def text_for(self, label: str, score: float) -> str:
         return f"{label} {score:.2f}" if self.show_scores else label
@@ -56,6 +58,7 @@ class DetectionsAnnotator:
         return image
 
 
+@dataclass(kw_only=True, eq=False)  # compared by identity, as before
 class FacesAnnotator:
     """Face boxes (+ eyes); in teaching mode every raw cascade window behind them, coloured by size.
 
@@ -67,19 +70,17 @@ class FacesAnnotator:
     "raw windows N -> faces M" is written large at the bottom right.
     """
 
-    FACE_COLOR: draw.Color = (80, 220, 60)  # green
-    EYE_COLOR: draw.Color = (255, 200, 0)  # light blue
+    FACE_COLOR: ClassVar[draw.Color] = (80, 220, 60)  # green
+    EYE_COLOR: ClassVar[draw.Color] = (255, 200, 0)  # light blue
 
-    LABEL = "face"
+    LABEL: ClassVar[str] = "face"
 
-    def __init__(self, *, show_eyes: bool = True, show_candidates: bool = True, candidate_alpha: float = 0.55,
-                 fill_alpha: float = 0.03, show_labels: bool = True, thickness: int | None = None) -> None:
-        self.show_eyes = show_eyes
-        self.show_candidates = show_candidates
-        self.candidate_alpha = candidate_alpha
-        self.fill_alpha = fill_alpha
-        self.show_labels = show_labels
-        self.thickness = thickness
+    show_eyes: bool = True
+    show_candidates: bool = True
+    candidate_alpha: float = 0.55
+    fill_alpha: float = 0.03
+    show_labels: bool = True
+    thickness: int | None = None  # None = scale with the image height
 
     def annotate(self, image: np.ndarray, result: Faces) -> np.ndarray:
         if result is None:

@@ -32,6 +32,7 @@ class Processor(ABC, Generic[S, R]):
     title: ClassVar[str]
     kind: ClassVar[str] = ANALYZER
     settings_type: ClassVar[type]
+    _session: Any = None  # the onnxruntime session of a processor that keeps one (provider, precision, close)
 
     def __init__(self, settings: S | None = None, *, runtime_config: RuntimeConfig | None = None,
                  **overrides: Any) -> None:
@@ -148,5 +149,6 @@ class Processor(ABC, Generic[S, R]):
         return getattr(session, "precision", "FP32")
 
     def close(self) -> None:
-        """Release the model."""
+        """Release the model (the onnxruntime session of a processor that keeps one in ``_session``)."""
+        self._session = None
         self._loaded = False

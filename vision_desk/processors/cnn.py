@@ -186,7 +186,6 @@ class CnnProcessor(Processor[CnnSettings, Classification]):
         self._weight = self._session.run(feeds, ["classifier_weight"])[0]
 
     def close(self) -> None:
-        self._session = None
         self._weight = None
         super().close()
 

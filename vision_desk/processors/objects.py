@@ -101,10 +101,6 @@ class ObjectsProcessor(Processor[ObjectsSettings, Detections]):
         self._session = runtime.create_session(MODEL_ID, config=self.runtime_config)
         self._input = self._session.input_names[0]
 
-    def close(self) -> None:
-        self._session = None
-        super().close()
-
     # --- the pipeline -----------------------------------------------------------------
     def _feeds(self, image: np.ndarray) -> dict[str, np.ndarray]:
         return {self._input: network_input(image)}

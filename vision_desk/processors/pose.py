@@ -95,10 +95,6 @@ class PoseProcessor(Processor[PoseSettings, Poses]):
         # A new object rather than mutating the old one: a frame being decoded keeps its own.
         self._decoder = self._make_decoder(new)
 
-    def close(self) -> None:
-        self._session = None
-        super().close()
-
     # --- the pipeline -------------------------------------------------------------------
     def prepare(self, image: np.ndarray) -> tuple[np.ndarray, LetterboxMeta]:
         """The network input (1 x 3 x H x W float32 BGR 0-255) and how the frame sits in it."""

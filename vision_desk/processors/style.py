@@ -180,13 +180,13 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
     # --- lifecycle -----------------------------------------------------------------
     def _load(self) -> None:
         if self._settings.style_image:
-            self._session(PREDICT_MODEL)
-            self._session(TRANSFORM_MODEL)
+            self._session_for(PREDICT_MODEL)
+            self._session_for(TRANSFORM_MODEL)
             self._style_vector(self._settings.style_image)
         else:
-            self._session(BUILTIN_MODEL)
+            self._session_for(BUILTIN_MODEL)
 
-    def _session(self, model_id: str) -> runtime.ModelSession:
+    def _session_for(self, model_id: str) -> runtime.ModelSession:
         session = self._sessions.get(model_id)
         if session is None:
             with self._session_lock:
@@ -237,7 +237,7 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
             top, left = (h - side) // 2, (w - side) // 2
             square = cv2.resize(picture[top:top + side, left:left + side], (STYLE_VECTOR_SIDE,) * 2,
                                 interpolation=cv2.INTER_AREA)
-            vector = self._session(PREDICT_MODEL).run({"style_image": to_nhwc_rgb(square)})[0]
+            vector = self._session_for(PREDICT_MODEL).run({"style_image": to_nhwc_rgb(square)})[0]
             with self._session_lock:
                 while len(self._vectors) >= 16:  # a handful of pictures in a session; keep memory flat
                     self._vectors.pop(next(iter(self._vectors)))
@@ -251,7 +251,7 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
             small = _fit(image, ARBITRARY_SIDE)
             content = to_nhwc_rgb(pad_to(small, ARBITRARY_SIDE, ARBITRARY_SIDE))
             feeds = {"content_image": content, _VECTOR_NAME: self._style_vector(s.style_image)}
-            return self._session(TRANSFORM_MODEL), feeds, small
+            return self._session_for(TRANSFORM_MODEL), feeds, small
         small = _fit(image, s.size)
         h, w = small.shape[:2]
         padded = pad_to(small, max(MIN_SIDE, -(-h // 4) * 4), max(MIN_SIDE, -(-w // 4) * 4))
@@ -259,7 +259,7 @@ class StyleProcessor(Processor[StyleSettings, Stylized]):
         if weights is None:
             weights = np.zeros(NUM_STYLES, np.float32)
             weights[s.style] = 1.0
-        return self._session(BUILTIN_MODEL), {"image": to_nchw_rgb(padded), "style_weights": weights}, small
+        return self._session_for(BUILTIN_MODEL), {"image": to_nchw_rgb(padded), "style_weights": weights}, small
 
     def core_call(self, image: np.ndarray) -> Callable[[], object]:
         self._ready()  # time the network the current settings use

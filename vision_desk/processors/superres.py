@@ -174,10 +174,6 @@ class SuperresProcessor(Processor[SuperresSettings, SuperResolved]):
     def _load(self) -> None:
         self._session = runtime.create_session(MODEL_ID)
 
-    def close(self) -> None:
-        self._session = None
-        super().close()
-
     def process(self, image: np.ndarray, results: Mapping[str, Any] | None = None) -> SuperResolved:
         """Like every processor's; ``results`` (what ran before on this frame) lets it follow a face."""
         self._face.box = largest_face(results)

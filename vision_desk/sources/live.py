@@ -23,6 +23,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 
@@ -117,34 +118,38 @@ class LatestFrameGrabber:
         """
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._latest is None:
-                if self._error is not None:
-                    raise self._as_source_error(self._error)
-                if self._finished:
-                    return None
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return None
-                self._cond.wait(remaining)
+            if self._wait_until(lambda: self._latest is not None, deadline) != "ready":
+                return None
             return self._latest
 
     def read(self) -> Frame | None:
         deadline = time.monotonic() + self._stall_timeout
         with self._cond:
-            while True:
-                latest = self._latest
-                if latest is not None and latest.index > self._last_read:
-                    self._dropped += latest.index - self._last_read - 1
-                    self._last_read = latest.index
-                    return latest
-                if self._error is not None:
-                    raise self._as_source_error(self._error)
-                if self._finished:
-                    return None
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise SourceError(self._stall_message)
-                self._cond.wait(remaining)
+            outcome = self._wait_until(lambda: self._latest is not None and self._latest.index > self._last_read,
+                                       deadline)
+            if outcome == "finished":
+                return None
+            if outcome == "timeout":
+                raise SourceError(self._stall_message)
+            latest = self._latest
+            assert latest is not None
+            self._dropped += latest.index - self._last_read - 1
+            self._last_read = latest.index
+            return latest
+
+    def _wait_until(self, ready: Callable[[], bool], deadline: float) -> Literal["ready", "finished", "timeout"]:
+        """With the lock held: wait until ``ready()``; "ready", or "finished" (the capture loop ended) or
+        "timeout" first. Raises what the capture loop raised, if it failed."""
+        while not ready():
+            if self._error is not None:
+                raise self._as_source_error(self._error)
+            if self._finished:
+                return "finished"
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout"
+            self._cond.wait(remaining)
+        return "ready"
 
     def _as_source_error(self, exc: BaseException) -> SourceError:
         if isinstance(exc, SourceError):
