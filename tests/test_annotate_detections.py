@@ -5,8 +5,10 @@ import numpy as np
 import pytest
 
 from vision_desk.annotate import draw
+from vision_desk.annotate.base import Annotator
 from vision_desk.annotate.detections import DetectionsAnnotator, FacesAnnotator
-from vision_desk.processors import annotator_for
+from vision_desk.annotate.hud import HudAnnotator
+from vision_desk.processors import PROCESSOR_NAMES, annotator_for
 from vision_desk.results import Detections, Faces
 
 
@@ -25,6 +27,12 @@ def changed(before: np.ndarray, after: np.ndarray) -> np.ndarray:
 def test_registry_gives_these_annotators() -> None:
     assert isinstance(annotator_for("objects"), DetectionsAnnotator)
     assert isinstance(annotator_for("faces"), FacesAnnotator)
+
+
+def test_every_annotator_has_the_annotator_shape() -> None:
+    drawn = [annotator_for(name) for name in PROCESSOR_NAMES]
+    assert sum(a is not None for a in drawn) == len(PROCESSOR_NAMES) - 1  # style transforms, draws nothing
+    assert all(isinstance(a, Annotator) for a in [*drawn, HudAnnotator()] if a is not None)
 
 
 def test_detections_are_drawn_in_place_on_the_box() -> None:

@@ -16,7 +16,7 @@ from vision_desk.errors import OutputError
 from vision_desk.frame import Frame
 from vision_desk.frame_stats import Stats
 from vision_desk.pipeline import sinks as sinks_mod
-from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, VideoSink
+from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, RecordingSink, Sink, VideoSink
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.pipeline.video_backends import pyav_available
 from vision_desk.results import Detections
@@ -226,3 +226,53 @@ def test_letterbox_keeps_aspect():
     out = sinks_mod.letterbox_to(img, (200, 200))
     assert out.shape == (200, 200, 3)
     assert out[:70].max() == 0 and out[80:120].min() == 200
+
+
+def test_every_sink_reports_through_the_sink_protocol(tmp_path):
+    video, lines = VideoSink(tmp_path / "v.mp4", backend="opencv"), JsonlSink(tmp_path / "v.jsonl")
+    pictures = ImageFolderSink(tmp_path / "pics")
+    recording = RecordingSink(video, lines)
+    for sink in (video, lines, pictures, recording):
+        assert isinstance(sink, Sink)
+    recording.claim()
+    recording.open(INFO)
+    for i in range(3):
+        recording.write(result(i))
+    pictures.write(result(0))
+    recording.close()
+    assert [(s.written, s.unit, s.failed) for s in (video, lines, pictures, recording)] == \
+        [(3, "frames", False), (3, "lines", False), (1, "frames", False), (3, "frames", False)]
+    assert recording.path == video.path and recording.parts == (video, lines)
+
+
+def test_a_recording_whose_pictures_fail_writes_no_json_line_for_that_frame(tmp_path):
+    """The pictures and the JSON lines of one recording hold the same frames, also when a write fails."""
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    (folder / "000002.png").write_bytes(b"not ours")  # frame 2's picture cannot be written
+    pictures, lines = ImageFolderSink(folder), JsonlSink(tmp_path / "r.jsonl")
+    recording = RecordingSink(pictures, lines)
+    recording.claim()
+    recording.open(INFO)
+    recording.write(result(0))
+    recording.write(result(1))
+    with pytest.raises(OutputError, match="000002.png already exists"):
+        recording.write(result(2))
+    recording.close()
+    assert recording.failed and pictures.failed and not lines.failed
+    assert recording.written == pictures.written == lines.written == 2
+    records = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert [r["frame"] for r in records] == [0, 1]
+    assert all("write" in r["timings_ms"] for r in records)  # the time its picture took
+    assert (folder / "000002.png").read_bytes() == b"not ours"
+
+
+def test_a_recording_claims_all_its_files_or_none(tmp_path):
+    """A file taken by another run between the checks and the claim: the files already claimed are given back."""
+    lines = JsonlSink(tmp_path / "late.jsonl")
+    recording = RecordingSink(VideoSink(tmp_path / "second.mp4", backend="opencv"), lines)
+    (tmp_path / "late.jsonl").write_text("taken meanwhile\n")
+    with pytest.raises(OutputError):
+        recording.claim()
+    assert not (tmp_path / "second.mp4").exists()  # the video's claim was given back
+    assert (tmp_path / "late.jsonl").read_text() == "taken meanwhile\n"
