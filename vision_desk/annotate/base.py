@@ -21,9 +21,10 @@ ResultT = TypeVar("ResultT", contravariant=True)
 class Annotator(Protocol[ResultT]):
     """Draws ``result`` onto ``image`` and returns the picture to show.
 
-    The pipeline hands each annotator its own copy of the frame, so drawing in place and
-    returning ``image`` is the usual (and cheapest) way; returning a new array (a larger
-    canvas, a side panel) is allowed too. ``None`` or an empty result draws nothing.
+    The pipeline draws on a copy of the frame (each processor's annotator in turn, then the
+    HUD), so drawing in place and returning ``image`` is the usual (and cheapest) way;
+    returning a new array (a larger canvas, a side panel) is allowed too. ``None`` or an
+    empty result draws nothing.
     """
 
     def annotate(self, image: np.ndarray, result: ResultT) -> np.ndarray: ...

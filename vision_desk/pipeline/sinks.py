@@ -5,7 +5,10 @@ missing or read-only folder is an :class:`~vision_desk.errors.OutputError` up
 front instead of a failure after minutes of work. Writes happen on the
 pipeline's writer thread, in frame order; ``close()`` finalizes, and a sink
 that fails part-way (disk full) raises OutputError and is closed by the
-pipeline so what it wrote so far stays valid.
+pipeline so what it wrote so far stays valid. Every sink has the shape of the
+:class:`Sink` protocol (what it records, how it reports). A recording, on the
+command line and in the window, is one :class:`RecordingSink`: its video (or
+pictures) and its JSON lines, so that both always hold the same frames.
 
 Video is written by one of two backends behind :class:`VideoSink`:
 - PyAV (``av``, FFmpeg's libraries) when installed: H.264 in a *fragmented*
