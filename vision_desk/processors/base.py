@@ -32,7 +32,6 @@ class Processor(ABC, Generic[S, R]):
     title: ClassVar[str]
     kind: ClassVar[str] = ANALYZER
     settings_type: ClassVar[type]
-    _session: Any = None  # the onnxruntime session of a processor that keeps one (provider, precision, close)
 
     def __init__(self, settings: S | None = None, *, runtime_config: RuntimeConfig | None = None,
                  **overrides: Any) -> None:
@@ -45,6 +44,7 @@ class Processor(ABC, Generic[S, R]):
         self._lock = threading.Lock()
         self._loaded = False
         self._loaded_with: S | None = None
+        self._session: Any = None  # the onnxruntime session of a processor that keeps one (provider, precision)
 
     # --- settings -------------------------------------------------------------
     @property
