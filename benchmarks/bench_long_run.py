@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         "(app default 512): all four on, but cheaper than the full defaults"
         if {"pose", "style"} <= set(names) else f"settings: {settings}")
     log(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}; device: {runtime.describe_device()}")
+        f"Python {platform.python_version()}; device: {runtime.describe_device(runtime.RuntimeConfig())}")
     log(f"sampling every {args.every} frames; reference RSS after {args.warmup} frames; started "
         f"{time.strftime('%Y-%m-%d %H:%M:%S')}")
 

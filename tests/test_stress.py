@@ -97,11 +97,11 @@ def random_changes(p: Pipeline, rng: random.Random, n: int, pause_s: float) -> N
         if op <= 1:
             p.set_processors(rng.sample(names, rng.randint(0, 3)))
         elif op == 2:
-            p.configure("alpha", delay_ms=rng.choice([0.0, 0.5, 2.0]), jitter_ms=rng.choice([0.0, 1.0]))
+            p.change_settings("alpha", delay_ms=rng.choice([0.0, 0.5, 2.0]), jitter_ms=rng.choice([0.0, 1.0]))
         elif op == 3:
-            p.configure("beta", model=rng.choice("ab"))  # a reload: a new instance loads beside the old one
+            p.change_settings("beta", model=rng.choice("ab"))  # a reload: a new instance loads beside the old one
         elif op == 4:
-            p.configure("gamma", stateful=rng.random() < 0.5)
+            p.change_settings("gamma", stateful=rng.random() < 0.5)
         else:
             p.set_hud(rng.random() < 0.5)
         if i % 5 == 0:

@@ -15,10 +15,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from vision_desk.annotate.hud import HudAnnotator
-from vision_desk.errors import OutputError
-from vision_desk.pipeline import events as ev
-from vision_desk.pipeline.events import PipelineEvent
-from vision_desk.pipeline.processor_set import ProcessorSet, one_line
+from vision_desk.errors import OutputError, VisionDeskError, one_line
+from vision_desk.pipeline.events import EventKind, PipelineEvent
+from vision_desk.pipeline.processor_set import ProcessorSet
 from vision_desk.pipeline.sinks import Sink
 from vision_desk.pipeline.slots import Channel, ChannelClosed
 from vision_desk.pipeline.stats import StatsCollector
@@ -128,8 +127,9 @@ class OutputStage:
                         self._on_result(result)
                     except Exception as exc:
                         traceback.print_exc()
-                        self._emit(PipelineEvent(ev.ERROR, f"result handler failed: {type(exc).__name__}: "
-                                                           f"{one_line(exc)}"))
+                        failed = VisionDeskError(f"result handler failed: {type(exc).__name__}: {one_line(exc)}")
+                        failed.__cause__ = exc
+                        self._emit(PipelineEvent.failure(EventKind.ERROR, failed))
                 if getattr(processed, "repeat", False):
                     continue  # a paused frame shown again after a change: already written, not counted again
                 if self._has_sinks():
@@ -147,8 +147,9 @@ class OutputStage:
             try:
                 ann = self._procs_annotator(name)
             except Exception as exc:  # drawing is optional; the results still flow
-                self._emit(PipelineEvent(ev.ERROR, f"{name}: no overlay ({type(exc).__name__}: {one_line(exc)})",
-                                         name))
+                failed = VisionDeskError(f"{name}: no overlay ({type(exc).__name__}: {one_line(exc)})")
+                failed.__cause__ = exc
+                self._emit(PipelineEvent.failure(EventKind.ERROR, failed, name))
             self._annotators[name] = ann
         return self._annotators[name]
 
@@ -178,7 +179,7 @@ class OutputStage:
                 if out is not None:
                     annotated = out
             except Exception as exc:
-                p.errors[f"{name}.draw"] = f"{type(exc).__name__}: {one_line(exc)}"
+                p.errors[f"{name}.draw"] = exc
         hud = self.hud_on
         if hud and not copied:
             annotated, copied = p.image.copy(), True
@@ -247,7 +248,7 @@ class OutputStage:
         if sink in self._sinks:
             self._sinks.remove(sink)
         self._close_one(sink)
-        self._emit(PipelineEvent(ev.ERROR, one_line(err)))
+        self._emit(PipelineEvent.failure(EventKind.ERROR, err))
 
     def _close_one(self, sink: Sink) -> None:
         if id(sink) in self._closed:
@@ -256,7 +257,7 @@ class OutputStage:
         try:
             sink.close()
         except Exception as exc:
-            self._emit(PipelineEvent(ev.ERROR, one_line(_as_output_error("finishing", sink, exc))))
+            self._emit(PipelineEvent.failure(EventKind.ERROR, _as_output_error("finishing", sink, exc)))
 
     # --- sinks from the owner ---------------------------------------------------------------
     def add_sink(self, sink: Sink) -> None:

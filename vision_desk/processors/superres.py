@@ -183,7 +183,7 @@ class SuperresProcessor(Processor[SuperresSettings, SuperResolved]):
         self._face = threading.local()  # per worker thread: frames may be in flight on several threads
 
     def _load(self) -> None:
-        self._session = runtime.create_session(MODEL_ID)
+        self._session = runtime.create_session(MODEL_ID, config=self.runtime_config)
 
     def close(self) -> None:
         self._session = None
