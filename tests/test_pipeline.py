@@ -290,6 +290,32 @@ def test_a_model_that_fails_to_load_ends_a_file_run_before_any_frame(no_leftover
     assert rec.results == []
 
 
+def test_a_pipeline_started_paused_at_frame_n_shows_frame_n_first_and_holds(no_leftover_threads):
+    """The window reopens a file where it was: the start frame and the paused state are the pipeline's own
+    from the start (no seek or pause from an event callback on the capture thread)."""
+    rec = Recorder()
+    p = make(FileLikeSource(300, fps=50), ["alpha"], rec, file_mode=Mode.REALTIME, start_at=120, paused=True)
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 1)
+    assert p.mode == Mode.REALTIME and p.state == "paused"
+    time.sleep(0.4)
+    assert [r.frame.index for r in rec.results] == [120]  # frame N first, and nothing after it while paused
+    p.set_paused(False)
+    assert rec.wait_for(lambda: rec.results[-1].frame.index >= 125)
+    indices = [r.frame.index for r in rec.results]
+    assert indices == sorted(indices) and min(indices) == 120
+    p.stop()
+
+
+def test_start_arguments_do_not_seek_a_live_source(no_leftover_threads):
+    rec = Recorder()
+    p = make(PacedLiveSource(fps=100), [], rec, start_at=50, paused=True)
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 3)  # a camera cannot start at frame 50 or stay paused
+    assert p.mode == Mode.LIVE and p.state == "running"
+    p.stop()
+
+
 def test_pause_step_and_seek_on_a_file():
     rec = Recorder()
     p = make(FileLikeSource(300, fps=50), ["alpha"], rec, mode=Mode.REALTIME)

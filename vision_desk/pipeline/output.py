@@ -12,7 +12,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vision_desk.annotate.hud import HudAnnotator
 from vision_desk.errors import OutputError, VisionDeskError, one_line
@@ -23,6 +23,9 @@ from vision_desk.pipeline.slots import Channel, ChannelClosed
 from vision_desk.pipeline.stats import StatsCollector
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.sources.base import SourceInfo
+
+if TYPE_CHECKING:  # (processing imports this module: the type only, no import cycle at run time)
+    from vision_desk.pipeline.processing import Processed
 
 WRITE_QUEUE = 8
 SINK_LOCK_TIMEOUT_S = 10.0
@@ -81,7 +84,7 @@ class OutputStage:
                 self._window = max(1, min(self._window, window))
 
     # --- from the processing threads -----------------------------------------------------
-    def deliver(self, seq: int, processed: Any) -> None:
+    def deliver(self, seq: int, processed: Processed) -> None:
         """Hand a processed frame over; waits while it is too far ahead of the next one to be drawn.
 
         The frame the output thread waits for is always taken at once, so this cannot deadlock.
@@ -130,7 +133,7 @@ class OutputStage:
                         failed = VisionDeskError(f"result handler failed: {type(exc).__name__}: {one_line(exc)}")
                         failed.__cause__ = exc
                         self._emit(PipelineEvent.failure(EventKind.ERROR, failed))
-                if getattr(processed, "repeat", False):
+                if processed.repeat:
                     continue  # a paused frame shown again after a change: already written, not counted again
                 if self._has_sinks():
                     self._writes.put(result)
@@ -164,7 +167,7 @@ class OutputStage:
             return None
         return processors.annotator_for(name)
 
-    def _render(self, p: Any) -> FrameResult:
+    def _render(self, p: Processed) -> FrameResult:
         t0 = time.perf_counter()
         annotated = p.image
         copied = False

@@ -37,7 +37,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vision_desk import runtime
 from vision_desk.errors import SourceError, VisionDeskError, one_line
@@ -51,6 +51,9 @@ from vision_desk.pipeline.stats import RunSummary, StatsCollector
 from vision_desk.pipeline.transport import Captured, Demand, Transport
 from vision_desk.pipeline.types import FrameResult, Stats
 from vision_desk.sources.base import Source, SourceInfo
+
+if TYPE_CHECKING:
+    from vision_desk.processors.base import Processor
 
 __all__ = ["EventKind", "Mode", "Pipeline", "PipelineEvent", "PipelineState", "default_inflight"]
 
@@ -119,6 +122,8 @@ class Pipeline:
         frame gets every processor (default: yes for files, no for live sources, whose picture
         should appear at once; `vision-desk process` waits for live input too).
         ``registry``: processor classes by name instead of the built-in four (tests use fakes).
+        ``settings``: per processor, ``name=value`` options (validated here, once) or a settings
+        dataclass the schema made (held as it is).
         ``runtime_config``: device, threads and precision for the processors' sessions, from the command
         or the window (default: ``RuntimeConfig()``, i.e. ``--device auto``)."""
         self._source = source
@@ -273,7 +278,7 @@ class Pipeline:
     def processor_settings(self, name: str) -> Any:
         return self._procs.settings_of(name)
 
-    def processor_instance(self, name: str) -> Any | None:
+    def processor_instance(self, name: str) -> Processor | None:
         """The loaded processor object serving ``name`` now (None while loading or when off)."""
         return self._procs.instance(name)
 
