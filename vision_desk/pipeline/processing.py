@@ -191,8 +191,7 @@ class ProcessingStage:
                         # Analyzers see the original frame; a transform works on the previous transform's output.
                         src = image if act.is_transform else frame.image
                         # A processor may read what ran before it on this frame (superres follows a face).
-                        res = (act.proc.process(src, results) if getattr(act.proc, "reads_results", False)
-                               else act.proc.process(src))
+                        res = act.proc.process(src, results) if act.reads_results else act.proc.process(src)
                         results[act.name] = res
                         if act.is_transform:
                             image = res.image

@@ -53,6 +53,7 @@ class ActiveProcessor:
     name: str
     proc: Processor
     is_transform: bool
+    reads_results: bool = False  # process(image, results): sees what ran before it on the frame
     gate: OrderGate | None = None  # made at the first frame that runs it
 
     def exclusive(self) -> bool:
@@ -218,7 +219,7 @@ class ProcessorSet:
         self._jobs.put(_LoadJob(name, proc, gen, initial))
 
     def _activate(self, name: str, proc: Processor) -> None:
-        self._active[name] = ActiveProcessor(name, proc, getattr(proc, "kind", "") == TRANSFORM)
+        self._active[name] = ActiveProcessor(name, proc, proc.kind == TRANSFORM, bool(proc.reads_results))
 
     def chain(self, seq: int) -> tuple[tuple[ActiveProcessor, bool], ...]:
         """(processor, exclusive) pairs that frame ``seq`` runs through.

@@ -37,6 +37,9 @@ class Processor(ABC, Generic[S, R]):
     title: ClassVar[str]
     kind: ClassVar[str] = ANALYZER
     settings_type: ClassVar[type]
+    # True: process(image, results) also gets the results of the processors before it on this frame
+    # (superres follows a face); the pipeline reads this once, when the processor joins the chain.
+    reads_results: ClassVar[bool] = False
 
     def __init__(self, settings: S | None = None, *, runtime_config: RuntimeConfig | None = None,
                  **overrides: Any) -> None:
