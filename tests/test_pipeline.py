@@ -590,3 +590,13 @@ def test_realtime_with_skipping_keeps_the_files_clock_and_counts_the_skipped_fra
     assert rec.results[-1].stats.dropped > 0
     idx = [r.frame.index for r in rec.results]
     assert idx == sorted(set(idx))
+
+
+def test_event_kinds_and_states_read_as_their_values_in_logs_and_json():
+    """Enums inside; outside (messages, logs, JSON) the same words as the strings they replaced."""
+    from vision_desk.pipeline.events import PipelineState
+
+    assert f"{ev.SOURCE_OPENED}" == "source_opened" and str(PipelineState.FINISHED) == "finished"
+    assert json.dumps({"kind": ev.PROCESSOR_ERROR, "state": PipelineState.FAULTED}) == \
+        '{"kind": "processor_error", "state": "faulted"}'
+    assert PipelineState("paused") is PipelineState.PAUSED and ev("loaded") is ev.LOADED

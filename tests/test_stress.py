@@ -27,7 +27,7 @@ from pipeline_fakes import (
     read_stamp,
 )
 
-from vision_desk.pipeline.pipeline import Mode, Pipeline
+from vision_desk.pipeline.pipeline import EventKind, Mode, Pipeline
 from vision_desk.pipeline.sinks import JsonlSink
 from vision_desk.sources import open_source
 
@@ -130,7 +130,7 @@ def test_500_live_changes_never_put_a_result_or_overlay_on_the_wrong_frame(mode,
     assert indices == sorted(set(indices))  # in order, none twice
     if mode == Mode.LOSSLESS:
         assert indices == list(range(len(indices)))  # and none lost
-    assert not [e for e in rec.events if e.kind in ("error", "processor_error")]
+    assert not [e for e in rec.events if e.kind in (EventKind.ERROR, EventKind.PROCESSOR_ERROR)]
 
 
 def test_start_and_stop_100_times(tmp_path, thread_baseline):
