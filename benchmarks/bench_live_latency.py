@@ -62,7 +62,8 @@ def run(spec: str, names: list[str], mode: Mode, duration: float, *, live_inflig
             rows.append((now - t0[0], r.stats.latency_ms, r.stats.dropped))
 
     pipe = Pipeline(open_source(spec), names, mode=mode, on_result=on_result, live_inflight=live_inflight,
-                    runtime_config=config or CONFIG, inflight=None if config is None else max(1, cores() // config.intra_threads))
+                    runtime_config=config or CONFIG,
+                    inflight=None if config is None else max(1, cores() // config.intra_threads))
     pipe.start()
     deadline = None
     while True:

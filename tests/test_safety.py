@@ -126,7 +126,8 @@ def _swap_in(target: Path, replacement: bytes) -> None:
 
 def test_a_swapped_model_of_the_right_size_is_refused_before_onnxruntime_sees_it(models_copy, onnxruntime_spy):
     pose = models_copy / "openpose_mobilenet_thin.onnx"
-    runtime.create_session("pose-openpose-mobilenet-thin", config=runtime.RuntimeConfig())  # checked and loaded once: the check result is known
+    # checked and loaded once: the check result is known
+    runtime.create_session("pose-openpose-mobilenet-thin", config=runtime.RuntimeConfig())
     assert len(onnxruntime_spy) == 1
     # A real ONNX model (the style network) padded to the pose model's size, same modification time.
     other = (models_copy / "multistyle26.onnx").read_bytes()

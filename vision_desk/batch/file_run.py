@@ -176,7 +176,8 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
 
             traceback.print_exc()
     finally:
-        if pipe is not None and pipe.state not in (PipelineState.FINISHED, PipelineState.STOPPED, PipelineState.FAULTED):
+        ended = (PipelineState.FINISHED, PipelineState.STOPPED, PipelineState.FAULTED)
+        if pipe is not None and pipe.state not in ended:
             pipe.stop(timeout=10.0)
     outcome.elapsed_s = outcome.elapsed_s or time.monotonic() - started
     # The pipeline, its sinks and the encoder behind them hold reference cycles; collect them now, so a

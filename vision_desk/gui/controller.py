@@ -206,12 +206,12 @@ class Controller(QObject):
             old.stop()
         if gen != self._generation:  # replaced again before it started
             return
+        file_mode, skip_late = self._file_mode()
         try:
             # A file's playback mode, start frame and paused state are the pipeline's from the start:
             # nothing has to be changed from its capture thread once the source is open.
             pipeline = Pipeline(source, self._processors, settings=self._settings, hud=self._hud, loop=self._loop,
-                                file_mode=Mode.REALTIME if self._realtime else Mode.LOSSLESS,
-                                skip_late_frames=self._realtime, start_at=start_at, paused=paused,
+                                file_mode=file_mode, skip_late_frames=skip_late, start_at=start_at, paused=paused,
                                 runtime_config=self._runtime,
                                 on_result=lambda r: self._on_result(gen, r),
                                 on_event=lambda e: self._on_event(gen, e))
@@ -263,7 +263,7 @@ class Controller(QObject):
         if self._pipeline is not None and self._spec:
             shown = self.latest()
             seekable = self._seekable() and shown is not None
-            self._reopen(seek_to=shown.frame.index if seekable else 0, paused=self._paused)  # type: ignore[union-attr]
+            self._reopen(seek_to=shown.frame.index if seekable else 0, paused=self._paused)
 
     # --- processors ------------------------------------------------------------------------
     def set_processors(self, names: list[str]) -> None:
@@ -358,15 +358,12 @@ class Controller(QObject):
         """Files: at their own frame rate (on) or as fast as the processors go (off)."""
         self._realtime = bool(on)
         if self._pipeline is not None:
-            self._apply_mode(self._pipeline)
+            self._pipeline.set_file_mode(*self._file_mode())
 
-    def _apply_mode(self, pipeline: Pipeline) -> None:
-        info = pipeline.source_info
-        if info is not None and not info.is_live:  # live sources keep LIVE (newest frame wins)
-            # Real time keeps the file's clock by skipping the frames the processors cannot keep up with;
-            # the other choice is every frame, as fast as they go.
-            pipeline.skip_late_frames = self._realtime
-            pipeline.set_mode(Mode.REALTIME if self._realtime else Mode.LOSSLESS)
+    def _file_mode(self) -> tuple[Mode, bool]:
+        """How files play: real time keeps the file's clock by skipping the frames the processors cannot
+        keep up with; the other choice is every frame, as fast as they go (live sources keep LIVE)."""
+        return (Mode.REALTIME, True) if self._realtime else (Mode.LOSSLESS, False)
 
     # --- outputs ----------------------------------------------------------------------------------
     def start_recording(self, folder: Path) -> Path:

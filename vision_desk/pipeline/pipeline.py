@@ -115,8 +115,8 @@ class Pipeline:
         ``start_at``/``paused``: a seekable source starts at this frame, and paused on it (shown, then
         held), as the window reopens a file where it was; set before the first frame is read.
         ``inflight``: frames processed at once in lossless/realtime modes (default
-        :func:`default_inflight` of ``runtime_config``). ``live_inflight``: frames in flight for live sources, staggered
-        (default: ``inflight``; 1 = one at a time). ``max_frames``: end after
+        :func:`default_inflight` of ``runtime_config``). ``live_inflight``: frames in flight for live
+        sources, staggered (default: ``inflight``; 1 = one at a time). ``max_frames``: end after
         delivering this many frames (exactly; the run then finishes like a file that ended).
         ``wait_for_models``: hold the first frame until the initial processors are loaded, so every
         frame gets every processor (default: yes for files, no for live sources, whose picture
@@ -310,6 +310,15 @@ class Pipeline:
 
     def set_loop(self, on: bool) -> None:
         self._transport.set_loop(on)
+
+    def set_file_mode(self, mode: Mode, skip_late_frames: bool = False) -> None:
+        """How a file plays (the window's real-time switch): now when a file is open, else from when it
+        opens (a live source keeps LIVE). See ``file_mode``/``skip_late_frames`` in the constructor."""
+        self._file_mode = Mode(mode)  # (written before _info is read: a source opening now sees it)
+        self.skip_late_frames = bool(skip_late_frames)
+        info = self._info
+        if info is not None and not info.is_live:
+            self.set_mode(self._file_mode)
 
     def set_mode(self, mode: Mode) -> None:
         self._mode_requested = Mode(mode)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
@@ -109,8 +109,9 @@ class Processor(ABC, Generic[S, R]):
     @abstractmethod
     def _load(self) -> None: ...
 
-    def process(self, image: np.ndarray) -> R:
-        """Run on one BGR uint8 image; loads on first use."""
+    def process(self, image: np.ndarray, results: Mapping[str, Any] | None = None) -> R:
+        """Run on one BGR uint8 image; loads on first use. ``results``: what the processors before this
+        one found on the frame, given only to a processor with :attr:`reads_results` (which overrides this)."""
         self._ready()
         if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
             raise SettingsError(f"{self.name}: expected a BGR uint8 HxWx3 image, got "
