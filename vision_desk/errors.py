@@ -58,6 +58,12 @@ def typed_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {one_line(exc)}"
 
 
+def caused_by(error: VisionDeskError, cause: BaseException) -> VisionDeskError:
+    """``error`` (a line for users about an unexpected exception) carrying that exception as its cause."""
+    error.__cause__ = cause
+    return error
+
+
 def user_message(error: BaseException | str) -> str:
     """The one line a user sees for ``error``, formatted here only: a :class:`VisionDeskError` says what was
     wrong itself; anything else is a bug, named by its type. A string is a message composed already."""

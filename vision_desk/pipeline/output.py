@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from vision_desk.annotate.hud import HudAnnotator
-from vision_desk.errors import OutputError, VisionDeskError, one_line
+from vision_desk.errors import OutputError, VisionDeskError, caused_by, one_line, typed_line
 from vision_desk.pipeline.events import EventKind, PipelineEvent
 from vision_desk.pipeline.processor_set import ProcessorSet
 from vision_desk.pipeline.sinks import Sink
@@ -130,8 +130,7 @@ class OutputStage:
                         self._on_result(result)
                     except Exception as exc:
                         traceback.print_exc()
-                        failed = VisionDeskError(f"result handler failed: {type(exc).__name__}: {one_line(exc)}")
-                        failed.__cause__ = exc
+                        failed = caused_by(VisionDeskError(f"result handler failed: {typed_line(exc)}"), exc)
                         self._emit(PipelineEvent.failure(EventKind.ERROR, failed))
                 if processed.repeat:
                     continue  # a paused frame shown again after a change: already written, not counted again
@@ -150,8 +149,7 @@ class OutputStage:
             try:
                 ann = self._procs_annotator(name)
             except Exception as exc:  # drawing is optional; the results still flow
-                failed = VisionDeskError(f"{name}: no overlay ({type(exc).__name__}: {one_line(exc)})")
-                failed.__cause__ = exc
+                failed = caused_by(VisionDeskError(f"{name}: no overlay ({typed_line(exc)})"), exc)
                 self._emit(PipelineEvent.failure(EventKind.ERROR, failed, name))
             self._annotators[name] = ann
         return self._annotators[name]

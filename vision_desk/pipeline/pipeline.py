@@ -40,7 +40,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from vision_desk import runtime
-from vision_desk.errors import SourceError, VisionDeskError, one_line
+from vision_desk.errors import SourceError, VisionDeskError, caused_by, typed_line
 from vision_desk.pipeline.events import LIVE_STATES, EventKind, Mode, PipelineEvent, PipelineState
 from vision_desk.pipeline.output import WRITE_QUEUE, OutputStage
 from vision_desk.pipeline.processing import ProcessingStage
@@ -363,7 +363,7 @@ class Pipeline:
             self._fault(exc)
         except Exception as exc:  # a bug: fault with a message instead of a silent dead thread
             traceback.print_exc()
-            self._fault(VisionDeskError(f"capture failed: {type(exc).__name__}: {one_line(exc)}"))
+            self._fault(caused_by(VisionDeskError(f"capture failed: {typed_line(exc)}"), exc))
         finally:
             self._input.close()
             with contextlib.suppress(Exception):

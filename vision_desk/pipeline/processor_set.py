@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vision_desk import processors as registry_mod
-from vision_desk.errors import ProcessorError, SettingsError, VisionDeskError, one_line
+from vision_desk.errors import ProcessorError, SettingsError, VisionDeskError, caused_by, typed_line
 from vision_desk.pipeline.events import EventKind, PipelineEvent
 from vision_desk.pipeline.slots import Channel, ChannelClosed, OrderGate
 from vision_desk.processors import settings as settings_mod
@@ -272,7 +272,7 @@ class ProcessorSet:
             error = exc
         except Exception as exc:  # a bug in a processor: keep the stream alive, say what happened
             traceback.print_exc()
-            error = VisionDeskError(f"{job.name} could not be loaded: {type(exc).__name__}: {one_line(exc)}")
+            error = caused_by(VisionDeskError(f"{job.name} could not be loaded: {typed_line(exc)}"), exc)
         with self._lock:
             current = self._generation.get(job.name) == job.generation
             if self._loading.get(job.name) is job.proc:
