@@ -40,7 +40,7 @@ class BatchSettings:
     """What every file of a batch is processed with, and how each worker sets itself up."""
 
     processors: tuple[str, ...]
-    settings: dict[str, dict[str, Any]]
+    settings: dict[str, Any]  # per processor: its settings dataclass (or name=value changes, validated by the pipeline)
     hud: bool = False
     raw: bool = False
     max_frames: int | None = None

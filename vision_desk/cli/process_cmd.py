@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vision_desk.batch import command as batch_command
-from vision_desk.cli.processor_options import add_processor_options, settings_from_args
+from vision_desk.cli.processor_options import add_processor_options, validated_settings
 from vision_desk.errors import OutputError, SettingsError, VisionDeskError
 from vision_desk.pipeline.events import EventKind, PipelineEvent, PipelineState
 
@@ -80,7 +80,8 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     batch_command.add_options(p)  # several inputs -> a batch (vision_desk/batch); keep this call last
 
 
-def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, dict[str, Any]]]:
+def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
+    """The processors and their settings (each a settings dataclass, validated here once)."""
     from vision_desk import processors
 
     names = processors.parse_names(args.processors)
@@ -90,7 +91,7 @@ def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, dict[str
         raise SettingsError(f"--duration must be a positive number of seconds, got {args.duration:g}")
     if args.inflight is not None and not 1 <= args.inflight <= 16:
         raise SettingsError(f"--inflight must be between 1 and 16, got {args.inflight}")
-    return names, settings_from_args(args, names)
+    return names, validated_settings(args, names)
 
 
 def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool, output: str | None,
@@ -220,7 +221,7 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
 
 
 def process_one(args: argparse.Namespace, input_spec: str, output: str | None, json_path: str | None, *,
-                names: list[str], settings: dict[str, dict[str, Any]],
+                names: list[str], settings: dict[str, Any],
                 runtime_config: RuntimeConfig) -> ProcessOutcome:
     """Process one input to the given outputs (the whole of `vision-desk process` for one file).
 

@@ -82,7 +82,10 @@ class LoadOutcome:
 
 def _carry(target: Any, old: Any, new: Any) -> Any:
     """``target`` (an instance's settings) with the fields that changed from ``old`` to ``new``, each valid
-    already: an instance still serving while its replacement loads keeps the settings that shaped its model."""
+    already: an instance still serving while its replacement loads keeps the settings that shaped its model.
+    An instance in step with the set (the usual case) gets ``new`` itself."""
+    if target == old:
+        return new
     changed = {f.name: getattr(new, f.name) for f in dataclasses.fields(new)
                if getattr(new, f.name) != getattr(old, f.name)}
     return dataclasses.replace(target, **changed) if changed else target
