@@ -181,7 +181,7 @@ def main() -> None:
     ap.add_argument("--fp16", action=argparse.BooleanOptionalAction, default=True)
     args = ap.parse_args()
     try:
-        cfg = runtime.configure(args.device, None, args.precision)
+        cfg = runtime.require_usable(runtime.RuntimeConfig(args.device, None, args.precision))
     except VisionDeskError as exc:
         raise SystemExit(f"bench_gpu: {exc}") from None
     print(f"# bench_gpu ({runtime.describe_device(cfg)})\n")

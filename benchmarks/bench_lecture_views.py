@@ -45,8 +45,9 @@ def interleaved(measures: dict[str, Callable], frames: list[np.ndarray], rounds:
     return {k: statistics.median(v) for k, v in times.items()}
 
 
-def view_measures(name: str, settings: dict, frames: list[np.ndarray]) -> dict[str, Callable]:
-    proc = processors.create(name, **settings)
+def view_measures(name: str, settings: dict, frames: list[np.ndarray],
+                  config: runtime.RuntimeConfig) -> dict[str, Callable]:
+    proc = processors.create(name, runtime_config=config, **settings)
     proc.load()
     ann = processors.annotator_for(name)
     bare = {id(f): proc.core_call(f) for f in frames}
@@ -83,9 +84,9 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="intra-op threads (default: the app's default)")
     ap.add_argument("--x4plus", default="", help="also time this realesrgan-x4plus ONNX file (64x64 region)")
     args = ap.parse_args()
-    runtime.configure("cpu", args.threads)
+    config = runtime.RuntimeConfig("cpu", args.threads)
     print(machine())
-    print(f"intra-op threads: {runtime.current_config().intra_threads}; medians of {args.rounds} interleaved rounds")
+    print(f"intra-op threads: {config.intra_threads}; medians of {args.rounds} interleaved rounds")
     frames = test_frames(4)
     views = (("cnn", {"view": "layers", "layer": "stage3", "channels": 16}, "cnn: classes + stage3 grid (224 input)"),
              ("cnn", {"view": "cam"}, "cnn: classes + class activation map"),
@@ -93,12 +94,12 @@ def main() -> None:
              ("superres", {"size": 128, "mode": "check"}, "superres check: 128 region shrunk to 32, back x4"))
     for name, settings, title in views:
         for f in frames[:2]:  # warm-up: first runs allocate
-            processors.create(name, **settings).process(f)
-        medians = interleaved(view_measures(name, settings, frames), frames, args.rounds)
+            processors.create(name, runtime_config=config, **settings).process(f)
+        medians = interleaved(view_measures(name, settings, frames, config), frames, args.rounds)
         cells = "  ".join(f"{k} {v:7.1f} ms ({1000 / v:5.1f}/s)" for k, v in medians.items())
         print(f"{title:<55} {cells}")
     if args.x4plus:
-        big, small = x4plus_vs_small(args.x4plus, max(3, args.rounds // 5), runtime.current_config().intra_threads)
+        big, small = x4plus_vs_small(args.x4plus, max(3, args.rounds // 5), config.intra_threads)
         print(f"{'superres 64x64 -> 256x256, bare: x4plus (not shipped) / animevideov3':<55} "
               f"{big:7.1f} ms / {small:6.1f} ms = {big / small:.1f}x")
 

@@ -39,6 +39,7 @@ from vision_desk.pipeline.pipeline import Mode, Pipeline  # noqa: E402
 from vision_desk.sources import open_source  # noqa: E402
 
 WINDOW_S = 10.0
+CONFIG = runtime.RuntimeConfig("cpu")  # --precision: set in main(); what every run uses unless given its own
 
 
 def p95(values: list[float]) -> float:
@@ -61,7 +62,8 @@ def run(spec: str, names: list[str], mode: Mode, duration: float, *, live_inflig
             rows.append((now - t0[0], r.stats.latency_ms, r.stats.dropped))
 
     pipe = Pipeline(open_source(spec), names, mode=mode, on_result=on_result, live_inflight=live_inflight,
-                    runtime_config=config, inflight=None if config is None else max(1, cores() // config.intra_threads))
+                    runtime_config=config or CONFIG,
+                    inflight=None if config is None else max(1, cores() // config.intra_threads))
     pipe.start()
     deadline = None
     while True:
@@ -121,7 +123,7 @@ def variants(spec: str, names: list[str], duration: float, interval_ms: float) -
         (f"lossless path, {n} frames in flight, 1 thread each", Mode.LOSSLESS, None, 1),
     ):
         data = run(spec, names, mode, duration, live_inflight=inflight,
-                   config=runtime.RuntimeConfig("cpu", threads, runtime.current_config().precision))
+                   config=runtime.RuntimeConfig("cpu", threads, CONFIG.precision))
         body = [r for r in data if r[0] >= 2.0]  # after 2 s of warm-up
         span = body[-1][0] - body[0][0]
         lat = [r[1] for r in body]
@@ -148,10 +150,11 @@ def main() -> None:
     ap.add_argument("--precision", choices=runtime.PRECISIONS, default="auto")
     args = ap.parse_args()
     names = processors.parse_names(args.processors)
-    runtime.configure("cpu", None, args.precision)
+    global CONFIG
+    CONFIG = runtime.RuntimeConfig("cpu", None, args.precision)
     spec = f"synthetic:fps={args.fps:g},size={args.size}"
     print(f"machine: {machine()}")
-    print(f"source: {spec}; processors: {','.join(names)}; device: {runtime.describe_device()}")
+    print(f"source: {spec}; processors: {','.join(names)}; device: {runtime.describe_device(CONFIG)}")
     if args.variants > 0:
         variants(spec, names, args.variants, 1000 / args.fps)
         return

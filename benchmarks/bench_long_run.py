@@ -43,7 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from vision_desk import quiet, runtime
-from vision_desk.pipeline.pipeline import Mode, Pipeline
+from vision_desk.pipeline.pipeline import EventKind, Mode, Pipeline
 from vision_desk.pipeline.sinks import JsonlSink, VideoSink
 from vision_desk.sources import open_source
 
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         "(app default 512): all four on, but cheaper than the full defaults"
         if {"pose", "style"} <= set(names) else f"settings: {settings}")
     log(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}; device: {runtime.describe_device()}")
+        f"Python {platform.python_version()}; device: {runtime.describe_device(runtime.RuntimeConfig())}")
     log(f"sampling every {args.every} frames; reference RSS after {args.warmup} frames; started "
         f"{time.strftime('%Y-%m-%d %H:%M:%S')}")
 
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     events: list[str] = []
     pipe = Pipeline(open_source(args.source), names, mode=Mode.LOSSLESS, settings=settings, sinks=sinks,
                     on_result=mon.on_result, on_event=lambda e: events.append(e.message) if e.kind in (
-                        "error", "source_lost") else None,
+                        EventKind.ERROR, EventKind.SOURCE_LOST) else None,
                     loop=True, max_frames=args.frames, inflight=args.inflight)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -85,7 +85,8 @@ ENCODER = {}  # the video backend the pipeline's sink really used, filled in by 
 def run_pipeline(clip: str, name: str, n: int, inflight: int | None, out: Path) -> float:
     """Frames/s of a lossless run with the command's video sink, first frame read to last frame output."""
     sink = VideoSink(out, overwrite=True)  # backend "auto", as `vision-desk process -o out.mp4` makes it; same file every round
-    pipe = Pipeline(open_source(clip), [name], mode=Mode.LOSSLESS, sinks=[sink], inflight=inflight, max_frames=n)
+    pipe = Pipeline(open_source(clip), [name], mode=Mode.LOSSLESS, sinks=[sink], inflight=inflight, max_frames=n,
+                    runtime_config=runtime.RuntimeConfig("cpu", None, PRECISION))  # what `vision-desk process` uses
     pipe.start()
     if not pipe.wait(600):
         raise SystemExit("pipeline run did not finish")
@@ -99,8 +100,7 @@ def run_pipeline(clip: str, name: str, n: int, inflight: int | None, out: Path) 
 
 
 def run_bare(name: str, frames: list, threads: int) -> float:
-    runtime.configure("cpu", threads, PRECISION)
-    proc = processors.create(name)
+    proc = processors.create(name, runtime_config=runtime.RuntimeConfig("cpu", threads, PRECISION))
     proc.load()
     calls = [proc.core_call(f) for f in frames]
     for c in calls[:5]:
@@ -113,8 +113,7 @@ def run_bare(name: str, frames: list, threads: int) -> float:
 
 def run_bare_concurrent(name: str, frames: list, threads: int, workers: int) -> float:
     """The bare calls as the pipeline makes them: one session, ``workers`` threads calling it at once."""
-    runtime.configure("cpu", threads)
-    proc = processors.create(name)
+    proc = processors.create(name, runtime_config=runtime.RuntimeConfig("cpu", threads))
     proc.load()
     calls = [proc.core_call(f) for f in frames]
     for c in calls[:5]:
@@ -140,8 +139,7 @@ def run_bare_concurrent(name: str, frames: list, threads: int, workers: int) -> 
 
 
 def run_plain(clip: Path, name: str, n: int, threads: int, out: Path) -> float:
-    runtime.configure("cpu", threads, PRECISION)
-    proc = processors.create(name)
+    proc = processors.create(name, runtime_config=runtime.RuntimeConfig("cpu", threads, PRECISION))
     proc.load()
     annotator = processors.annotator_for(name)
     cap = cv2.VideoCapture(str(clip))
@@ -182,19 +180,18 @@ def main() -> None:
     frames = decode(Path(args.clip), args.frames)
     n = len(frames)
     h, w = frames[0].shape[:2]
-    runtime.configure("cpu", None, PRECISION)
-    default_threads = runtime.current_config().intra_threads
-    inflight = default_inflight()
+    config = runtime.RuntimeConfig("cpu", None, PRECISION)
+    default_threads = config.intra_threads
+    inflight = default_inflight(config)
     print(f"machine: {machine()}")
     print(f"clip: {args.clip} ({n} frames, {w}x{h}); processor: {args.processor}; device: "
-          f"{runtime.describe_device()}")
+          f"{runtime.describe_device(config)}")
     print(f"pipeline defaults: {inflight} frames in flight, {default_threads} onnxruntime thread(s) per call\n")
     keys = ("pipeline", "pipeline_1", "bare", "bare_1", "bare_conc", "plain")
     results: dict[str, list[float]] = {k: [] for k in keys}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.mp4"
         for r in range(args.rounds):
-            runtime.configure("cpu", None, PRECISION)  # what `vision-desk process` uses
             results["pipeline"].append(run_pipeline(args.clip, args.processor, n, None, out))
             results["pipeline_1"].append(run_pipeline(args.clip, args.processor, n, 1, out))
             results["bare"].append(run_bare(args.processor, frames, cores))

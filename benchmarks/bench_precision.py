@@ -121,7 +121,6 @@ def main() -> None:
     ap.add_argument("--live-seconds", type=float, default=20.0, help="seconds per live run (0: skip part 2)")
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
-    runtime.configure("cpu", None)
     print(f"machine: {machine()}; CPU INT8 dot-product instructions: {runtime.int8_pays()}")
     if args.calls > 0:
         bare_models(processors.parse_names(args.processors), args.calls, (1, 2))

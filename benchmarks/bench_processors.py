@@ -50,7 +50,7 @@ def main() -> None:
     ap.add_argument("--processors", default=",".join(processors.PROCESSOR_NAMES))
     args = ap.parse_args()
     frames = test_frames(args.frames)
-    print(f"machine: {machine()}; device: {runtime.describe_device()}")
+    print(f"machine: {machine()}; device: {runtime.describe_device(runtime.RuntimeConfig())}")
     print(f"{'processor':<10} {'process() ms':>13} {'bare model ms':>14} {'bare/whole':>11}")
     for name in processors.parse_names(args.processors):
         proc = processors.create(name)

@@ -103,7 +103,7 @@ def main() -> int:
         if objects_on:  # a teacher moves the score threshold on the paused frame
             mark = len(watch.shown)
             tc = time.perf_counter()
-            ctl.configure("objects", score_threshold=0.35 + 0.1 * (i % 2))
+            ctl.change_settings("objects", score_threshold=0.35 + 0.1 * (i % 2))
             if spin(app, PAUSE_WATCH_S, lambda: len(watch.shown) > mark):
                 setting_ms.append((watch.shown[mark][0] - tc) * 1000)
             else:

@@ -163,7 +163,7 @@ def main() -> int:
     raw, t_off = [], []
     for f in frames:
         t = time.perf_counter(); raw.append(proc.process(f).image); t_off.append(time.perf_counter() - t)
-    proc.configure(flicker_reduction=True, flicker_strength=args.strength)
+    proc.update_settings(flicker_reduction=True, flicker_strength=args.strength)
     t_on = []
     for f in frames:
         t = time.perf_counter(); proc.process(f); t_on.append(time.perf_counter() - t)

@@ -11,16 +11,6 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _process_wide_runtime_choice_restored():
-    """A test that runs the command in this process (`main([... "--device", "cpu"])`) sets the process-wide
-    runtime choice; put it back, so the next test sees the default (``--device auto``) again."""
-    from vision_desk import runtime
-
-    yield
-    runtime._config = runtime.RuntimeConfig()  # (module fixtures run before a test's own: no saved copy)
-
-
 def expected_provider() -> str:
     """Where a session made with ``--device auto`` runs on this machine: "CUDA" where CUDA really works,
     else "CPU". Tests compare with this instead of a hard-coded "CPU", so they pass on a GPU machine too."""

@@ -32,7 +32,7 @@ def cnn():
 def run(proc, image: np.ndarray, **settings) -> Classification:
     defaults = {k: getattr(proc.settings_type(), k) for k in ("view", "layer", "channels", "grid_order", "page",
                                                               "channel")}
-    proc.configure(**{**defaults, **settings})
+    proc.update_settings(**{**defaults, **settings})
     return proc.process(image)
 
 

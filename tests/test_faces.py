@@ -28,7 +28,7 @@ def faces() -> FacesProcessor:
 @pytest.fixture(autouse=True)
 def _defaults(faces: FacesProcessor):
     """Every test starts from the default settings (tests may configure the shared processor)."""
-    faces.configure(**vars(FacesSettings()))
+    faces.update_settings(**vars(FacesSettings()))
     yield
 
 
@@ -59,14 +59,14 @@ def test_astronaut_has_exactly_one_face_on_her_face(faces: FacesProcessor, astro
 @pytest.mark.parametrize("photo", ["coffee", "chelsea", "rocket"])
 def test_no_face_in_photos_without_people(faces: FacesProcessor, cascade: str, photo: str,
                                           request: pytest.FixtureRequest) -> None:
-    faces.configure(cascade=cascade)
+    faces.update_settings(cascade=cascade)
     result = faces.process(request.getfixturevalue(photo))
     assert result.is_empty(), result.boxes
     assert result.to_json() == []
 
 
 def test_alt2_cascade_also_finds_her(faces: FacesProcessor, astronaut: np.ndarray) -> None:
-    faces.configure(cascade="frontal_alt2")
+    faces.update_settings(cascade="frontal_alt2")
     result = faces.process(astronaut)
     assert len(result) == 1 and contains(result.boxes[0], FACE_CORE)
     assert result.cascade == "frontal_alt2"
@@ -74,7 +74,7 @@ def test_alt2_cascade_also_finds_her(faces: FacesProcessor, astronaut: np.ndarra
 
 def test_teaching_mode_returns_many_raw_windows_for_a_real_face(faces: FacesProcessor,
                                                                 astronaut: np.ndarray) -> None:
-    faces.configure(teaching=True)
+    faces.update_settings(teaching=True)
     result = faces.process(astronaut)
     assert len(result) == 1 and contains(result.boxes[0], FACE_CORE)
     assert len(result.candidates) >= 10 * len(result)
@@ -87,21 +87,21 @@ def test_teaching_mode_returns_many_raw_windows_for_a_real_face(faces: FacesProc
 
 def test_teaching_mode_groups_exactly_like_detect_multiscale(faces: FacesProcessor, astronaut: np.ndarray) -> None:
     plain = faces.process(astronaut)
-    faces.configure(teaching=True)
+    faces.update_settings(teaching=True)
     taught = faces.process(astronaut)
     np.testing.assert_array_equal(plain.boxes, taught.boxes)
 
 
 def test_higher_min_neighbors_never_finds_more(faces: FacesProcessor, astronaut: np.ndarray) -> None:
-    faces.configure(min_neighbors=0, teaching=True)
+    faces.update_settings(min_neighbors=0, teaching=True)
     everything = faces.process(astronaut)
     assert len(everything) == len(everything.candidates)  # 0 = every raw window is a "face"
-    faces.configure(min_neighbors=50)
+    faces.update_settings(min_neighbors=50)
     assert len(faces.process(astronaut)) == 0
 
 
 def test_eyes_are_inside_the_face(faces: FacesProcessor, astronaut: np.ndarray) -> None:
-    faces.configure(eyes=True)
+    faces.update_settings(eyes=True)
     result = faces.process(astronaut)
     assert len(result) == 1 and len(result.eyes) == 1
     eyes = result.eyes[0]
@@ -116,9 +116,9 @@ def test_eyes_are_inside_the_face(faces: FacesProcessor, astronaut: np.ndarray) 
 
 
 def test_profile_cascade_finds_the_camera_man_both_ways(faces: FacesProcessor, camera_man: np.ndarray) -> None:
-    faces.configure(cascade="profile")
+    faces.update_settings(cascade="profile")
     faces.process(camera_man)  # runs at the defaults without error
-    faces.configure(detect_scale=0.75)
+    faces.update_settings(detect_scale=0.75)
     result = faces.process(camera_man)
     assert len(result) == 1
     x1, y1, x2, y2 = result.boxes[0]
@@ -195,12 +195,12 @@ def test_capped_detection_on_a_1080p_frame_lands_on_her_face(faces: FacesProcess
 def test_settings_change_between_frames_without_reload(faces: FacesProcessor, astronaut: np.ndarray) -> None:
     faces.process(astronaut)
     generation = faces._generation
-    faces.configure(min_neighbors=50)
+    faces.update_settings(min_neighbors=50)
     assert faces.process(astronaut).is_empty()
-    faces.configure(min_neighbors=5)
+    faces.update_settings(min_neighbors=5)
     assert len(faces.process(astronaut)) == 1
     assert faces._generation == generation  # no reload for a threshold
-    faces.configure(cascade="frontal_alt2")
+    faces.update_settings(cascade="frontal_alt2")
     faces.process(astronaut)
     assert faces._generation == generation + 1  # a different cascade is a reload
 
@@ -213,7 +213,7 @@ def test_settings_change_between_frames_without_reload(faces: FacesProcessor, as
 ])
 def test_bad_settings_name_the_valid_values(faces: FacesProcessor, change: dict, words: str) -> None:
     with pytest.raises(SettingsError, match=words):
-        faces.configure(**change)
+        faces.update_settings(**change)
 
 
 def test_a_broken_cascade_file_is_a_model_error_naming_it(tmp_path) -> None:

@@ -55,7 +55,7 @@ def _feeds(entry: model_store.ModelEntry, photo: np.ndarray) -> tuple[dict[str, 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
 def test_model_runs_with_documented_contract(entry: model_store.ModelEntry, astronaut: np.ndarray) -> None:
-    ms = runtime.create_session(entry.id)
+    ms = runtime.create_session(entry.id, config=runtime.RuntimeConfig())
     assert ms.provider == runtime.CPU  # this machine has no GPU
     assert sorted(ms.input_names) == sorted(entry.inputs)
     feeds, h, w = _feeds(entry, astronaut)
@@ -66,7 +66,7 @@ def test_model_runs_with_documented_contract(entry: model_store.ModelEntry, astr
 
 
 def test_objects_model_sees_the_astronaut(astronaut: np.ndarray) -> None:
-    ms = runtime.create_session("objects-ssdlite-mobilenetv2-coco")
+    ms = runtime.create_session("objects-ssdlite-mobilenetv2-coco", config=runtime.RuntimeConfig())
     scores, boxes = ms.run({"image_tensor:0": cv2.cvtColor(astronaut, cv2.COLOR_BGR2RGB)[None]})
     assert scores[0, :, 0].max() > 0.5  # column 0 = COCO id 1 = person
 
@@ -86,20 +86,20 @@ def test_corrupted_model_gives_clear_error(models_copy: Path) -> None:
     data[len(data) // 2] ^= 0xFF  # same size, one flipped byte
     f.write_bytes(bytes(data))
     with pytest.raises(ModelError, match=r"multistyle26\.onnx.*does not match its checksum.*restore"):
-        runtime.create_session("style-multistyle26")
+        runtime.create_session("style-multistyle26", config=runtime.RuntimeConfig())
 
 
 def test_truncated_model_gives_clear_error(models_copy: Path) -> None:
     f = models_copy / "openpose_mobilenet_thin.onnx"
     f.write_bytes(f.read_bytes()[:1000])
     with pytest.raises(ModelError, match=r"openpose_mobilenet_thin\.onnx.*wrong size.*truncated"):
-        runtime.create_session("pose-openpose-mobilenet-thin")
+        runtime.create_session("pose-openpose-mobilenet-thin", config=runtime.RuntimeConfig())
 
 
 def test_missing_model_gives_clear_error(models_copy: Path) -> None:
     (models_copy / "ssdlite_mobilenet_v2_coco.onnx").unlink()
     with pytest.raises(ModelError, match=r"ssdlite_mobilenet_v2_coco\.onnx.*is missing.*git checkout"):
-        runtime.create_session("objects-ssdlite-mobilenetv2-coco")
+        runtime.create_session("objects-ssdlite-mobilenetv2-coco", config=runtime.RuntimeConfig())
 
 
 def test_models_verify_cli(models_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

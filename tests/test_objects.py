@@ -20,7 +20,7 @@ def objects() -> ObjectsProcessor:
 
 @pytest.fixture(autouse=True)
 def _defaults(objects: ObjectsProcessor):
-    objects.configure(**vars(ObjectsSettings()))
+    objects.update_settings(**vars(ObjectsSettings()))
     yield
 
 
@@ -63,10 +63,10 @@ def test_rocket_has_no_person(objects: ObjectsProcessor, rocket: np.ndarray) -> 
 
 def test_class_filter_keeps_only_those_classes(objects: ObjectsProcessor, coffee: np.ndarray,
                                                astronaut: np.ndarray) -> None:
-    objects.configure(classes="person")
+    objects.update_settings(classes="person")
     assert all(lab == "person" for lab in labels(objects.process(coffee)))
     assert labels(objects.process(astronaut)) == ["person"]
-    objects.configure(classes=" Dining Table ,CUP")
+    objects.update_settings(classes=" Dining Table ,CUP")
     assert objects.settings.classes == "dining table,cup"
     # By looking: a cup (on a saucer) standing on a wooden table that fills the photo, all but its dark
     # top-left corner. Both are COCO classes, so the filtered result is exactly these two, each where it is.
@@ -84,9 +84,9 @@ def test_settings_change_between_frames_without_reload(objects: ObjectsProcessor
     session = objects._session
     assert len(found) >= 2 and np.all(found.scores >= 0.5)  # at least the cup and the table (see above)
     # A threshold between the two best scores keeps only the best one.
-    objects.configure(score_threshold=round(float(found.scores[:2].mean()), 2))
+    objects.update_settings(score_threshold=round(float(found.scores[:2].mean()), 2))
     assert labels(objects.process(coffee)) == labels(found)[:1]
-    objects.configure(score_threshold=0.99)
+    objects.update_settings(score_threshold=0.99)
     assert objects.process(coffee).is_empty()
     assert objects._session is session
 
@@ -94,28 +94,28 @@ def test_settings_change_between_frames_without_reload(objects: ObjectsProcessor
 def test_max_detections_caps_the_count(objects: ObjectsProcessor, coffee: np.ndarray) -> None:
     everything = objects.process(coffee)
     assert len(everything) >= 2
-    objects.configure(max_detections=1)
+    objects.update_settings(max_detections=1)
     assert labels(objects.process(coffee)) == labels(everything)[:1]  # the best one (results are best first)
 
 
 def test_lower_nms_iou_never_keeps_more(objects: ObjectsProcessor, astronaut: np.ndarray) -> None:
-    objects.configure(score_threshold=0.1, nms_iou=1.0)
+    objects.update_settings(score_threshold=0.1, nms_iou=1.0)
     loose = len(objects.process(astronaut))  # 1.0 = no suppression: overlapping duplicates stay
-    objects.configure(nms_iou=0.5)
+    objects.update_settings(nms_iou=0.5)
     tight = len(objects.process(astronaut))
     assert loose > tight >= 1
 
 
 def test_bad_threshold_names_the_valid_range(objects: ObjectsProcessor) -> None:
     with pytest.raises(SettingsError, match="0.01 to 1"):
-        objects.configure(score_threshold=2.0)
+        objects.update_settings(score_threshold=2.0)
     assert objects.settings.score_threshold == 0.5  # unchanged
 
 
 def test_unknown_class_name_lists_the_valid_names(objects: ObjectsProcessor) -> None:
     with pytest.raises(SettingsError,
                        match="objects.classes: unknown COCO class name.*'persn'.*valid names: person, bicycle"):
-        objects.configure(classes="persn,cup")
+        objects.update_settings(classes="persn,cup")
     with pytest.raises(SettingsError, match="toothbrush"):
         create("objects", classes="dragon")
 

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline_fakes import FileLikeSource, PacedLiveSource, Recorder, fake_registry, read_stamp, video_stamps
 from vision_desk.errors import SettingsError, SourceError
-from vision_desk.pipeline import events as ev
+from vision_desk.pipeline.events import EventKind as ev
 from vision_desk.pipeline.pipeline import Mode, Pipeline
 from vision_desk.pipeline.sinks import JsonlSink, RecordingSink, VideoSink
 from vision_desk.sources.base import Source, SourceInfo
@@ -70,7 +70,7 @@ def test_a_processor_that_becomes_stateful_mid_stream_then_sees_frames_one_at_a_
     p = make(FileLikeSource(80), ["alpha"], rec, inflight=3, settings={"alpha": {"delay_ms": 3, "jitter_ms": 9}})
     p.start()
     assert rec.wait_for(lambda: len(rec.results) >= 20)
-    p.configure("alpha", stateful=True)
+    p.change_settings("alpha", stateful=True)
     assert p.wait(60)
     alpha = p.processor_instance("alpha")
     p.stop()
@@ -180,7 +180,9 @@ def test_a_processor_failing_on_one_frame_is_counted_and_the_stream_goes_on(no_l
     p.stop()
     assert len(rec.results) == 20
     bad = rec.results[5]
-    assert "alpha" in bad.errors and "fake failure on frame 5" in bad.errors["alpha"]
+    assert "alpha" in bad.errors and "fake failure on frame 5" in str(bad.errors["alpha"])
+    assert isinstance(bad.errors["alpha"], RuntimeError)  # the exception itself; JSON lines show its one line
+    assert bad.to_json()["errors"]["alpha"] == "RuntimeError: fake failure on frame 5"
     assert "beta" in bad.results  # the other processor still ran on that frame
     assert all(not r.errors for i, r in enumerate(rec.results) if i != 5)
     assert rec.results[-1].stats.errors == 1 and p.summary().errors == 1
@@ -204,20 +206,20 @@ def test_add_remove_and_configure_while_running(no_leftover_threads):
 
     # A setting that needs a new model: loaded beside the old one, then swapped in.
     old = p.processor_instance("alpha")
-    p.configure("alpha", model="b")
+    p.change_settings("alpha", model="b")
     assert rec.wait_for(lambda: p.processor_instance("alpha") is not old)
     assert p.processor_instance("alpha").loaded_model == "b"
     assert p.processor_settings("alpha").model == "b"
     # A cheap setting applies between frames on the same instance.
     inst = p.processor_instance("alpha")
-    p.configure("alpha", fail_on=4095)
+    p.change_settings("alpha", fail_on=4095)
     assert p.processor_instance("alpha") is inst
     assert rec.wait_for(lambda: inst.settings.fail_on == 4095)
 
     with pytest.raises(SettingsError, match="out of range"):
-        p.configure("alpha", delay_ms=-1)
+        p.change_settings("alpha", delay_ms=-1)
     with pytest.raises(SettingsError, match="valid values: a, b"):
-        p.configure("alpha", model="zzz")
+        p.change_settings("alpha", model="zzz")
     with pytest.raises(SettingsError, match="unknown processor"):
         p.set_processors(["alpha", "nope"])
 
@@ -286,6 +288,32 @@ def test_a_model_that_fails_to_load_ends_a_file_run_before_any_frame(no_leftover
     p.stop()
     assert p.state == "faulted" and "damaged" in str(p.error)
     assert rec.results == []
+
+
+def test_a_pipeline_started_paused_at_frame_n_shows_frame_n_first_and_holds(no_leftover_threads):
+    """The window reopens a file where it was: the start frame and the paused state are the pipeline's own
+    from the start (no seek or pause from an event callback on the capture thread)."""
+    rec = Recorder()
+    p = make(FileLikeSource(300, fps=50), ["alpha"], rec, file_mode=Mode.REALTIME, start_at=120, paused=True)
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 1)
+    assert p.mode == Mode.REALTIME and p.state == "paused"
+    time.sleep(0.4)
+    assert [r.frame.index for r in rec.results] == [120]  # frame N first, and nothing after it while paused
+    p.set_paused(False)
+    assert rec.wait_for(lambda: rec.results[-1].frame.index >= 125)
+    indices = [r.frame.index for r in rec.results]
+    assert indices == sorted(indices) and min(indices) == 120
+    p.stop()
+
+
+def test_start_arguments_do_not_seek_a_live_source(no_leftover_threads):
+    rec = Recorder()
+    p = make(PacedLiveSource(fps=100), [], rec, start_at=50, paused=True)
+    p.start()
+    assert rec.wait_for(lambda: len(rec.results) >= 3)  # a camera cannot start at frame 50 or stay paused
+    assert p.mode == Mode.LIVE and p.state == "running"
+    p.stop()
 
 
 def test_pause_step_and_seek_on_a_file():
@@ -438,7 +466,7 @@ def test_a_change_while_paused_runs_the_chain_again_on_the_frame_shown(tmp_path)
     n = len(rec.results)
     shown = rec.results[-1].frame.index
 
-    p.configure("alpha", fail_on=shown)  # a setting whose effect is visible on this very frame
+    p.change_settings("alpha", fail_on=shown)  # a setting whose effect is visible on this very frame
     assert rec.wait_for(lambda: len(rec.results) > n)
     again = rec.results[-1]
     assert again.frame.index == shown and "alpha" in again.errors
@@ -463,7 +491,7 @@ def test_redo_requests_while_playing_change_nothing():
     p = make(FileLikeSource(40), ["alpha"], rec)
     p.start()
     for _ in range(5):
-        p.configure("alpha", delay_ms=1)
+        p.change_settings("alpha", delay_ms=1)
     assert p.wait(30)
     p.stop()
     assert [r.frame.index for r in rec.results] == list(range(40))
@@ -562,3 +590,13 @@ def test_realtime_with_skipping_keeps_the_files_clock_and_counts_the_skipped_fra
     assert rec.results[-1].stats.dropped > 0
     idx = [r.frame.index for r in rec.results]
     assert idx == sorted(set(idx))
+
+
+def test_event_kinds_and_states_read_as_their_values_in_logs_and_json():
+    """Enums inside; outside (messages, logs, JSON) the same words as the strings they replaced."""
+    from vision_desk.pipeline.events import PipelineState
+
+    assert f"{ev.SOURCE_OPENED}" == "source_opened" and str(PipelineState.FINISHED) == "finished"
+    assert json.dumps({"kind": ev.PROCESSOR_ERROR, "state": PipelineState.FAULTED}) == \
+        '{"kind": "processor_error", "state": "faulted"}'
+    assert PipelineState("paused") is PipelineState.PAUSED and ev("loaded") is ev.LOADED

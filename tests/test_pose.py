@@ -150,7 +150,7 @@ def test_invalid_settings_name_the_valid_values(changes, words):
     for w in words:
         assert w in str(info.value)
     with pytest.raises(SettingsError):
-        PoseProcessor().configure(**changes)
+        PoseProcessor().update_settings(**changes)
 
 
 def test_created_through_the_registry():
@@ -163,14 +163,14 @@ def test_created_through_the_registry():
 def test_settings_change_between_frames_without_reload(fresh, astronaut):
     session = fresh._session
     before = fresh.process(astronaut)
-    fresh.configure(keypoint_threshold=0.95)  # above every heatmap peak of this photo
+    fresh.update_settings(keypoint_threshold=0.95)  # above every heatmap peak of this photo
     assert fresh.process(astronaut).is_empty()
-    fresh.configure(keypoint_threshold=0.1, min_keypoints=18)
+    fresh.update_settings(keypoint_threshold=0.1, min_keypoints=18)
     assert fresh.process(astronaut).is_empty()
-    fresh.configure(min_keypoints=4, input_height=256)
+    fresh.update_settings(min_keypoints=4, input_height=256)
     small = fresh.process(astronaut)
     assert len(small) == 1 and np.linalg.norm(xy(small, "nose") - xy(before, "nose")) < 8
-    fresh.configure(input_height=368)
+    fresh.update_settings(input_height=368)
     again = fresh.process(astronaut)
     np.testing.assert_array_equal(again.keypoints, before.keypoints)
     assert fresh._session is session, "no setting of the pose processor needs a new session"
@@ -180,20 +180,20 @@ def test_settings_change_between_frames_without_reload(fresh, astronaut):
 def test_teaching_overlay_has_the_frame_size_and_values_in_0_1(fresh, astronaut):
     frame = cv2.resize(astronaut, (640, 480))
     assert fresh.process(frame).overlay is None
-    fresh.configure(view="nose")
+    fresh.update_settings(view="nose")
     p = fresh.process(frame)
     assert p.overlay is not None and p.overlay.shape == (480, 640) and p.overlay.dtype == np.float32
     assert p.overlay.min() >= 0.0 and p.overlay.max() <= 1.0 and "nose" in p.overlay_name
     # The nose heatmap is hottest at the nose that was found.
     hot = np.array(np.unravel_index(np.argmax(p.overlay), p.overlay.shape)[::-1]) + 0.5
     assert np.linalg.norm(hot - xy(p, "nose")) < 12
-    fresh.configure(view="neck-r_shoulder")
+    fresh.update_settings(view="neck-r_shoulder")
     p = fresh.process(frame)
     assert p.overlay.shape == (480, 640) and 0.0 <= p.overlay.min() and p.overlay.max() <= 1.0
     mid = ((xy(p, "neck") + xy(p, "r_shoulder")) / 2).astype(int)
     assert p.overlay[mid[1], mid[0]] > 0.3 > np.median(p.overlay), "the limb field lies along that limb"
     assert "PAF" in p.overlay_name
-    fresh.configure(view="background")
+    fresh.update_settings(view="background")
     p = fresh.process(frame)
     assert p.overlay[5, 5] > 0.8 and p.overlay[int(xy(p, "nose")[1]), int(xy(p, "nose")[0])] < 0.5
 

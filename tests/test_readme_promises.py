@@ -137,7 +137,7 @@ def test_stats_panel_and_hud_say_why_cuda_is_not_used(qtbot, tmp_path, monkeypat
     qtbot.addWidget(gui.window)
     gui.window.show()
     try:
-        expected = runtime.describe_device()
+        expected = runtime.describe_device(runtime.RuntimeConfig())
         label = gui.window.stats_panel.device
         qtbot.waitUntil(lambda: expected in label.text(), timeout=60_000)
         assert reason_words() in label.text() and label.isVisible()
@@ -164,8 +164,7 @@ def test_a_file_keeps_two_frames_in_flight_by_default_on_two_cores(tmp_path, mon
     from vision_desk.processors.objects import ObjectsProcessor
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    runtime.configure("auto")
-    assert runtime.default_threads() == 1 and default_inflight() == 2
+    assert runtime.default_threads() == 1 and default_inflight(runtime.RuntimeConfig()) == 2
     inside, peak, lock = [0], [0], threading.Lock()
     real = ObjectsProcessor._process
 

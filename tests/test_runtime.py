@@ -47,7 +47,6 @@ def test_cli_device_cuda_fails_with_one_line(capsys: pytest.CaptureFixture[str])
     assert main(["info", "--device", "cuda"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("vision-desk: error: --device cuda") and err.count("\n") == 1
-    runtime.configure("auto")
 
 
 def test_unknown_device_and_bad_threads_are_errors() -> None:

@@ -126,20 +126,21 @@ def _swap_in(target: Path, replacement: bytes) -> None:
 
 def test_a_swapped_model_of_the_right_size_is_refused_before_onnxruntime_sees_it(models_copy, onnxruntime_spy):
     pose = models_copy / "openpose_mobilenet_thin.onnx"
-    runtime.create_session("pose-openpose-mobilenet-thin")  # checked and loaded once: the check result is known
+    # checked and loaded once: the check result is known
+    runtime.create_session("pose-openpose-mobilenet-thin", config=runtime.RuntimeConfig())
     assert len(onnxruntime_spy) == 1
     # A real ONNX model (the style network) padded to the pose model's size, same modification time.
     other = (models_copy / "multistyle26.onnx").read_bytes()
     _swap_in(pose, other + b"\0" * (pose.stat().st_size - len(other)))
     with pytest.raises(ModelError, match=r"openpose_mobilenet_thin\.onnx.*does not match its checksum.*restore"):
-        runtime.create_session("pose-openpose-mobilenet-thin")
+        runtime.create_session("pose-openpose-mobilenet-thin", config=runtime.RuntimeConfig())
     with pytest.raises(ModelError, match="does not match its checksum"):
         processors.create("pose").load()  # the processors go through the same check
     assert len(onnxruntime_spy) == 1, "onnxruntime was handed the swapped file"
 
 
 def test_onnxruntime_gets_the_bytes_that_were_checked(models_copy, onnxruntime_spy):
-    runtime.create_session("style-multistyle26")
+    runtime.create_session("style-multistyle26", config=runtime.RuntimeConfig())
     (model,) = onnxruntime_spy
     expected = model_store.entry("style-multistyle26")
     assert isinstance(model, bytes) and len(model) == expected.bytes  # not a path it could re-read later
@@ -163,6 +164,6 @@ def test_a_file_onnxruntime_cannot_parse_is_a_model_error_even_past_the_manifest
     model_store.set_models_dir(folder)
     try:
         with pytest.raises(ModelError, match=r"multistyle26\.onnx.*could not be loaded by onnxruntime.*restore"):
-            runtime.create_session("style-multistyle26")
+            runtime.create_session("style-multistyle26", config=runtime.RuntimeConfig())
     finally:
         model_store.set_models_dir(None)

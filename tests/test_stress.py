@@ -27,7 +27,7 @@ from pipeline_fakes import (
     read_stamp,
 )
 
-from vision_desk.pipeline.pipeline import Mode, Pipeline
+from vision_desk.pipeline.pipeline import EventKind, Mode, Pipeline
 from vision_desk.pipeline.sinks import JsonlSink
 from vision_desk.sources import open_source
 
@@ -97,11 +97,11 @@ def random_changes(p: Pipeline, rng: random.Random, n: int, pause_s: float) -> N
         if op <= 1:
             p.set_processors(rng.sample(names, rng.randint(0, 3)))
         elif op == 2:
-            p.configure("alpha", delay_ms=rng.choice([0.0, 0.5, 2.0]), jitter_ms=rng.choice([0.0, 1.0]))
+            p.change_settings("alpha", delay_ms=rng.choice([0.0, 0.5, 2.0]), jitter_ms=rng.choice([0.0, 1.0]))
         elif op == 3:
-            p.configure("beta", model=rng.choice("ab"))  # a reload: a new instance loads beside the old one
+            p.change_settings("beta", model=rng.choice("ab"))  # a reload: a new instance loads beside the old one
         elif op == 4:
-            p.configure("gamma", stateful=rng.random() < 0.5)
+            p.change_settings("gamma", stateful=rng.random() < 0.5)
         else:
             p.set_hud(rng.random() < 0.5)
         if i % 5 == 0:
@@ -130,7 +130,7 @@ def test_500_live_changes_never_put_a_result_or_overlay_on_the_wrong_frame(mode,
     assert indices == sorted(set(indices))  # in order, none twice
     if mode == Mode.LOSSLESS:
         assert indices == list(range(len(indices)))  # and none lost
-    assert not [e for e in rec.events if e.kind in ("error", "processor_error")]
+    assert not [e for e in rec.events if e.kind in (EventKind.ERROR, EventKind.PROCESSOR_ERROR)]
 
 
 def test_start_and_stop_100_times(tmp_path, thread_baseline):

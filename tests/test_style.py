@@ -38,11 +38,11 @@ def proc():
 def styled(proc):
     """Run with some settings, then put the defaults back so tests stay independent."""
     def run(image: np.ndarray, **settings) -> np.ndarray:
-        proc.configure(**settings)
+        proc.update_settings(**settings)
         try:
             result = proc.process(image)
         finally:
-            proc.configure(**{k: getattr(StyleProcessor.settings_type(), k) for k in settings}, size=SIZE)
+            proc.update_settings(**{k: getattr(StyleProcessor.settings_type(), k) for k in settings}, size=SIZE)
         assert isinstance(result, Stylized)
         return result.image
     return run
@@ -121,7 +121,7 @@ def test_style_from_a_picture(styled, astronaut, chelsea_png):
 
 
 def test_style_vector_is_computed_once_per_picture(proc, astronaut, chelsea_png):
-    proc.configure(style_image=chelsea_png)
+    proc.update_settings(style_image=chelsea_png)
     try:
         proc.process(astronaut)
         cached = dict(proc._vectors)
@@ -129,7 +129,7 @@ def test_style_vector_is_computed_once_per_picture(proc, astronaut, chelsea_png)
         assert len(proc._vectors) == 1 and all(proc._vectors[k] is v for k, v in cached.items())
         assert proc.provider == expected_provider()
     finally:
-        proc.configure(style_image="")
+        proc.update_settings(style_image="")
 
 
 @pytest.mark.parametrize("changes, words", [
@@ -144,7 +144,7 @@ def test_style_vector_is_computed_once_per_picture(proc, astronaut, chelsea_png)
 ])
 def test_bad_settings_are_clear_errors(proc, changes, words):
     with pytest.raises(SettingsError) as err:
-        proc.configure(**changes)
+        proc.update_settings(**changes)
     for word in words:
         assert word in str(err.value)
     assert proc.settings.style == 0  # nothing was applied
@@ -154,7 +154,7 @@ def test_unreadable_style_picture(proc, tmp_path):
     fake = tmp_path / "notes.png"
     fake.write_text("not a picture")
     with pytest.raises(SettingsError, match="not a picture"):
-        proc.configure(style_image=str(fake))
+        proc.update_settings(style_image=str(fake))
 
 
 def test_parse_blend():
@@ -176,14 +176,14 @@ def test_flicker_reduction_in_the_processor(astronaut):
     p = StyleProcessor(style=3, size=SIZE)
     assert p.concurrent_ok()
     raw = [p.process(f).image for f in frames]
-    p.configure(flicker_reduction=True)
+    p.update_settings(flicker_reduction=True)
     assert not p.concurrent_ok()
     steady = [p.process(f).image for f in frames]
     assert mean_abs_step(steady) < 0.5 * mean_abs_step(raw)
     # A style change starts afresh: the first frame of the new style is that style alone.
-    p.configure(style=17)
+    p.update_settings(style=17)
     first = p.process(frames[0]).image
-    p.configure(flicker_reduction=False)
+    p.update_settings(flicker_reduction=False)
     assert p.concurrent_ok()
     assert np.array_equal(first, p.process(frames[0]).image)
     p.close()

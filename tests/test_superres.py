@@ -40,11 +40,11 @@ def test_gan_output_is_4x_larger_sharper_than_bicubic_and_within_the_psnr_margin
 
 
 def test_check_mode_scores_both_against_the_real_region(sr, astronaut):
-    sr.configure(mode="check", region="120,20,256,256")
+    sr.update_settings(mode="check", region="120,20,256,256")
     try:
         result = sr.process(astronaut)
     finally:
-        sr.configure(mode="zoom", region="")
+        sr.update_settings(mode="zoom", region="")
     assert result.reference is not None and result.reference.shape == result.gan.shape == (256, 256, 3)
     assert result.sharpness_gan > result.sharpness_bicubic
     assert result.psnr_bicubic - PSNR_MARGIN_DB < result.psnr_gan < result.psnr_bicubic + PSNR_MARGIN_DB
@@ -85,11 +85,11 @@ def test_regions_are_clipped_into_the_frame_and_bad_ones_refused():
 def test_the_view_fills_the_frame_with_the_comparison(sr, astronaut):
     assert isinstance(annotator_for("superres"), SuperresAnnotator)
     for mode in ("zoom", "check"):
-        sr.configure(mode=mode, size=64)
+        sr.update_settings(mode=mode, size=64)
         try:
             result = sr.process(astronaut)
         finally:
-            sr.configure(mode="zoom", size=128)
+            sr.update_settings(mode="zoom", size=128)
         drawn = SuperresAnnotator().annotate(astronaut.copy(), result)
         assert drawn.shape == astronaut.shape
         assert np.mean(np.all(drawn == (20, 20, 20), axis=2)) > 0.1  # the dark sheet behind the panels
@@ -112,12 +112,12 @@ def test_process_cli_json_lines(tmp_path, capsys, coffee):
 @pytest.mark.parametrize("mode", ["zoom", "check"])
 @pytest.mark.parametrize("shape", [(1, 1, 3), (3, 9, 3), (40, 2000, 3)])
 def test_tiny_and_thin_frames_work(sr, mode, shape):
-    sr.configure(mode=mode)
+    sr.update_settings(mode=mode)
     try:
         image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
         result = sr.process(image)
     finally:
-        sr.configure(mode="zoom")
+        sr.update_settings(mode="zoom")
     x1, y1, x2, y2 = result.region
     assert 0 <= x1 < x2 <= shape[1] and 0 <= y1 < y2 <= shape[0]
     assert SuperresAnnotator().annotate(image.copy(), result).shape == shape

@@ -65,22 +65,14 @@ class RuntimeConfig:
         return self.threads or default_threads()
 
 
-_config = RuntimeConfig()
-
-
-def configure(device: str = "auto", threads: int | None = None, precision: str = "auto") -> RuntimeConfig:
-    """Set the process-wide default runtime choice (from --device / --threads / --precision)."""
-    global _config
-    _config = RuntimeConfig(device, threads, precision)
-    if device == "cuda":
+def require_usable(config: RuntimeConfig) -> RuntimeConfig:
+    """``config`` when its device can be used here; DeviceError at once for ``--device cuda`` where CUDA
+    cannot run (the command checks this before any work, instead of at the first model load)."""
+    if config.device == "cuda":
         status = cuda_status()
         if not status.usable:
             raise _cuda_refused(status)
-    return _config
-
-
-def current_config() -> RuntimeConfig:
-    return _config
+    return config
 
 
 @contextmanager
@@ -229,15 +221,16 @@ def int8_variant(model_id: str) -> str | None:
     return model_id + INT8_SUFFIX if model_id + INT8_SUFFIX in ids else None
 
 
-def create_session(model_id: str, *, threads: int | None = None, config: RuntimeConfig | None = None) -> ModelSession:
+def create_session(model_id: str, *, config: RuntimeConfig, threads: int | None = None) -> ModelSession:
     """Verify a model file against the manifest and open it on the chosen device, at the chosen precision.
 
     ``model_id`` names the FP32 model; its INT8 variant is loaded instead when the
-    precision resolves to INT8 and the manifest has one.
+    precision resolves to INT8 and the manifest has one. ``config``: the device, threads and precision
+    (the command's or the window's; passed down through the pipeline and the processor).
     """
     import onnxruntime as ort
 
-    cfg = config or _config
+    cfg = config
     providers = [CPU]
     if cfg.device in ("auto", "cuda"):
         status = cuda_status()
@@ -283,9 +276,9 @@ def describe_precision(cfg: RuntimeConfig, provider: str) -> str:
     return f"{chosen} (auto: {int8_pays()[1]})"
 
 
-def describe_device(config: RuntimeConfig | None = None) -> str:
+def describe_device(config: RuntimeConfig) -> str:
     """One line for the HUD, the stats panel and `vision-desk info`: provider, threads and precision."""
-    cfg = config or _config
+    cfg = config
     if cfg.device == "cpu":
         return f"CPU ({_threads(cfg.intra_threads)}, {describe_precision(cfg, CPU)}; --device cpu)"
     status = cuda_status()

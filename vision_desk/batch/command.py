@@ -145,10 +145,8 @@ def run(args: argparse.Namespace) -> int:
             elif args.ray is not None:
                 ray_runner.run_on_ray(todo, batch, args.ray, args.jobs, progress.report, on_outcome, stop)
             elif workers == 1 or len(todo) == 1:
-                from vision_desk import runtime
                 from vision_desk.batch.local import run_in_process
 
-                runtime.configure(args.device, threads)
                 run_in_process(todo, batch, progress.report, on_outcome, stop)
             else:
                 from vision_desk.batch.local import run_in_workers

@@ -25,7 +25,9 @@ from typing import Any
 from vision_desk.batch.inputs import FileJob
 from vision_desk.batch.manifest import checksum
 from vision_desk.batch.warm import WarmPool
-from vision_desk.errors import VisionDeskError
+from vision_desk.errors import VisionDeskError, one_line
+from vision_desk.pipeline.events import EventKind, PipelineEvent, PipelineState
+from vision_desk.runtime import RuntimeConfig
 
 PROGRESS_EVERY_S = 0.5  # how often a worker tells the display how far it is
 
@@ -38,7 +40,7 @@ class BatchSettings:
     """What every file of a batch is processed with, and how each worker sets itself up."""
 
     processors: tuple[str, ...]
-    settings: dict[str, dict[str, Any]]
+    settings: dict[str, Any]  # per processor: its settings dataclass (or name=value changes, validated by the pipeline)
     hud: bool = False
     raw: bool = False
     max_frames: int | None = None
@@ -47,6 +49,10 @@ class BatchSettings:
     threads: int | None = None
     models_dir: str | None = None
     debug: bool = False
+
+    def runtime_config(self) -> RuntimeConfig:
+        """The device and threads every worker's sessions use (the batch's precision is the default, auto)."""
+        return RuntimeConfig(self.device, self.threads)
 
 
 @dataclass
@@ -68,14 +74,16 @@ class FileOutcome:
     skipped: bool = False  # finished by an earlier run (manifest)
 
 
-def setup_worker(batch: BatchSettings) -> None:
-    """A fresh worker process (spawned, or a Ray actor): the runtime settings the command line made."""
+def setup_worker(batch: BatchSettings) -> RuntimeConfig:
+    """A fresh worker process (spawned, or a Ray actor): the settings the command line made; returns the
+    runtime choice its processors and pipelines are given (DeviceError where CUDA was asked for and
+    cannot run here)."""
     from vision_desk import model_store, quiet, runtime
 
     quiet.quiet_native_logs(debug=batch.debug)
     if batch.models_dir:
         model_store.set_models_dir(batch.models_dir)
-    runtime.configure(batch.device, batch.threads)
+    return runtime.require_usable(batch.runtime_config())
 
 
 def worker_name() -> str:
@@ -91,17 +99,16 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
     """
     from vision_desk import sources
     from vision_desk.cli import process_cmd
-    from vision_desk.pipeline import events as ev
     from vision_desk.pipeline.pipeline import Mode, Pipeline
 
     me = worker_name()
     outcome = FileOutcome(job.rel, job.input, ok=False, worker=me)
-    problems: list[str] = []
+    problems: list[VisionDeskError] = []
     counted = [0]
 
-    def on_event(event: Any) -> None:
-        if event.kind == ev.ERROR and not problems:
-            problems.append(event.message)
+    def on_event(event: PipelineEvent) -> None:
+        if event.kind == EventKind.ERROR and not problems:
+            problems.append(event.error or VisionDeskError(event.message))
 
     def on_result(_result: Any) -> None:
         counted[0] += 1
@@ -121,7 +128,7 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
         pipe = Pipeline(source, list(batch.processors), mode=Mode.LOSSLESS, settings=batch.settings,
                         hud=batch.hud, sinks=sinks, on_result=on_result, on_event=on_event,
                         inflight=batch.inflight, max_frames=batch.max_frames, wait_for_models=True,
-                        registry=pool.registry_for(list(batch.processors)))
+                        registry=pool.registry_for(list(batch.processors)), runtime_config=pool.runtime_config)
         pipe.start()
         announced = False
         last = 0.0
@@ -147,13 +154,13 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
         outcome.fps = summary.output_fps
         outcome.warnings = process_cmd._source_warnings(source)
         outcome.damaged = _damaged_frames(source, summary.frames_output)
-        failure = pipe.error or (VisionDeskError(problems[0]) if problems else None)
+        failure = pipe.error or (problems[0] if problems else None)
         if failure is not None:
-            outcome.error = str(failure).splitlines()[0]
-        elif stop is not None and stop.is_set() and pipe.state != "finished":
+            outcome.error = one_line(failure)
+        elif stop is not None and stop.is_set() and pipe.state != PipelineState.FINISHED:
             outcome.error = f"interrupted after {outcome.frames} frames"
-        elif pipe.state != "finished":
-            outcome.error = f"the pipeline ended in state {pipe.state!r}"
+        elif pipe.state != PipelineState.FINISHED:
+            outcome.error = f"the pipeline ended in state {pipe.state.value!r}"
         elif outcome.frames == 0:
             outcome.error = "no frame could be read"
         else:
@@ -169,7 +176,8 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
 
             traceback.print_exc()
     finally:
-        if pipe is not None and pipe.state not in ("finished", "stopped", "faulted"):
+        ended = (PipelineState.FINISHED, PipelineState.STOPPED, PipelineState.FAULTED)
+        if pipe is not None and pipe.state not in ended:
             pipe.stop(timeout=10.0)
     outcome.elapsed_s = outcome.elapsed_s or time.monotonic() - started
     # The pipeline, its sinks and the encoder behind them hold reference cycles; collect them now, so a

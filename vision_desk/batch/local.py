@@ -35,7 +35,7 @@ OnOutcome = Callable[[FileJob, FileOutcome], None]
 def run_in_process(jobs: list[FileJob], batch: BatchSettings, report: Report, on_outcome: OnOutcome,
                    stop: threading.Event) -> None:
     """One worker: this process, one file after another, models loaded once."""
-    pool = WarmPool()
+    pool = WarmPool(runtime_config=batch.runtime_config())
     try:
         for job in jobs:
             if stop.is_set():
@@ -51,8 +51,8 @@ _worker: dict[str, Any] = {}
 
 def _init_worker(batch: BatchSettings, progress: Any, stop: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides; it sets `stop` for everyone
-    setup_worker(batch)
-    _worker.update(batch=batch, pool=WarmPool(), progress=progress, stop=stop)
+    config = setup_worker(batch)
+    _worker.update(batch=batch, pool=WarmPool(runtime_config=config), progress=progress, stop=stop)
 
 
 def _report_to_queue(kind: str, worker: str, rel: str, value: Any) -> None:

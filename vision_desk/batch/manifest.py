@@ -41,9 +41,10 @@ DONE = "done"
 STARTED = "started"
 
 
-def settings_digest(processors: Sequence[str], settings: Mapping[str, Mapping[str, Any]], *, hud: bool,
+def settings_digest(processors: Sequence[str], settings: Mapping[str, Any], *, hud: bool,
                     raw: bool, max_frames: int | None) -> str:
-    """sha256 over everything that shapes an output (not threads, jobs or device: they change speed only)."""
+    """sha256 over everything that shapes an output (not threads, jobs or device: they change speed only).
+    ``settings``: per processor, its settings dataclass (validated by the command), or name=value changes."""
     from vision_desk import model_store
     from vision_desk import processors as registry
     from vision_desk.processors import settings as settings_mod
@@ -51,7 +52,9 @@ def settings_digest(processors: Sequence[str], settings: Mapping[str, Mapping[st
     full: dict[str, Any] = {}
     for name in processors:
         cls = registry.processor_class(name)
-        values = settings_mod.update(cls.settings_type(), name, **dict(settings.get(name, {})))
+        values = settings.get(name)
+        if values is None or isinstance(values, Mapping):
+            values = settings_mod.update(cls.settings_type(), name, **dict(values or {}))
         full[name] = dataclasses.asdict(values)
     try:
         models = sorted((m.id, m.sha256) for m in model_store.load_manifest())

@@ -50,9 +50,8 @@ class BatchWorker:
         # arguments are still at hand (the progress queue comes with each call instead).
         from vision_desk.batch.warm import WarmPool
 
-        setup_worker(batch)
         self._batch = batch
-        self._pool = WarmPool()
+        self._pool = WarmPool(runtime_config=setup_worker(batch))
 
     def run(self, job: FileJob, progress: Any) -> FileOutcome:
         def report(kind: str, worker: str, rel: str, value: Any) -> None:

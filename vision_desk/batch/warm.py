@@ -19,13 +19,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from vision_desk import processors as builtin
+from vision_desk.runtime import RuntimeConfig
 
 
 class WarmPool:
     """The processors of one worker, by name, created on first use and loaded once."""
 
-    def __init__(self, registry: Mapping[str, type] | None = None) -> None:
+    def __init__(self, registry: Mapping[str, type] | None = None, *,
+                 runtime_config: RuntimeConfig | None = None) -> None:
         self._classes = dict(registry) if registry is not None else None
+        self._runtime_config = runtime_config  # the worker's device, threads and precision
         self._instances: dict[str, Any] = {}
         self.loads = 0  # model loads so far (each name once, unless a setting that shapes the model changed)
         # Held while a model loads. A pipeline that stops early (a file that cannot be read) leaves its
@@ -33,6 +36,11 @@ class WarmPool:
         # onnxruntime is still building a session is aborted by the C++ runtime (exit status 134).
         self.load_lock = threading.Lock()
         self.registry: dict[str, type] = {}
+
+    @property
+    def runtime_config(self) -> RuntimeConfig:
+        """The device, threads and precision of this worker's processors (and of the pipelines they serve)."""
+        return self._runtime_config if self._runtime_config is not None else RuntimeConfig()
 
     def processor_class(self, name: str) -> type:
         if self._classes is not None:
@@ -60,12 +68,12 @@ class WarmPool:
     def _instance(self, name: str, settings: Any) -> Any:
         proc = self._instances.get(name)
         if proc is None:
-            proc = self._instances[name] = self.processor_class(name)(settings=settings)
+            proc = self._instances[name] = self.processor_class(name)(settings=settings,
+                                                                      runtime_config=self._runtime_config)
         elif settings is not None and settings != proc.settings:
             # Same batch, same settings for every file; should they differ, the change applies as always
             # (a model-shaping setting reloads, on this pipeline's loader thread).
-            changes = {f: getattr(settings, f) for f in settings.__dataclass_fields__}
-            proc.configure(**changes)
+            proc.use_settings(settings)
         return proc
 
     def close(self) -> None:
@@ -88,10 +96,12 @@ class _WarmProcessor:
     settings_type: type
     _pool: WarmPool
 
-    def __init__(self, settings: Any = None, **overrides: Any) -> None:
+    def __init__(self, settings: Any = None, *, runtime_config: RuntimeConfig | None = None,
+                 **overrides: Any) -> None:
+        # runtime_config: the worker's one processor was made with the pool's (the same for every file).
         self._proc = self._pool._instance(self.name, settings)
         if overrides:
-            self._proc.configure(**overrides)
+            self._proc.update_settings(**overrides)
 
     def load(self) -> None:
         with self._pool.load_lock:
@@ -104,7 +114,7 @@ class _WarmProcessor:
         if reset is not None:
             reset()
 
-    def __getattr__(self, attr: str) -> Any:  # process, configure, settings, concurrent_ok, provider, ...
+    def __getattr__(self, attr: str) -> Any:  # process, use_settings, settings, concurrent_ok, provider, ...
         if attr == "_proc":  # not set yet (the constructor failed): no recursion
             raise AttributeError(attr)
         return getattr(self._proc, attr)

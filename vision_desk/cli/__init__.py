@@ -15,7 +15,7 @@ from typing import NoReturn
 from vision_desk import __version__, quiet
 from vision_desk.errors import VisionDeskError
 
-# name -> module with add_parser(subparsers, parents) and run(args) -> int
+# name -> module with add_parser(subparsers, parents) and run(args, runtime_config) -> int
 COMMANDS = {
     "gui": "vision_desk.cli.gui_cmd",
     "process": "vision_desk.cli.process_cmd",
@@ -117,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.models_dir:
             model_store.set_models_dir(args.models_dir)
         _set_image_limit(getattr(args, "max_image_pixels", None))
-        runtime.configure(args.device, args.threads, args.precision or "auto")
-        return int(importlib.import_module(COMMANDS[args.command]).run(args) or 0)
+        # The device choice, passed down explicitly (pipeline, processors, window); refused here at once when
+        # --device cuda cannot run.
+        config = runtime.require_usable(runtime.RuntimeConfig(args.device, args.threads, args.precision or "auto"))
+        return int(importlib.import_module(COMMANDS[args.command]).run(args, config) or 0)
     except (VisionDeskError, OSError) as exc:
         # An OSError that reaches here is about a path the user gave (a name over 255 bytes, a path over
         # 4096, a permission): one line like every other mistake.

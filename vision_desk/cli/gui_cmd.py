@@ -13,11 +13,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vision_desk import processors
 from vision_desk.cli.processor_options import add_processor_options, settings_from_args
 from vision_desk.errors import VisionDeskError
+
+if TYPE_CHECKING:
+    from vision_desk.runtime import RuntimeConfig
 
 
 def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -59,7 +62,7 @@ def _check_display() -> None:
                               "run it in a desktop session, or use `vision-desk process` to work without a window")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
     from vision_desk.sources import open_source
 
     names = processors.parse_names(args.processors) if args.processors is not None else None
@@ -77,4 +80,4 @@ def run(args: argparse.Namespace) -> int:
         fresh=args.fresh, presenter=args.presenter,
         screenshot=Path(args.screenshot) if args.screenshot else None, screenshot_after=args.screenshot_after,
         language=args.language,
-        precision=args.precision))
+        precision=args.precision, runtime_config=config))

@@ -17,7 +17,7 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
                                "each model file's status.")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, config: runtime.RuntimeConfig) -> int:
     import cv2
     import numpy as np
     import onnxruntime as ort
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"onnxruntime  {ort.__version__} ({'GPU build' if 'CUDAExecutionProvider' in ort.get_available_providers() else 'CPU build'})")
     print(f"numpy        {np.__version__}")
     print()
-    cfg = runtime.current_config()
+    cfg = config
     print("execution providers:")
     cuda = runtime.cuda_status()
     for prov in ort.get_available_providers():

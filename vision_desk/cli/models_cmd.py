@@ -20,7 +20,7 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, config: Any = None) -> int:  # (the device plays no part here)
     statuses = model_store.verify_all(hash_files=args.verify)
     print(f"models folder: {model_store.models_dir()}")
     rows = [("id", "size", "licence", "source", "state")]

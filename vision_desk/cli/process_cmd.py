@@ -17,8 +17,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vision_desk.batch import command as batch_command
-from vision_desk.cli.processor_options import add_processor_options, settings_from_args
+from vision_desk.cli.processor_options import add_processor_options, validated_settings
 from vision_desk.errors import OutputError, SettingsError, VisionDeskError
+from vision_desk.pipeline.events import EventKind, PipelineEvent, PipelineState
+
+if TYPE_CHECKING:
+    from vision_desk.runtime import RuntimeConfig
 
 if TYPE_CHECKING:
     from vision_desk.pipeline.sinks import RecordingSink, Sink
@@ -77,7 +81,8 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     batch_command.add_options(p)  # several inputs -> a batch (vision_desk/batch); keep this call last
 
 
-def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, dict[str, Any]]]:
+def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
+    """The processors and their settings (each a settings dataclass, validated here once)."""
     from vision_desk import processors
 
     names = processors.parse_names(args.processors)
@@ -87,7 +92,7 @@ def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, dict[str
         raise SettingsError(f"--duration must be a positive number of seconds, got {args.duration:g}")
     if args.inflight is not None and not 1 <= args.inflight <= 16:
         raise SettingsError(f"--inflight must be between 1 and 16, got {args.inflight}")
-    return names, settings_from_args(args, names)
+    return names, validated_settings(args, names)
 
 
 def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool, output: str | None,
@@ -175,7 +180,7 @@ class _Run:
 
     def __init__(self) -> None:
         self.frames = 0
-        self.fatal: str | None = None
+        self.fatal: VisionDeskError | None = None  # the first error that ends the run, as raised
         self.signal: int | None = None
         self.wake = threading.Event()
         self.warnings: list[str] = []
@@ -183,13 +188,11 @@ class _Run:
     def on_result(self, result: Any) -> None:
         self.frames += 1
 
-    def on_event(self, event: Any) -> None:
-        from vision_desk.pipeline import events as ev
-
-        if event.kind == ev.ERROR and self.fatal is None:
-            self.fatal = event.message
+    def on_event(self, event: PipelineEvent) -> None:
+        if event.kind == EventKind.ERROR and self.fatal is None:
+            self.fatal = event.error or VisionDeskError(event.message)
             self.wake.set()
-        elif event.kind == ev.PROCESSOR_ERROR:
+        elif event.kind == EventKind.PROCESSOR_ERROR:
             self.warnings.append(event.message)
             print(f"vision-desk: warning: {event.message}", file=sys.stderr)
 
@@ -209,15 +212,17 @@ class ProcessOutcome:
     outputs: list[Path] = field(default_factory=list)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
     if batch_command.wants_batch(args):  # several inputs, a folder of videos, --jobs or --ray
-        return batch_command.run(args)
+        return batch_command.run(args)  # (each worker makes its own from --device and its share of threads)
     names, settings = _check_args(args)
-    return process_one(args, args.input, args.output, args.json, names=names, settings=settings).exit_code
+    return process_one(args, args.input, args.output, args.json, names=names, settings=settings,
+                       runtime_config=config).exit_code
 
 
 def process_one(args: argparse.Namespace, input_spec: str, output: str | None, json_path: str | None, *,
-                names: list[str], settings: dict[str, dict[str, Any]]) -> ProcessOutcome:
+                names: list[str], settings: dict[str, Any],
+                runtime_config: RuntimeConfig) -> ProcessOutcome:
     """Process one input to the given outputs (the whole of `vision-desk process` for one file).
 
     ``args`` carries the run options (--hud, --raw, --inflight, --max-frames, --duration, --no-progress,
@@ -237,7 +242,7 @@ def process_one(args: argparse.Namespace, input_spec: str, output: str | None, j
     mode = None if isinstance(source, sources.HttpSource) else Mode.LIVE if is_live else Mode.LOSSLESS
     pipe = Pipeline(source, names, mode=mode, settings=settings, hud=args.hud,
                     sinks=sinks, on_result=state.on_result, on_event=state.on_event, inflight=args.inflight,
-                    max_frames=args.max_frames, wait_for_models=True)
+                    max_frames=args.max_frames, wait_for_models=True, runtime_config=runtime_config)
     main_thread = threading.current_thread() is threading.main_thread()
     old = {s: signal.signal(s, state.on_signal) for s in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
     bar = None
@@ -266,7 +271,7 @@ def process_one(args: argparse.Namespace, input_spec: str, output: str | None, j
         pipe.wait_for_model_loads(timeout=120.0)  # never exit while onnxruntime is still building a session
     if pipe.source_info is not None:
         is_live = pipe.source_info.is_live
-    failure = pipe.error or (VisionDeskError(state.fatal) if state.fatal is not None else None)
+    failure = pipe.error or state.fatal
     processed = pipe.summary().frames_output > 0
     warnings = _source_warnings(source)
     if failure is None or processed:  # (a source that never opened says why in its error already)
@@ -278,7 +283,7 @@ def process_one(args: argparse.Namespace, input_spec: str, output: str | None, j
     outputs = [Path(part.path) for sink in sinks for part in sink.parts if part.written]
     if failure is not None:
         raise failure
-    if state.signal is not None and not is_live and pipe.state != "finished":
+    if state.signal is not None and not is_live and pipe.state != PipelineState.FINISHED:
         name = "SIGINT" if state.signal == signal.SIGINT else "SIGTERM"
         print(f"vision-desk: interrupted by {name}; the outputs hold the {state.frames} frames processed so far",
               file=sys.stderr)

@@ -77,7 +77,20 @@ def settings_from_args(args: argparse.Namespace, selected: Sequence[str] | None 
     an option for a processor that is not selected is an error too (it would do nothing).
     """
     raw = given_settings(args)
-    out: dict[str, dict[str, Any]] = {}
+    return {name: {k: getattr(validated, k) for k in raw[name]}
+            for name, validated in _validated(raw, selected).items()}
+
+
+def validated_settings(args: argparse.Namespace, selected: Sequence[str]) -> dict[str, Any]:
+    """The whole settings dataclass of each ``selected`` processor, validated once here (its defaults with
+    the options given): what `vision-desk process` hands the pipeline, which holds it as it is."""
+    given = _validated(given_settings(args), selected)
+    return {name: given[name] if name in given else _validated({name: {}}, selected)[name] for name in selected}
+
+
+def _validated(raw: dict[str, dict[str, Any]], selected: Sequence[str] | None) -> dict[str, Any]:
+    """{processor: settings dataclass} for the options in ``raw``, checked in the order given."""
+    out: dict[str, Any] = {}
     for name, values in raw.items():
         if selected is not None and name not in selected:
             flags = ", ".join(option_name(name, s) for s in values)
@@ -85,10 +98,9 @@ def settings_from_args(args: argparse.Namespace, selected: Sequence[str] | None 
                                 f"add it with -p (e.g. -p {','.join([*selected, name])})")
         cls = processors.processor_class(name)
         try:
-            validated = settings_mod.update(cls.settings_type(), name, **values)
+            out[name] = settings_mod.update(cls.settings_type(), name, **values)
         except SettingsError as exc:
             raise SettingsError(_with_flags(str(exc), name)) from None
-        out[name] = {k: getattr(validated, k) for k in values}
     return out
 
 

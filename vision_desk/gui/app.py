@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,13 @@ from PySide6.QtWidgets import QApplication
 
 from vision_desk import __version__, quiet
 from vision_desk import processors as registry
+from vision_desk.runtime import RuntimeConfig
 from vision_desk.gui import i18n
 from vision_desk.gui.controller import Controller
 from vision_desk.gui.main_window import MainWindow
 from vision_desk.gui import ui_scale
 from vision_desk.gui.settings_store import SettingsStore
+from vision_desk.gui.style_gallery import default_renderer
 from vision_desk.gui.window_logic import WindowLogic
 
 DEFAULT_CAMERA = "0"
@@ -40,6 +43,7 @@ class LaunchOptions:
     screenshot_after: int = 20  # frames with every overlay shown first
     language: str | None = None  # "en" / "ja"; None: the saved choice, else the system locale's
     precision: str | None = None  # --precision given on the command line (wins over the saved choice)
+    runtime_config: RuntimeConfig = field(default_factory=RuntimeConfig)  # --device, --threads (and --precision)
 
 
 @dataclass
@@ -72,8 +76,8 @@ def build(options: LaunchOptions | None = None, store: SettingsStore | None = No
     ui_scale.apply(store.ui_scale)
     saved_settings = {} if options.fresh else {n: store.processor_settings(n) for n in registry.PROCESSOR_NAMES}
     settings = {n: {**saved_settings.get(n, {}), **options.settings.get(n, {})} for n in registry.PROCESSOR_NAMES}
-    controller = Controller({n: v for n, v in settings.items() if v})
-    window = MainWindow(controller.run_job)
+    controller = Controller({n: v for n, v in settings.items() if v}, runtime_config=options.runtime_config)
+    window = MainWindow(controller.run_job, partial(default_renderer, runtime_config=options.runtime_config))
     logic = WindowLogic(window, controller, store)
     if language.warning:
         window.banner.show_notice(language.warning, sticky=True)
@@ -115,7 +119,7 @@ def run(options: LaunchOptions | None = None) -> int:
             return int(code)
         # View > Language: the window is made again in the new language, from what was just saved
         # (source, processors, settings, layout), so every text is translated, not only some.
-        options = LaunchOptions(settings_path=options.settings_path)
+        options = LaunchOptions(settings_path=options.settings_path, runtime_config=options.runtime_config)
 
 
 def teardown(gui: Gui) -> None:

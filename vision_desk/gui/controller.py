@@ -21,21 +21,26 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from vision_desk import processors as registry
 from vision_desk import runtime
-from vision_desk.errors import OutputError, VisionDeskError
+from vision_desk.errors import OutputError, SettingsError, VisionDeskError
 from vision_desk.gui import outputs
 from vision_desk.gui.i18n import translate
 from vision_desk.gui.pacing import FramePacer
+from vision_desk.pipeline.events import EventKind, Mode, PipelineEvent, PipelineState
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.processors import settings as settings_mod
 from vision_desk.sources.camera import ALTERNATIVES_HINT
 from vision_desk.sources.mirror import MirroredSource
 from vision_desk.sources.stream import redact
+
+if TYPE_CHECKING:
+    from vision_desk.pipeline.pipeline import Pipeline
+    from vision_desk.sources.base import SourceInfo
 
 DISPLAY_INTERVAL_MS = 15  # ~60 Hz polling; a frame is painted only when a new one arrived
 
@@ -50,37 +55,47 @@ class Controller(QObject):
     sourceEnded = Signal()
     sourceChanged = Signal(str)  # spec being opened
     loadingChanged = Signal(str, bool)  # processor, loading
-    error = Signal(str)  # a message for the banner
+    error = Signal(object)  # for the banner: the exception itself, or a message composed already (str)
     notice = Signal(str)  # information for the banner (not an error)
     recordingChanged = Signal(bool, str)  # recording, path of the video (or "")
     snapshotSaved = Signal(list)  # paths written
     deviceDescribed = Signal(str)
     camerasListed = Signal(list)  # list of CameraInfo (or an empty list)
-    stateChanged = Signal(str)
+    stateChanged = Signal(str)  # the EventKind's value
     processorDropped = Signal(str)  # a processor whose model failed to load was switched off
     _call = Signal(object)  # run a callable on the GUI thread (from worker threads)
 
-    def __init__(self, settings: dict[str, dict[str, Any]] | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, settings: dict[str, dict[str, Any]] | None = None, parent: QObject | None = None, *,
+                 runtime_config: runtime.RuntimeConfig | None = None) -> None:
+        """``settings``: name=value per processor (saved, or from the command line), validated here once;
+        ``runtime_config``: the device, threads and precision (the command's; default ``RuntimeConfig()``)."""
         super().__init__(parent)
         self._lock = threading.Lock()
         self._latest: FrameResult | None = None
         self._pacer = FramePacer()  # what the display timer paints next
         self._generation = 0
-        self._pipeline: Any = None
+        self._pipeline: Pipeline | None = None
         self._source: MirroredSource | None = None
         self._spec = ""
         self._fallback: str | None = None
         self._opened = False
         self._processors: list[str] = []
-        self._settings: dict[str, dict[str, Any]] = {n: dict(v) for n, v in (settings or {}).items()}
-        self._runtime = runtime.current_config()  # device, threads, precision handed to each pipeline
+        # Each processor's settings as the schema validated them (only those set; the others are defaults).
+        # A saved value no longer valid is kept aside: processor_settings() raises it until reset_settings().
+        self._settings: dict[str, Any] = {}
+        self._rejected: dict[str, SettingsError] = {}
+        for name, values in (settings or {}).items():
+            try:
+                self._settings[name] = settings_mod.update(self._settings_type(name)(), name, **dict(values))
+            except SettingsError as exc:
+                self._rejected[name] = exc
+        self._runtime = runtime_config if runtime_config is not None else runtime.RuntimeConfig()
         self._mirrored = False
         self._hud = False
         self._loop = False
         self._realtime = True
         self._paused = False
         self._finished = False
-        self._pending_seek: int | None = None
         self._recording: list[Any] = []
         self._record_path: Path | None = None
         self._closed = False
@@ -95,7 +110,7 @@ class Controller(QObject):
 
     # --- state the window reads -----------------------------------------------------
     @property
-    def pipeline(self) -> Any:
+    def pipeline(self) -> Pipeline | None:
         return self._pipeline
 
     @property
@@ -103,7 +118,7 @@ class Controller(QObject):
         return self._spec
 
     @property
-    def source_info(self) -> Any:
+    def source_info(self) -> SourceInfo | None:
         p = self._pipeline
         return p.source_info if p is not None else None
 
@@ -127,17 +142,26 @@ class Controller(QObject):
         """The settings of one processor that differ from its defaults (what is worth saving)."""
         current = self.processor_settings(name)
         defaults = type(current)()
-        return {k: _jsonable(getattr(current, k)) for k in self._settings.get(name, {})
-                if getattr(current, k) != getattr(defaults, k)}
+        return {info.name: _jsonable(getattr(current, info.name)) for info in settings_mod.describe(type(current))
+                if getattr(current, info.name) != getattr(defaults, info.name)}
 
     def processor_settings(self, name: str) -> Any:
-        """The current settings dataclass of a processor, active or not."""
-        cls = registry.processor_class(name).settings_type
-        return settings_mod.update(cls(), name, **self._settings.get(name, {}))
+        """The current settings dataclass of a processor, active or not (SettingsError: a saved value
+        that is no longer valid, until :meth:`reset_settings`)."""
+        if name in self._rejected:
+            raise self._rejected[name]
+        held = self._settings.get(name)
+        return held if held is not None else self._settings_type(name)()
+
+    @staticmethod
+    def _settings_type(name: str) -> type:
+        return registry.processor_class(name).settings_type
 
     # --- sources ---------------------------------------------------------------------
-    def open_source(self, spec: str, *, fallback: str | None = None, seek_to: int | None = None) -> None:
+    def open_source(self, spec: str, *, fallback: str | None = None, seek_to: int | None = None,
+                    paused: bool = False) -> None:
         """Open ``spec`` (replacing the current source); if it fails before its first frame, open ``fallback``.
+        A file starts at frame ``seek_to``, and ``paused`` on it (the pipeline is built that way).
 
         The old pipeline is stopped and the new one built and started on the
         lifecycle thread: stopping joins threads and building one asks the
@@ -157,7 +181,7 @@ class Controller(QObject):
                 self.notice.emit(translate("Controller", "Could not open {spec}: playing the bundled sample clip instead. ({error})").format(spec=redact(spec), error=exc))
                 self.open_source(fallback)
             else:
-                self.error.emit(str(exc))
+                self.error.emit(exc)
             return
         if self._recording:
             self.stop_recording()
@@ -165,28 +189,34 @@ class Controller(QObject):
         self._generation += 1
         gen = self._generation
         source = self._source = MirroredSource(inner, self._mirrored)
-        self._spec, self._fallback, self._opened, self._paused = spec, fallback, False, False
-        self._finished, self._pending_seek = False, seek_to
+        self._spec, self._fallback, self._opened, self._paused = spec, fallback, False, paused
+        self._finished = False
         with self._lock:
             self._latest = None
         self._pacer.clear()
         self.sourceChanged.emit(spec)
-        self._submit(self._lifecycle, self._guard(lambda: self._switch(gen, old, source)))
+        start_at = seek_to or 0
+        self._submit(self._lifecycle, self._guard(lambda: self._switch(gen, old, source, start_at, paused)))
 
-    def _switch(self, gen: int, old: Any, source: MirroredSource) -> None:  # lifecycle thread
+    def _switch(self, gen: int, old: Pipeline | None, source: MirroredSource, start_at: int,
+                paused: bool) -> None:  # lifecycle thread
         from vision_desk.pipeline.pipeline import Pipeline
 
         if old is not None:
             old.stop()
         if gen != self._generation:  # replaced again before it started
             return
+        file_mode, skip_late = self._file_mode()
         try:
+            # A file's playback mode, start frame and paused state are the pipeline's from the start:
+            # nothing has to be changed from its capture thread once the source is open.
             pipeline = Pipeline(source, self._processors, settings=self._settings, hud=self._hud, loop=self._loop,
+                                file_mode=file_mode, skip_late_frames=skip_late, start_at=start_at, paused=paused,
                                 runtime_config=self._runtime,
                                 on_result=lambda r: self._on_result(gen, r),
                                 on_event=lambda e: self._on_event(gen, e))
         except VisionDeskError as exc:
-            self._emit_later(self.error.emit, str(exc))
+            self._emit_later(self.error.emit, exc)
             return
         with self._lock:
             if gen != self._generation:
@@ -197,11 +227,8 @@ class Controller(QObject):
         pipeline.set_processors(self._processors)
         pipeline.set_hud(self._hud)
         pipeline.set_loop(self._loop)
-        for name, values in list(self._settings.items()):
-            try:
-                pipeline.configure(name, **values)
-            except VisionDeskError:
-                pass
+        for name, settings in list(self._settings.items()):
+            pipeline.use_settings(name, settings)
 
     def list_cameras(self) -> None:
         """Probe the cameras on a worker thread; ``camerasListed`` answers."""
@@ -244,18 +271,18 @@ class Controller(QObject):
         if self._pipeline is not None:
             self._pipeline.set_processors(self._processors)
 
-    def configure(self, name: str, **values: Any) -> None:
-        """Apply settings live; raises SettingsError at once when a value is invalid."""
-        merged = {**self._settings.get(name, {}), **values}
-        cls = registry.processor_class(name).settings_type
-        checked = settings_mod.update(cls(), name, **merged)  # raises SettingsError
-        self._settings[name] = {k: _jsonable(getattr(checked, k)) for k in merged}
+    def change_settings(self, name: str, **values: Any) -> None:
+        """Apply settings live; raises SettingsError at once when a value is invalid (validated here, once:
+        the pipeline and the processors are handed the validated settings)."""
+        checked = settings_mod.update(self.processor_settings(name), name, **values)  # raises SettingsError
+        self._settings[name] = checked
         if self._pipeline is not None:
-            self._pipeline.configure(name, **values)
+            self._pipeline.use_settings(name, checked)
 
     def reset_settings(self, name: str) -> None:
         """Back to a processor's defaults (e.g. a saved value that is no longer valid)."""
         self._settings.pop(name, None)
+        self._rejected.pop(name, None)
 
     # --- view options ---------------------------------------------------------------------
     def set_hud(self, on: bool) -> None:
@@ -289,8 +316,7 @@ class Controller(QObject):
         return self._finished
 
     def _reopen(self, seek_to: int = 0, paused: bool = False) -> None:
-        self.open_source(self._spec, seek_to=seek_to if seek_to > 0 else None)
-        self._paused = paused
+        self.open_source(self._spec, seek_to=seek_to if seek_to > 0 else None, paused=paused)
 
     def set_paused(self, paused: bool) -> None:
         if self._finished and not paused:
@@ -332,17 +358,12 @@ class Controller(QObject):
         """Files: at their own frame rate (on) or as fast as the processors go (off)."""
         self._realtime = bool(on)
         if self._pipeline is not None:
-            self._apply_mode(self._pipeline)
+            self._pipeline.set_file_mode(*self._file_mode())
 
-    def _apply_mode(self, pipeline: Any) -> None:
-        from vision_desk.pipeline.pipeline import Mode
-
-        info = pipeline.source_info
-        if info is not None and not info.is_live:  # live sources keep LIVE (newest frame wins)
-            # Real time keeps the file's clock by skipping the frames the processors cannot keep up with;
-            # the other choice is every frame, as fast as they go.
-            pipeline.skip_late_frames = self._realtime
-            pipeline.set_mode(Mode.REALTIME if self._realtime else Mode.LOSSLESS)
+    def _file_mode(self) -> tuple[Mode, bool]:
+        """How files play: real time keeps the file's clock by skipping the frames the processors cannot
+        keep up with; the other choice is every frame, as fast as they go (live sources keep LIVE)."""
+        return (Mode.REALTIME, True) if self._realtime else (Mode.LOSSLESS, False)
 
     # --- outputs ----------------------------------------------------------------------------------
     def start_recording(self, folder: Path) -> Path:
@@ -427,47 +448,39 @@ class Controller(QObject):
             self._latest = result
         self._pacer.push(result)
 
-    def _on_event(self, gen: int, event: Any) -> None:
+    def _on_event(self, gen: int, event: PipelineEvent) -> None:
         if gen != self._generation:
             return
-        if event.kind == "source_opened":
-            # Here, on the capture thread, before the first frame is read: set the file's
-            # playback mode and a pending seek now, so no frame goes through in the wrong one.
+        if event.kind == EventKind.SOURCE_OPENED:
+            # Before the first frame is painted: a live source shows each frame as soon as it comes.
             pipeline = self._pipeline
             if pipeline is not None:
                 self._pacer.live = pipeline.source_info is None or bool(pipeline.source_info.is_live)
-                self._apply_mode(pipeline)
-                seek, self._pending_seek = self._pending_seek, None
-                if seek and pipeline.source_info is not None and pipeline.source_info.seekable:
-                    pipeline.seek(seek)
-                if self._paused and pipeline.source_info is not None and pipeline.source_info.seekable:
-                    pipeline.set_paused(True)
-                    pipeline.step()
         self._emit_later(lambda: self._handle_event(gen, event))
 
-    def _handle_event(self, gen: int, event: Any) -> None:  # GUI thread
+    def _handle_event(self, gen: int, event: PipelineEvent) -> None:  # GUI thread
         if gen != self._generation:
             return
         kind, message, proc = event.kind, event.message, event.processor
-        if kind == "source_opened":
+        if kind == EventKind.SOURCE_OPENED:
             self._opened = True
             if self._pipeline is not None and self._pipeline.source_info is not None:
                 self.sourceOpened.emit(self._pipeline.source_info)
-        elif kind == "loading" and proc:
+        elif kind == EventKind.LOADING and proc:
             self.loadingChanged.emit(proc, True)
-        elif kind == "loaded" and proc:
+        elif kind == EventKind.LOADED and proc:
             self.loadingChanged.emit(proc, False)
-        elif kind == "source_ended":
+        elif kind == EventKind.SOURCE_ENDED:
             self._finished = not self._loop
             self.sourceEnded.emit()
             if self._finished:  # after sourceEnded: where the recording went is the message that stays
                 self._recording_finalized_by_pipeline()
-        elif kind == "warning":  # a truncated video, pictures skipped in a folder: the run goes on
+        elif kind == EventKind.WARNING:  # a truncated video, pictures skipped in a folder: the run goes on
             self.notice.emit(message)
-        elif kind in ("error", "source_lost", "processor_error"):
+        elif kind in (EventKind.ERROR, EventKind.SOURCE_LOST, EventKind.PROCESSOR_ERROR):
             if proc:
                 self.loadingChanged.emit(proc, False)
-            if kind == "error" and proc and proc in self._processors:
+            if kind == EventKind.ERROR and proc and proc in self._processors:
                 # A model that failed to load is dropped from the chain by the pipeline: say so in the toggles.
                 self._processors.remove(proc)
                 self.processorDropped.emit(proc)
@@ -475,9 +488,10 @@ class Controller(QObject):
                 self._recording, self._record_path = [], None  # the pipeline closed the failed recording
                 self.recordingChanged.emit(False, "")
             pipeline = self._pipeline
-            if kind == "source_lost" or (kind == "error" and pipeline is not None and pipeline.state == "faulted"):
+            if kind == EventKind.SOURCE_LOST or (kind == EventKind.ERROR and pipeline is not None
+                                                 and pipeline.state == PipelineState.FAULTED):
                 self._recording_finalized_by_pipeline()  # a camera unplugged mid-recording
-            if kind != "processor_error" and not proc and not self._opened and self._fallback:
+            if kind != EventKind.PROCESSOR_ERROR and not proc and not self._opened and self._fallback:
                 fallback, self._fallback = self._fallback, None
                 spec = self._spec
                 what = translate("Controller", "No camera available") if spec.isdigit() or spec.startswith("/dev/video") \
@@ -488,8 +502,8 @@ class Controller(QObject):
                 self.notice.emit(translate("Controller", "{what}: playing the bundled sample clip instead ({reason}). Use the Camera menu (C) to try again.").format(what=what, reason=reason))
                 self.open_source(fallback)
                 return
-            self.error.emit(message)
-        self.stateChanged.emit(kind)
+            self.error.emit(event.error if event.error is not None else message)
+        self.stateChanged.emit(kind.value)
 
     def _recording_finalized_by_pipeline(self) -> None:
         """The source ended or was lost: the pipeline finalizes its sinks itself (the recording's last
@@ -535,5 +549,5 @@ class Controller(QObject):
             try:
                 fn()
             except Exception as exc:  # a bug in a worker must reach the window, not vanish
-                self._emit_later(self.error.emit, f"{type(exc).__name__}: {exc}")
+                self._emit_later(self.error.emit, exc)  # (shown as "Type: message": a bug)
         return run

@@ -31,7 +31,7 @@ from vision_desk.gui.processor_panel import ProcessorPanel
 from vision_desk.gui.shortcuts import COMMANDS, HelpOverlay, make_actions
 from vision_desk.gui.source_bar import CameraMenu, PlaybackBar, make_source_toolbar
 from vision_desk.gui.stats_panel import StatsPanel
-from vision_desk.gui.style_gallery import Runner, StyleGallery
+from vision_desk.gui.style_gallery import Renderer, Runner, StyleGallery, default_renderer
 from vision_desk.gui.video_view import VideoView
 from vision_desk.sources.stream import redact
 
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
     closing = Signal()  # the user closed the window: stop everything
     dropped = Signal(str)  # a file, folder or URL dropped on the window
 
-    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, renderer: Renderer = default_renderer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("vision_desk")
         self.setObjectName("main_window")
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.toolbar = make_source_toolbar(self.actions_by_name, self.camera_menu, self)
         self.addToolBar(self.toolbar)
 
-        self.gallery = StyleGallery(runner)
+        self.gallery = StyleGallery(runner, renderer)
         self.processor_panel = ProcessorPanel(self.gallery)
         self.stats_panel = StatsPanel()
         self.choice_actions: dict[str, dict[str, QAction]] = {}

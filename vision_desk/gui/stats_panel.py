@@ -247,7 +247,7 @@ class StatsPanel(QWidget):
         self.device.setText("<b>{}</b> {}".format(translate("Stats", "Execution provider:"), text))
 
     def update_stats(self, stats: Any, display_fps: float, results: dict[str, Any] | None = None, *,
-                     paused: bool = False, recording: bool = False, errors: dict[str, str] | None = None) -> None:
+                     paused: bool = False, recording: bool = False, errors: dict[str, Any] | None = None) -> None:
         panel_input = PanelInput(stats, display_fps, results or {}, paused, recording)
         for row in STAT_ROWS:
             if row.key in self.labels:

@@ -34,10 +34,11 @@ def _style_names() -> list[str]:
         return [f"style {i}" for i in range(26)]
 
 
-def default_renderer(content: np.ndarray) -> list[Any]:
+def default_renderer(content: np.ndarray, runtime_config: Any = None) -> list[Any]:
+    """The 26 thumbnails, painted on the device in ``runtime_config`` (the window's; None: the default)."""
     from vision_desk.processors.style_gallery import style_thumbnails
 
-    return style_thumbnails(content, RENDER_SIZE)
+    return style_thumbnails(content, RENDER_SIZE, runtime_config=runtime_config)
 
 
 def _placeholder(index: int) -> QPixmap:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from vision_desk import processors as registry
-from vision_desk.errors import VisionDeskError
+from vision_desk.errors import VisionDeskError, user_message
 from vision_desk.gui.controller import Controller
 from vision_desk.gui import i18n, ui_scale
 from vision_desk.gui.i18n import translate
@@ -275,7 +275,7 @@ class WindowLogic(QObject):
 
     def apply_settings(self, name: str, values: dict[str, Any], enable: bool = False) -> None:
         try:
-            self.c.configure(name, **values)
+            self.c.change_settings(name, **values)
         except VisionDeskError as exc:
             self.show_error(str(exc))
         finally:
@@ -377,7 +377,8 @@ class WindowLogic(QObject):
         self.c.redraw()  # a paused frame shows its labels at the new size at once
 
     # --- messages: the banner, or large and brief over the video in presenter mode ------------------
-    def show_error(self, text: str) -> None:
+    def show_error(self, error: BaseException | str) -> None:
+        text = user_message(error)  # an exception from the controller is turned into its one line here only
         if self.presenter.active:
             self.w.view.show_toast(text, 3 * TOAST_MS)
         else:

@@ -12,19 +12,21 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vision_desk.annotate.base import Annotator
 from vision_desk.annotate.hud import HudAnnotator
-from vision_desk.errors import OutputError
-from vision_desk.pipeline import events as ev
-from vision_desk.pipeline.events import PipelineEvent
-from vision_desk.pipeline.processor_set import ProcessorSet, one_line
+from vision_desk.errors import OutputError, VisionDeskError, caused_by, one_line, typed_line
+from vision_desk.pipeline.events import EventKind, PipelineEvent
+from vision_desk.pipeline.processor_set import ProcessorSet
 from vision_desk.pipeline.sinks import Sink
 from vision_desk.pipeline.slots import Channel, ChannelClosed
 from vision_desk.pipeline.stats import StatsCollector
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.sources.base import SourceInfo
+
+if TYPE_CHECKING:  # (processing imports this module: the type only, no import cycle at run time)
+    from vision_desk.pipeline.processing import Processed
 
 WRITE_QUEUE = 8
 SINK_LOCK_TIMEOUT_S = 10.0
@@ -83,7 +85,7 @@ class OutputStage:
                 self._window = max(1, min(self._window, window))
 
     # --- from the processing threads -----------------------------------------------------
-    def deliver(self, seq: int, processed: Any) -> None:
+    def deliver(self, seq: int, processed: Processed) -> None:
         """Hand a processed frame over; waits while it is too far ahead of the next one to be drawn.
 
         The frame the output thread waits for is always taken at once, so this cannot deadlock.
@@ -129,9 +131,9 @@ class OutputStage:
                         self._on_result(result)
                     except Exception as exc:
                         traceback.print_exc()
-                        self._emit(PipelineEvent(ev.ERROR, f"result handler failed: {type(exc).__name__}: "
-                                                           f"{one_line(exc)}"))
-                if getattr(processed, "repeat", False):
+                        failed = caused_by(VisionDeskError(f"result handler failed: {typed_line(exc)}"), exc)
+                        self._emit(PipelineEvent.failure(EventKind.ERROR, failed))
+                if processed.repeat:
                     continue  # a paused frame shown again after a change: already written, not counted again
                 if self._has_sinks():
                     self._writes.put(result)
@@ -148,8 +150,8 @@ class OutputStage:
             try:
                 ann = self._procs_annotator(name)
             except Exception as exc:  # drawing is optional; the results still flow
-                self._emit(PipelineEvent(ev.ERROR, f"{name}: no overlay ({type(exc).__name__}: {one_line(exc)})",
-                                         name))
+                failed = caused_by(VisionDeskError(f"{name}: no overlay ({typed_line(exc)})"), exc)
+                self._emit(PipelineEvent.failure(EventKind.ERROR, failed, name))
             self._annotators[name] = ann
         return self._annotators[name]
 
@@ -164,7 +166,7 @@ class OutputStage:
             return None
         return processors.annotator_for(name)
 
-    def _render(self, p: Any) -> FrameResult:
+    def _render(self, p: Processed) -> FrameResult:
         t0 = time.perf_counter()
         annotated = p.image
         copied = False
@@ -179,7 +181,7 @@ class OutputStage:
                 if out is not None:
                     annotated = out
             except Exception as exc:
-                p.errors[f"{name}.draw"] = f"{type(exc).__name__}: {one_line(exc)}"
+                p.errors[f"{name}.draw"] = exc
         hud = self.hud_on
         if hud and not copied:
             annotated, copied = p.image.copy(), True
@@ -237,7 +239,7 @@ class OutputStage:
         if sink in self._sinks:
             self._sinks.remove(sink)
         self._close_one(sink)
-        self._emit(PipelineEvent(ev.ERROR, one_line(err)))
+        self._emit(PipelineEvent.failure(EventKind.ERROR, err))
 
     def _close_one(self, sink: Sink) -> None:
         if id(sink) in self._closed:
@@ -246,7 +248,7 @@ class OutputStage:
         try:
             sink.close()
         except Exception as exc:
-            self._emit(PipelineEvent(ev.ERROR, one_line(_as_output_error("finishing", sink, exc))))
+            self._emit(PipelineEvent.failure(EventKind.ERROR, _as_output_error("finishing", sink, exc)))
 
     # --- sinks from the owner ---------------------------------------------------------------
     def add_sink(self, sink: Sink) -> None:

@@ -37,15 +37,14 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vision_desk import runtime
-from vision_desk.errors import SourceError, VisionDeskError
-from vision_desk.pipeline import events as ev
-from vision_desk.pipeline.events import Mode, PipelineEvent
+from vision_desk.errors import SourceError, VisionDeskError, caused_by, typed_line
+from vision_desk.pipeline.events import LIVE_STATES, EventKind, Mode, PipelineEvent, PipelineState
 from vision_desk.pipeline.output import WRITE_QUEUE, OutputStage
 from vision_desk.pipeline.processing import ProcessingStage
-from vision_desk.pipeline.processor_set import ProcessorSet, one_line
+from vision_desk.pipeline.processor_set import ProcessorSet
 from vision_desk.pipeline.sinks import Sink
 from vision_desk.pipeline.slots import Channel
 from vision_desk.pipeline.stats import RunSummary, StatsCollector
@@ -53,7 +52,10 @@ from vision_desk.pipeline.transport import Captured, Demand, Transport
 from vision_desk.pipeline.types import FrameResult, Stats
 from vision_desk.sources.base import Source, SourceInfo
 
-__all__ = ["Mode", "Pipeline", "PipelineEvent", "default_inflight"]
+if TYPE_CHECKING:
+    from vision_desk.processors.base import Processor
+
+__all__ = ["EventKind", "Mode", "Pipeline", "PipelineEvent", "PipelineState", "default_inflight"]
 
 QUEUE_FRAMES = 8  # lossless input queue: enough to ride out a slow frame, little memory at 1080p (6 MB each)
 # Each queue between the stages holds at most this many bytes of pictures (and at least 2 frames), so that
@@ -65,14 +67,14 @@ REALTIME_QUEUE_FRAMES = 1
 LOADER_JOIN_S = 0.2  # stop(): how long to wait for a model load in progress (it cannot be interrupted)
 
 
-def default_inflight() -> int:
+def default_inflight(config: runtime.RuntimeConfig) -> int:
     """Frames processed at once for files: about one per core, given each session's intra-op threads.
 
     Measured on a 2-core machine (SSDLite): 2 frames in flight with 1 thread each
     beat 1 frame with 2 threads by ~15%; 3 in flight gained nothing more.
     """
     cores = os.cpu_count() or 2
-    return max(1, min(4, cores // max(1, runtime.current_config().intra_threads)))
+    return max(1, min(4, cores // max(1, config.intra_threads)))
 
 
 def frames_in_budget(frame_bytes: int, most: int = QUEUE_FRAMES) -> int:
@@ -92,7 +94,11 @@ class Pipeline:
 
     def __init__(self, source: Source, processors: Sequence[str] = (), *,
                  mode: Mode | None = None,
-                 settings: Mapping[str, Mapping[str, Any]] | None = None,
+                 file_mode: Mode = Mode.LOSSLESS,
+                 skip_late_frames: bool = False,
+                 start_at: int = 0,
+                 paused: bool = False,
+                 settings: Mapping[str, Mapping[str, Any] | Any] | None = None,
                  hud: bool = False,
                  sinks: Sequence[Sink] = (),
                  on_result: Callable[[FrameResult], None] | None = None,
@@ -104,32 +110,41 @@ class Pipeline:
                  wait_for_models: bool | None = None,
                  registry: Mapping[str, type] | None = None,
                  runtime_config: runtime.RuntimeConfig | None = None) -> None:
-        """``inflight``: frames processed at once in lossless/realtime modes (default
-        :func:`default_inflight`). ``live_inflight``: frames in flight for live sources, staggered
-        (default: ``inflight``; 1 = one at a time). ``max_frames``: end after
+        """``mode``: None picks it when the source opens: LIVE for a live source, else ``file_mode``
+        (the window plays files in REALTIME, with ``skip_late_frames``: see the attribute).
+        ``start_at``/``paused``: a seekable source starts at this frame, and paused on it (shown, then
+        held), as the window reopens a file where it was; set before the first frame is read.
+        ``inflight``: frames processed at once in lossless/realtime modes (default
+        :func:`default_inflight` of ``runtime_config``). ``live_inflight``: frames in flight for live
+        sources, staggered (default: ``inflight``; 1 = one at a time). ``max_frames``: end after
         delivering this many frames (exactly; the run then finishes like a file that ended).
         ``wait_for_models``: hold the first frame until the initial processors are loaded, so every
         frame gets every processor (default: yes for files, no for live sources, whose picture
         should appear at once; `vision-desk process` waits for live input too).
         ``registry``: processor classes by name instead of the built-in four (tests use fakes).
-        ``runtime_config``: device, threads and precision for the processors' sessions (default: the
-        process-wide one from the command line)."""
+        ``settings``: per processor, ``name=value`` options (validated here, once) or a settings
+        dataclass the schema made (held as it is).
+        ``runtime_config``: device, threads and precision for the processors' sessions, from the command
+        or the window (default: ``RuntimeConfig()``, i.e. ``--device auto``)."""
         self._source = source
         self._mode_requested = Mode(mode) if mode is not None else None
         # Real time (the window's choice): skip frames the processors cannot keep up with (counted as dropped)
         # so a file keeps its own clock like a camera; off, REALTIME paces every frame (slow motion).
-        self.skip_late_frames = False
+        self.skip_late_frames = skip_late_frames
+        self._file_mode = Mode(file_mode)
+        self._start_at = max(0, int(start_at))
+        self._start_paused = bool(paused)
         self._mode = self._mode_requested or Mode.LOSSLESS
         self._on_event = on_event
-        self._inflight_max = max(1, inflight if inflight is not None else default_inflight())
+        self._runtime = runtime_config if runtime_config is not None else runtime.RuntimeConfig()
+        self._inflight_max = max(1, inflight if inflight is not None else default_inflight(self._runtime))
         self._stop = threading.Event()
         self._finished = threading.Event()
-        self._state = "idle"
+        self._state = PipelineState.IDLE
         self._state_lock = threading.Lock()
         self._info: SourceInfo | None = None
         self._frame_bytes = 0  # one frame's pixels, known once the source is open (sizes the queues)
         self.error: VisionDeskError | None = None  # what faulted the pipeline, if anything
-        self._runtime = runtime_config or runtime.current_config()
         self._procs = ProcessorSet(self._emit, registry, settings, self._runtime)
         self._procs.set_wanted(list(processors), initial=True)
         self._stats = StatsCollector()  # provider line filled in on the capture thread (a CUDA probe can take a while)
@@ -148,10 +163,10 @@ class Pipeline:
 
     # --- public state --------------------------------------------------------------
     @property
-    def state(self) -> str:
+    def state(self) -> PipelineState:
         return self._state
 
-    def _set_state(self, state: str, only_from: Sequence[str] | None = None) -> None:
+    def _set_state(self, state: PipelineState, only_from: Sequence[PipelineState] | None = None) -> None:
         with self._state_lock:
             if only_from is None or self._state in only_from:
                 self._state = state
@@ -183,9 +198,9 @@ class Pipeline:
 
     # --- lifecycle -----------------------------------------------------------------
     def start(self) -> None:
-        if self._state != "idle":
+        if self._state != PipelineState.IDLE:
             raise RuntimeError(f"pipeline already {self._state}")
-        self._set_state("starting")
+        self._set_state(PipelineState.STARTING)
         self._procs.start()
         self._spawn(self._capture_loop, "vd-capture")
         for i in range(self._processing.workers):
@@ -201,12 +216,12 @@ class Pipeline:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop every thread (joined with ``timeout`` overall), close the source, finalize sinks."""
-        if self._state == "idle":
-            self._set_state("stopped")
+        if self._state == PipelineState.IDLE:
+            self._set_state(PipelineState.STOPPED)
             self._output.close_sinks()
             return
         finished = self._finished.is_set()
-        self._set_state("stopping", only_from=("starting", "running", "paused"))
+        self._set_state(PipelineState.STOPPING, only_from=LIVE_STATES)
         deadline = time.monotonic() + timeout
         self._stop.set()
         self._transport.wake()
@@ -226,10 +241,10 @@ class Pipeline:
         if not any(t.is_alive() for t in self._threads if t.name.startswith("vd-process")):
             self._procs.close_all()  # release the models (none is in use any more)
         if not finished:
-            self._set_state("stopped", only_from=("stopping",))
+            self._set_state(PipelineState.STOPPED, only_from=(PipelineState.STOPPING,))
         left = [t.name for t in self._threads if t.is_alive() and t is not me]
         msg = "stopped" if not left else f"stopped (still finishing: {', '.join(left)})"
-        self._emit(PipelineEvent(ev.STOPPED, msg))
+        self._emit(PipelineEvent(EventKind.STOPPED, msg))
 
     def wait_for_model_loads(self, timeout: float) -> bool:
         """After :meth:`stop`: wait until a model load still in progress has returned.
@@ -249,14 +264,21 @@ class Pipeline:
         self._procs.set_wanted(list(names))
         self._transport.request_redo()
 
-    def configure(self, name: str, **settings: Any) -> None:
-        self._procs.configure(name, **settings)
+    def change_settings(self, name: str, **changes: Any) -> Any:
+        """Validate ``name=value`` changes of one processor (SettingsError at once) and use them."""
+        new = self._procs.change_settings(name, **changes)
+        self._transport.request_redo()
+        return new
+
+    def use_settings(self, name: str, settings: Any) -> None:
+        """Use a processor's settings validated already (the window's controller holds them)."""
+        self._procs.set_settings(name, settings)
         self._transport.request_redo()
 
     def processor_settings(self, name: str) -> Any:
         return self._procs.settings_of(name)
 
-    def processor_instance(self, name: str) -> Any | None:
+    def processor_instance(self, name: str) -> Processor | None:
         """The loaded processor object serving ``name`` now (None while loading or when off)."""
         return self._procs.instance(name)
 
@@ -273,7 +295,8 @@ class Pipeline:
     def set_paused(self, paused: bool) -> None:
         """Pause at once: frames not yet started wait (none is lost); those inside the processors finish."""
         self._transport.set_paused(paused)
-        self._set_state("paused" if paused else "running", only_from=("running", "paused"))
+        self._set_state(PipelineState.PAUSED if paused else PipelineState.RUNNING,
+                        only_from=(PipelineState.RUNNING, PipelineState.PAUSED))
 
     def step(self) -> None:
         """While paused: let exactly one more frame through."""
@@ -286,7 +309,16 @@ class Pipeline:
         self._transport.seek(index)
 
     def set_loop(self, on: bool) -> None:
-        self._transport.loop = bool(on)
+        self._transport.set_loop(on)
+
+    def set_file_mode(self, mode: Mode, skip_late_frames: bool = False) -> None:
+        """How a file plays (the window's real-time switch): now when a file is open, else from when it
+        opens (a live source keeps LIVE). See ``file_mode``/``skip_late_frames`` in the constructor."""
+        self._file_mode = Mode(mode)  # (written before _info is read: a source opening now sees it)
+        self.skip_late_frames = bool(skip_late_frames)
+        info = self._info
+        if info is not None and not info.is_live:
+            self.set_mode(self._file_mode)
 
     def set_mode(self, mode: Mode) -> None:
         self._mode_requested = Mode(mode)
@@ -306,7 +338,7 @@ class Pipeline:
 
     # --- events ----------------------------------------------------------------------
     def _emit(self, event: PipelineEvent) -> None:
-        if event.kind == ev.LOADED:  # a processor switched on (or reloaded) while paused: show it at once
+        if event.kind == EventKind.LOADED:  # a processor switched on (or reloaded) while paused: show it at once
             self._transport.request_redo()
         if self._on_event is None:
             return
@@ -315,23 +347,23 @@ class Pipeline:
         except Exception:  # the owner's callback must not kill a pipeline thread
             traceback.print_exc()
 
-    def _fault(self, error: VisionDeskError, kind: str = ev.ERROR) -> None:
+    def _fault(self, error: VisionDeskError, kind: EventKind = EventKind.ERROR) -> None:
         if self.error is None:
             self.error = error
-        self._set_state("faulted", only_from=("starting", "running", "paused"))
-        self._emit(PipelineEvent(kind, one_line(error)))
+        self._set_state(PipelineState.FAULTED, only_from=LIVE_STATES)
+        self._emit(PipelineEvent.failure(kind, error))
 
     # --- capture thread ----------------------------------------------------------------
     def _capture_loop(self) -> None:
         try:
             self._capture()
         except SourceError as exc:
-            self._fault(exc, ev.SOURCE_LOST if self._info is not None else ev.ERROR)
+            self._fault(exc, EventKind.SOURCE_LOST if self._info is not None else EventKind.ERROR)
         except VisionDeskError as exc:
             self._fault(exc)
         except Exception as exc:  # a bug: fault with a message instead of a silent dead thread
             traceback.print_exc()
-            self._fault(VisionDeskError(f"capture failed: {type(exc).__name__}: {one_line(exc)}"))
+            self._fault(caused_by(VisionDeskError(f"capture failed: {typed_line(exc)}"), exc))
         finally:
             self._input.close()
             with contextlib.suppress(Exception):
@@ -345,34 +377,40 @@ class Pipeline:
         self._output.set_source_info(info, write_queue=frames_in_budget(self._frame_bytes, WRITE_QUEUE),
                                      window=max(self._inflight_max, frames_in_budget(self._frame_bytes)))
         if self._mode_requested is None:
-            self._apply_mode(Mode.LIVE if info.is_live else Mode.LOSSLESS)
+            self._apply_mode(Mode.LIVE if info.is_live else self._file_mode)
         else:
             self._apply_mode(self._mode_requested)
-        self._emit(PipelineEvent(ev.SOURCE_OPENED, f"opened {info.description}"))
+        if info.seekable:  # the start position and paused state asked for, before the first read
+            if self._start_at:
+                self._transport.seek(self._start_at)
+            if self._start_paused:
+                self._transport.set_paused(True)
+                self._transport.step()  # show the first frame, then hold
+        self._emit(PipelineEvent(EventKind.SOURCE_OPENED, f"opened {info.description}"))
         self._report_warnings()  # e.g. files in a folder that are not pictures
         wait = self._wait_for_models if self._wait_for_models is not None else not info.is_live
         if wait and not self._wait_initial_loads():
             return
-        self._set_state("paused" if self._transport.paused else "running", only_from=("starting",))
+        self._set_state(PipelineState.PAUSED if self._transport.paused else PipelineState.RUNNING,
+                        only_from=(PipelineState.STARTING,))
         tr = self._transport
         captured = 0
         while not self._stop.is_set():
             if self._max_frames is not None and (self._output.limit_reached.is_set() or (
                     self._mode != Mode.LIVE and captured >= self._max_frames)):
-                self._emit(PipelineEvent(ev.SOURCE_ENDED, f"stopped after {self._max_frames} frames"))
+                self._emit(PipelineEvent(EventKind.SOURCE_ENDED, f"stopped after {self._max_frames} frames"))
                 return
             cmd = tr.next()
             if cmd.seek is not None:
                 self._source.seek(cmd.seek)
                 self._demand.removed(len(self._input.clear()))
-                tr.redo_queued = False
+                tr.redo_dequeued()
             if cmd.reclaim:
                 taken = self._input.clear()
                 self._demand.removed(len(taken))
                 tr.hold(taken)
-                tr.redo_queued = False
-            if cmd.redo and not tr.redo_queued:  # one waiting re-run is enough: it uses the newest settings
-                tr.redo_queued = True
+                tr.redo_dequeued()
+            if cmd.redo and tr.queue_redo():  # one waiting re-run is enough: it uses the newest settings
                 self._put(Captured(None, repeat=True))
             if not cmd.read:
                 continue
@@ -390,7 +428,7 @@ class Pipeline:
                         self._source.seek(0)
                         tr.restart_pace()
                         continue
-                    self._emit(PipelineEvent(ev.SOURCE_ENDED, self._end_message(info)))
+                    self._emit(PipelineEvent(EventKind.SOURCE_ENDED, self._end_message(info)))
                     return
                 if (self.skip_late_frames and self._mode == Mode.REALTIME and info.fps > 0 and not cmd.step
                         and tr.behind(frame.pts_ms, 1000.0 / info.fps)):
@@ -420,7 +458,7 @@ class Pipeline:
         for text in warnings:
             if text not in self._warned:
                 self._warned.add(text)
-                self._emit(PipelineEvent(ev.WARNING, str(text)))
+                self._emit(PipelineEvent(EventKind.WARNING, str(text)))
 
     def _end_message(self, info: SourceInfo) -> str:
         """'end of video cut.mp4', with what went wrong on the way (already sent as warnings too)."""
@@ -446,5 +484,5 @@ class Pipeline:
             self._finished.set()
             return
         self._output.close_sinks()
-        self._set_state("finished", only_from=("starting", "running", "paused"))  # a faulted run stays faulted
+        self._set_state(PipelineState.FINISHED, only_from=LIVE_STATES)  # a faulted run stays faulted
         self._finished.set()

@@ -24,11 +24,11 @@ from typing import Any
 
 import numpy as np
 
+from vision_desk.errors import ProcessorError
 from vision_desk.frame import Frame
-from vision_desk.pipeline import events as ev
-from vision_desk.pipeline.events import PipelineEvent
+from vision_desk.pipeline.events import EventKind, PipelineEvent
 from vision_desk.pipeline.output import OutputStage
-from vision_desk.pipeline.processor_set import ActiveProcessor, ProcessorSet, one_line
+from vision_desk.pipeline.processor_set import ActiveProcessor, ProcessorSet
 from vision_desk.pipeline.slots import Channel, ChannelClosed, GateClosed
 from vision_desk.pipeline.stats import StatsCollector
 from vision_desk.pipeline.transport import Captured, Demand, Transport
@@ -46,7 +46,7 @@ class Processed:
     frame: Frame
     image: np.ndarray
     results: dict[str, Any]
-    errors: dict[str, str]
+    errors: dict[str, BaseException]  # processor -> what it raised on this frame (the frame went on)
     stage_ms: dict[str, float]
     repeat: bool = False  # a paused frame run again after a change: shown, not written again
 
@@ -153,7 +153,7 @@ class ProcessingStage:
                     except ChannelClosed:
                         return None
                     if item.frame is None:  # a re-run: the frame dispatched last (the one shown), stamped now
-                        self._transport.redo_queued = False
+                        self._transport.redo_dequeued()
                         last = self._last_dispatched
                         served = last is not None and last.frame is not None
                         self._demand.took(served)
@@ -180,7 +180,7 @@ class ProcessingStage:
         assert frame is not None
         image = frame.image
         results: dict[str, Any] = {}
-        errors: dict[str, str] = {}
+        errors: dict[str, BaseException] = {}
         stage_ms: dict[str, float] = {"read": item.read_ms}
         for act, exclusive in chain:
             try:
@@ -191,14 +191,13 @@ class ProcessingStage:
                         # Analyzers see the original frame; a transform works on the previous transform's output.
                         src = image if act.is_transform else frame.image
                         # A processor may read what ran before it on this frame (superres follows a face).
-                        res = (act.proc.process(src, results) if getattr(act.proc, "reads_results", False)
-                               else act.proc.process(src))
+                        res = act.proc.process(src, results) if act.reads_results else act.proc.process(src)
                         results[act.name] = res
                         if act.is_transform:
                             image = res.image
                     except Exception as exc:
-                        errors[act.name] = f"{type(exc).__name__}: {one_line(exc)}"
-                        self._processor_failed(act.name, errors[act.name])
+                        errors[act.name] = exc
+                        self._processor_failed(act.name, exc)
                     stage_ms[act.name] = (time.perf_counter() - t0) * 1000
             except GateClosed:
                 return None
@@ -207,8 +206,9 @@ class ProcessingStage:
         self._chain_s = chain_s if self._chain_s <= 0 else 0.8 * self._chain_s + 0.2 * chain_s
         return Processed(seq, frame, image, results, errors, stage_ms, repeat=item.repeat)
 
-    def _processor_failed(self, name: str, message: str) -> None:
+    def _processor_failed(self, name: str, exc: BaseException) -> None:
         now = time.monotonic()
         if now - self._last_error_event.get(name, -1e9) >= ERROR_EVENT_INTERVAL_S:
             self._last_error_event[name] = now
-            self._emit(PipelineEvent(ev.PROCESSOR_ERROR, f"{name}: {message}", name))
+            error = ProcessorError(name, exc, on_frame=True)
+            self._emit(PipelineEvent.failure(EventKind.PROCESSOR_ERROR, error, name))

@@ -13,7 +13,10 @@ The rules, all kept here:
 - A setting that needs a new model (``reload=True``) loads a *new* instance in
   the background and swaps it in when ready; the old one keeps serving
   frames meanwhile. Other settings are queued on the live instance and apply
-  between frames (Processor.configure).
+  between frames (Processor.use_settings).
+- Settings are validated once, by the settings schema, where ``name=value``
+  changes come in (:meth:`ProcessorSet.change_settings`); the validated
+  dataclass is what this set stores and what its processors are given.
 - A removed processor is parked, still loaded, so switching it back on is
   instant.
 - Each processor has an :class:`OrderGate`; while its ``concurrent_ok()`` is
@@ -22,18 +25,23 @@ The rules, all kept here:
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vision_desk import processors as registry_mod
-from vision_desk.errors import SettingsError, VisionDeskError
-from vision_desk.pipeline.events import ERROR, LOADED, LOADING, PipelineEvent
+from vision_desk.errors import ProcessorError, SettingsError, VisionDeskError, caused_by, typed_line
+from vision_desk.pipeline.events import EventKind, PipelineEvent
 from vision_desk.pipeline.slots import Channel, ChannelClosed, OrderGate
 from vision_desk.processors import settings as settings_mod
 from vision_desk.processors.base import TRANSFORM
+
+if TYPE_CHECKING:
+    from vision_desk.processors.base import Processor
+    from vision_desk.runtime import RuntimeConfig
 
 Emit = Callable[[PipelineEvent], None]
 
@@ -43,8 +51,9 @@ class ActiveProcessor:
     """One loaded processor in the chain."""
 
     name: str
-    proc: Any  # Processor
+    proc: Processor
     is_transform: bool
+    reads_results: bool = False  # process(image, results): sees what ran before it on the frame
     gate: OrderGate | None = None  # made at the first frame that runs it
 
     def exclusive(self) -> bool:
@@ -58,7 +67,7 @@ class ActiveProcessor:
 @dataclass
 class _LoadJob:
     name: str
-    proc: Any
+    proc: Processor
     generation: int
     initial: bool
 
@@ -71,17 +80,23 @@ class LoadOutcome:
     failures: list[VisionDeskError] = field(default_factory=list)
 
 
-def one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+def _carry(target: Any, old: Any, new: Any) -> Any:
+    """``target`` (an instance's settings) with the fields that changed from ``old`` to ``new``, each valid
+    already: an instance still serving while its replacement loads keeps the settings that shaped its model.
+    An instance in step with the set (the usual case) gets ``new`` itself."""
+    if target == old:
+        return new
+    changed = {f.name: getattr(new, f.name) for f in dataclasses.fields(new)
+               if getattr(new, f.name) != getattr(old, f.name)}
+    return dataclasses.replace(target, **changed) if changed else target
 
 
 class ProcessorSet:
     """Wanted names, their settings, the loaded instances, and the loader thread."""
 
     def __init__(self, emit: Emit, registry: Mapping[str, type] | None = None,
-                 settings: Mapping[str, Mapping[str, Any]] | None = None,
-                 runtime_config: Any = None) -> None:
+                 settings: Mapping[str, Mapping[str, Any] | Any] | None = None,
+                 runtime_config: RuntimeConfig | None = None) -> None:
         self._emit = emit
         self._runtime_config = runtime_config  # handed to every processor made here (device, threads, precision)
         self._registry = dict(registry) if registry is not None else None
@@ -89,9 +104,9 @@ class ProcessorSet:
         self._wanted: list[str] = []
         self._settings: dict[str, Any] = {}
         self._active: dict[str, ActiveProcessor] = {}
-        self._parked: dict[str, Any] = {}
+        self._parked: dict[str, Processor] = {}
         self._generation: dict[str, int] = {}
-        self._loading: dict[str, Any] = {}
+        self._loading: dict[str, Processor] = {}
         self._jobs: Channel[_LoadJob] = Channel(capacity=64)
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -99,7 +114,10 @@ class ProcessorSet:
         self.initial = LoadOutcome()
         self._initial_started = False
         for name, values in (settings or {}).items():
-            self.configure(name, **dict(values))
+            if isinstance(values, Mapping):  # name=value options (validated here) or a settings dataclass
+                self.change_settings(name, **dict(values))
+            else:
+                self.set_settings(name, values)
 
     # --- names and classes -------------------------------------------------------
     def processor_class(self, name: str) -> type:
@@ -133,11 +151,17 @@ class ProcessorSet:
                 self._settings[name] = self.processor_class(name).settings_type()
             return self._settings[name]
 
-    def configure(self, name: str, **changes: Any) -> Any:
-        """Validate at once (SettingsError to the caller); apply between frames or via a background reload."""
+    def change_settings(self, name: str, **changes: Any) -> Any:
+        """Validate ``name=value`` changes at once (SettingsError to the caller), then :meth:`set_settings`."""
+        with self._lock:
+            new = settings_mod.update(self.settings_of(name), name, **changes)
+            self.set_settings(name, new)
+            return new
+
+    def set_settings(self, name: str, new: Any) -> None:
+        """Use ``new`` (a settings dataclass the schema validated): between frames, or via a background reload."""
         with self._lock:
             current = self.settings_of(name)
-            new = settings_mod.update(current, name, **changes)
             self._settings[name] = new
             reload = settings_mod.needs_reload(current, new)
             active = self._active.get(name)
@@ -146,20 +170,19 @@ class ProcessorSet:
                     if name in self._wanted:
                         self._submit(name, initial=False)
                 else:
-                    active.proc.configure(**changes)
+                    active.proc.use_settings(_carry(active.proc.settings, current, new))
             parked = self._parked.get(name)
             if parked is not None:
                 if reload:
                     self._parked.pop(name)
                 else:
-                    parked.configure(**changes)
+                    parked.use_settings(_carry(parked.settings, current, new))
             loading = self._loading.get(name)
             if loading is not None and name in self._wanted:
                 if reload:
                     self._submit(name, initial=False)  # the newer instance wins when both finish
                 else:
-                    loading.configure(**changes)
-            return new
+                    loading.use_settings(_carry(loading.settings, current, new))
 
     # --- the set of processors ------------------------------------------------------
     def set_wanted(self, names: Sequence[str], initial: bool = False) -> None:
@@ -192,16 +215,14 @@ class ProcessorSet:
     def _submit(self, name: str, initial: bool) -> None:
         gen = self._generation.get(name, 0) + 1
         self._generation[name] = gen
-        proc = self.processor_class(name)(settings=self._settings.get(name))
-        if self._runtime_config is not None:
-            proc.runtime_config = self._runtime_config
+        proc = self.processor_class(name)(settings=self._settings.get(name), runtime_config=self._runtime_config)
         self._loading[name] = proc
         if initial:
             self._initial_pending.add(name)
         self._jobs.put(_LoadJob(name, proc, gen, initial))
 
-    def _activate(self, name: str, proc: Any) -> None:
-        self._active[name] = ActiveProcessor(name, proc, getattr(proc, "kind", "") == TRANSFORM)
+    def _activate(self, name: str, proc: Processor) -> None:
+        self._active[name] = ActiveProcessor(name, proc, proc.kind == TRANSFORM, bool(proc.reads_results))
 
     def chain(self, seq: int) -> tuple[tuple[ActiveProcessor, bool], ...]:
         """(processor, exclusive) pairs that frame ``seq`` runs through.
@@ -219,7 +240,7 @@ class ProcessorSet:
                 out.append((act, act.exclusive()))
             return tuple(out)
 
-    def instance(self, name: str) -> Any | None:
+    def instance(self, name: str) -> Processor | None:
         with self._lock:
             act = self._active.get(name)
             return act.proc if act is not None and name in self._wanted else None
@@ -246,7 +267,7 @@ class ProcessorSet:
         self.initial.done.set()
 
     def _load(self, job: _LoadJob) -> None:
-        self._emit(PipelineEvent(LOADING, f"loading {job.name}", job.name))
+        self._emit(PipelineEvent(EventKind.LOADING, f"loading {job.name}", job.name))
         error: VisionDeskError | None = None
         try:
             job.proc.load()
@@ -254,7 +275,7 @@ class ProcessorSet:
             error = exc
         except Exception as exc:  # a bug in a processor: keep the stream alive, say what happened
             traceback.print_exc()
-            error = VisionDeskError(f"{job.name} could not be loaded: {type(exc).__name__}: {one_line(exc)}")
+            error = caused_by(VisionDeskError(f"{job.name} could not be loaded: {typed_line(exc)}"), exc)
         with self._lock:
             current = self._generation.get(job.name) == job.generation
             if self._loading.get(job.name) is job.proc:
@@ -282,12 +303,12 @@ class ProcessorSet:
                 with self._lock:
                     if job.name in self._wanted and job.name not in self._active:
                         self._wanted.remove(job.name)
-            self._emit(PipelineEvent(ERROR, f"{job.name}: {one_line(error)}", job.name))
+            self._emit(PipelineEvent.failure(EventKind.ERROR, ProcessorError(job.name, error), job.name))
         elif not self._stopping.is_set():
-            self._emit(PipelineEvent(LOADED, f"{job.name} ready ({self._provider(job.proc)})", job.name))
+            self._emit(PipelineEvent(EventKind.LOADED, f"{job.name} ready ({self._provider(job.proc)})", job.name))
 
     @staticmethod
-    def _provider(proc: Any) -> str:
+    def _provider(proc: Processor) -> str:
         try:
             precision = getattr(proc, "precision", "")
             return f"{proc.provider}, {precision}" if precision else str(proc.provider)

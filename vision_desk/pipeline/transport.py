@@ -141,14 +141,22 @@ class Transport:
         self._redo = False
         self._held: list[Captured] = []  # sorted by .order
         self.epoch = 0  # counts seeks (read by the capture thread, which makes the frames)
-        self.redo_queued = False  # a re-run marker waits in the input queue (it will use the newest settings)
+        self._redo_queued = False  # a re-run marker waits in the input queue (it will use the newest settings)
         self._pace = _Pace()
-        self.loop = loop
+        self._loop = loop
 
     # --- requests (any thread) ------------------------------------------------------------------
     @property
     def paused(self) -> bool:
         return self._paused
+
+    @property
+    def loop(self) -> bool:
+        return self._loop
+
+    def set_loop(self, on: bool) -> None:
+        with self._cond:
+            self._loop = bool(on)
 
     def set_paused(self, paused: bool) -> None:
         with self._cond:
@@ -189,7 +197,8 @@ class Transport:
             self._cond.notify_all()
 
     def restart_pace(self) -> None:
-        self._pace.reset = True
+        with self._cond:
+            self._pace.reset = True
 
     # --- the capture thread --------------------------------------------------------------------
     def next(self, wait_s: float = 0.1) -> Command:
@@ -220,6 +229,20 @@ class Transport:
             self._redo = False  # the stepped frame shows the new settings anyway
         cmd.read = True
         return cmd
+
+    def queue_redo(self) -> bool:
+        """The capture thread may put a re-run marker in the input queue: False when one waits there
+        already (one is enough: it runs with the newest settings when it is taken)."""
+        with self._cond:
+            if self._redo_queued:
+                return False
+            self._redo_queued = True
+            return True
+
+    def redo_dequeued(self) -> None:
+        """The re-run marker left the input queue: taken by a processing thread, or cleared with the queue."""
+        with self._cond:
+            self._redo_queued = False
 
     def give_back_step(self, cmd: Command) -> None:
         """A read that was not done after all (no thread free yet): a step it carried is still owed."""

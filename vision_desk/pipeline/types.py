@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from vision_desk.errors import typed_line
 from vision_desk.frame import Frame
 from vision_desk.frame_stats import Stats
 
@@ -17,15 +18,15 @@ class FrameResult:
     ``image`` is the frame after transforms (style), without overlays;
     ``annotated`` has overlays (and the HUD if enabled) drawn on it. ``results``
     maps processor name to its result object (Faces, Detections, Poses,
-    Stylized). ``errors`` maps processor name to the message of an exception
-    raised on this frame (the stream goes on).
+    Stylized). ``errors`` maps processor name (or "name.draw") to the exception
+    it raised on this frame (the stream goes on); JSON lines show "Type: message".
     """
 
     frame: Frame
     image: np.ndarray
     annotated: np.ndarray
     results: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, BaseException] = field(default_factory=dict)
     stats: Stats = field(default_factory=Stats)
 
     def to_json(self) -> dict[str, Any]:
@@ -34,7 +35,7 @@ class FrameResult:
         for name, res in self.results.items():
             rec[name] = res.to_json()
         if self.errors:
-            rec["errors"] = dict(self.errors)
+            rec["errors"] = {name: typed_line(exc) for name, exc in self.errors.items()}
         rec["timings_ms"] = {k: round(v, 2) for k, v in self.stats.stage_ms.items()}
         rec["latency_ms"] = round(self.stats.latency_ms, 2)
         return rec

@@ -2,16 +2,21 @@
 
 Analyzers (faces, objects, pose) return results and never touch pixels;
 transforms (style) return a new image. Settings can change between frames:
-:meth:`Processor.configure` validates at once (so the caller gets the error)
-and the change takes effect at the start of the next :meth:`Processor.process`
-call, on the worker thread, reloading the model only when a setting that
-shapes the model changed.
+:meth:`Processor.update_settings` validates ``name=value`` changes at once
+(so the caller gets the error), :meth:`Processor.use_settings` takes settings
+validated already (by the pipeline's processor set); either change takes
+effect at the start of the next :meth:`Processor.process` call, on the worker
+thread, reloading the model only when a setting that shapes the model changed.
+
+Validation has one home, the settings schema (:func:`settings.update`): a
+settings dataclass handed between the layers is one it returned, and is held
+as it is, not checked again.
 """
 from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
@@ -32,14 +37,17 @@ class Processor(ABC, Generic[S, R]):
     title: ClassVar[str]
     kind: ClassVar[str] = ANALYZER
     settings_type: ClassVar[type]
+    # True: process(image, results) also gets the results of the processors before it on this frame
+    # (superres follows a face); the pipeline reads this once, when the processor joins the chain.
+    reads_results: ClassVar[bool] = False
 
     def __init__(self, settings: S | None = None, *, runtime_config: RuntimeConfig | None = None,
                  **overrides: Any) -> None:
-        """``runtime_config``: device, threads and precision for this processor's sessions (None: the
-        process-wide default set by the command line)."""
-        self.runtime_config = runtime_config
-        base = settings if settings is not None else self.settings_type()
-        self._settings: S = settings_mod.update(base, self.name, **overrides)
+        """``runtime_config``: device, threads and precision for this processor's sessions, from the
+        command or the window (None: ``RuntimeConfig()``, i.e. ``--device auto`` and default threads)."""
+        self.runtime_config = runtime_config if runtime_config is not None else RuntimeConfig()
+        base = settings if settings is not None else self.settings_type()  # validated by whoever made it
+        self._settings: S = settings_mod.update(base, self.name, **overrides) if overrides else base
         self._pending: S | None = None
         self._lock = threading.Lock()
         self._loaded = False
@@ -53,13 +61,18 @@ class Processor(ABC, Generic[S, R]):
         with self._lock:
             return self._pending if self._pending is not None else self._settings
 
-    def configure(self, **changes: Any) -> S:
+    def update_settings(self, **changes: Any) -> S:
         """Validate and queue a settings change; it applies between frames. Returns the new settings."""
         with self._lock:
             current = self._pending if self._pending is not None else self._settings
             new = settings_mod.update(current, self.name, **changes)
             self._pending = new
             return new
+
+    def use_settings(self, settings: S) -> None:
+        """Queue settings validated already (the processor set's); they apply between frames."""
+        with self._lock:
+            self._pending = settings
 
     def _apply_pending(self) -> None:
         with self._lock:
@@ -97,8 +110,9 @@ class Processor(ABC, Generic[S, R]):
     @abstractmethod
     def _load(self) -> None: ...
 
-    def process(self, image: np.ndarray) -> R:
-        """Run on one BGR uint8 image; loads on first use."""
+    def process(self, image: np.ndarray, results: Mapping[str, Any] | None = None) -> R:
+        """Run on one BGR uint8 image; loads on first use. ``results``: what the processors before this
+        one found on the frame, given only to a processor with :attr:`reads_results` (which overrides this)."""
         self._ready()
         if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
             raise SettingsError(f"{self.name}: expected a BGR uint8 HxWx3 image, got "

@@ -180,7 +180,7 @@ class CnnProcessor(Processor[CnnSettings, Classification]):
         self._weight: np.ndarray | None = None
 
     def _load(self) -> None:
-        self._session = runtime.create_session(MODEL_ID)
+        self._session = runtime.create_session(MODEL_ID, config=self.runtime_config)
         # The classifier's weights, for the CAM: an output of the graph that needs no input work (a constant).
         feeds = {"image": np.zeros((1, 3, SIDE, SIDE), np.float32)}
         self._weight = self._session.run(feeds, ["classifier_weight"])[0]

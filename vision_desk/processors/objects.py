@@ -45,7 +45,7 @@ class ObjectsSettings:
     max_detections: int = setting(100, range=(1, 300), help="at most this many boxes per frame (best first)")
 
     def __post_init__(self) -> None:
-        # Check names as soon as the setting is made (configure, CLI, GUI), and keep them in one spelling.
+        # Check names as soon as the setting is made (update_settings, CLI, GUI), and keep them in one spelling.
         normalized = normalize_class_filter(self.classes if self.classes is not None else "")
         try:
             parse_class_filter(normalized)

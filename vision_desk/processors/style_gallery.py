@@ -75,11 +75,13 @@ def cache_key(content: np.ndarray, size: int, render_side: int) -> str:
 
 
 def style_thumbnails(content: np.ndarray, size: int = 128, *, render_side: int | None = None,
-                     cache_dir: Path | str | None = None) -> list[StyleThumbnail]:
+                     cache_dir: Path | str | None = None,
+                     runtime_config: runtime.RuntimeConfig | None = None) -> list[StyleThumbnail]:
     """The 26 styles painted on ``content`` (BGR uint8), as ``size`` x ``size`` tiles in style order.
 
     ``render_side`` is the side the network paints at before the tile is shrunk
     (default: at least 256, so strokes look as they will on video, not as blobs).
+    ``runtime_config``: where the network runs (default: ``RuntimeConfig()``, i.e. ``--device auto``).
     """
     if not isinstance(content, np.ndarray) or content.dtype != np.uint8 or content.ndim != 3 or content.shape[2] != 3:
         raise SettingsError(f"style gallery: expected a BGR uint8 HxWx3 picture, got "
@@ -92,14 +94,14 @@ def style_thumbnails(content: np.ndarray, size: int = 128, *, render_side: int |
 
     strip = _read_strip(path, size)
     if strip is None:
-        strip = _render_strip(content, size, render)
+        strip = _render_strip(content, size, render, runtime_config or runtime.RuntimeConfig())
         _write_strip(path, strip)
     return [StyleThumbnail(i, STYLE_NAMES[i], style_label(i), strip[:, i * size:(i + 1) * size].copy())
             for i in range(NUM_STYLES)]
 
 
-def _render_strip(content: np.ndarray, size: int, render: int) -> np.ndarray:
-    session = runtime.create_session(BUILTIN_MODEL)
+def _render_strip(content: np.ndarray, size: int, render: int, config: runtime.RuntimeConfig) -> np.ndarray:
+    session = runtime.create_session(BUILTIN_MODEL, config=config)
     feeds = {"image": to_nchw_rgb(pad_to(_square(content, render), render, render))}
     tiles = []
     for index in range(NUM_STYLES):

@@ -172,7 +172,7 @@ class SuperresProcessor(Processor[SuperresSettings, SuperResolved]):
         self._face = threading.local()  # per worker thread: frames may be in flight on several threads
 
     def _load(self) -> None:
-        self._session = runtime.create_session(MODEL_ID)
+        self._session = runtime.create_session(MODEL_ID, config=self.runtime_config)
 
     def process(self, image: np.ndarray, results: Mapping[str, Any] | None = None) -> SuperResolved:
         """Like every processor's; ``results`` (what ran before on this frame) lets it follow a face."""
