@@ -110,7 +110,8 @@ def _preprocess(src: Path, dst: Path) -> None:
 
 
 def _quantize(src: Path, dst: Path, reader: FeedReader, exclude: Sequence[str],
-              op_types: Sequence[str] | None = None, cache: Path | None = None) -> None:
+              op_types: Sequence[str] | None = None, cache: Path | None = None,
+              method: str = "Percentile", reduce_range: bool = True) -> None:
     """One static quantization. ``cache``: tensor ranges from an earlier call with fewer exclusions
     (calibration runs once per model; later rounds only change which nodes stay float)."""
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
@@ -126,14 +127,102 @@ def _quantize(src: Path, dst: Path, reader: FeedReader, exclude: Sequence[str],
         # 7-bit weights: x86 CPUs without VNNI (AVX2, AVX-512F) multiply u8 x s8 with vpmaddubsw, whose
         # int16 pair sums saturate with full 8-bit weights: measured here (AVX2), every SSDLite score fell
         # below 0.3. With VNNI the result is the same either way, so one file is right on every CPU.
-        reduce_range=True,
-        calibrate_method=CalibrationMethod.Percentile,
+        reduce_range=reduce_range,
+        calibrate_method=getattr(CalibrationMethod, method),
         nodes_to_exclude=list(exclude),
         op_types_to_quantize=list(op_types) if op_types else None,
         calibration_cache_path=cache,
         extra_options={"CalibStridedMinMax": stride, "CalibPercentile": PERCENTILE},
     )
+    if exclude:
+        _float_nodes_read_float(src, dst, set(exclude))
     _strip_doc_string(dst)
+
+
+def _float_nodes_read_float(float_model: Path, qdq_model: Path, float_nodes: set[str]) -> int:
+    """Rewire every node kept float to read the float tensor instead of a DequantizeLinear output; returns
+    the number of inputs rewired.
+
+    Why: quantize_static puts a Q/DQ pair on every tensor a quantized node writes, so a node kept float
+    still reads 8-bit values. Worse, for a Conv/Gemm fed by a DQ, onnxruntime's WeightBiasQuantization
+    graph transformer (run when a session is created, at every optimization level above "disable all")
+    quantizes its float weights itself, per tensor and to the full 8 bits: "kept float" then meant coarser
+    weights than the quantized convs' per-channel 7-bit ones, and on CPUs without VNNI their int16 pair sums
+    saturate. Measured on pose with 32 convs "float": PAF SQNR -10.1 dB with the session's optimizations,
+    -2.6 dB without; the mixed-precision rounds got worse as more convs were kept float.
+    quantize_static also drops a Relu/Clip after a quantized node (the Q's range clamps instead), so
+    where the bypassed tensor lost its activation, a copy of the activation is put back for the float
+    readers.
+    """
+    import onnx
+
+    model = onnx.load(str(qdq_model))
+    graph = model.graph
+    float_graph = onnx.load(str(float_model)).graph
+    float_producer = {o: n for n in float_graph.node for o in n.output}
+    producer = {o: n for n in graph.node for o in n.output}
+    activations: dict[str, str] = {}  # bypassed tensor -> its float copy with the activation restored
+    rewired = 0
+    for node in graph.node:
+        if node.name not in float_nodes:
+            continue
+        for k, name in enumerate(node.input):
+            dq = producer.get(name)
+            if dq is None or dq.op_type != "DequantizeLinear":
+                continue
+            q = producer.get(dq.input[0])
+            if q is None or q.op_type != "QuantizeLinear":  # a quantized initializer (weights): not ours
+                continue
+            source = q.input[0]
+            act = float_producer.get(source)
+            made_by = producer.get(source)
+            if (act is not None and act.op_type in ("Relu", "Clip") and made_by is not None
+                    and made_by.op_type not in ("Relu", "Clip")):
+                if source not in activations:
+                    copy = onnx.NodeProto()
+                    copy.CopyFrom(act)
+                    copy.name = f"{act.name}_float_copy"
+                    copy.input[0] = source
+                    del copy.output[:]
+                    copy.output.append(f"{source}_float")
+                    graph.node.append(copy)
+                    activations[source] = copy.output[0]
+                source = activations[source]
+            node.input[k] = source
+            rewired += 1
+    # Q/DQ pairs nobody reads any more.
+    while True:
+        read = {name for n in graph.node for name in n.input} | {o.name for o in graph.output}
+        dead = [n for n in graph.node if n.op_type in ("QuantizeLinear", "DequantizeLinear")
+                and not any(o in read for o in n.output)]
+        if not dead:
+            break
+        for n in dead:
+            graph.node.remove(n)
+    read = {name for n in graph.node for name in n.input}
+    unused = [i for i in graph.initializer if i.name not in read]
+    for i in unused:
+        graph.initializer.remove(i)
+    # Appended activations must come before their readers: re-sort topologically.
+    _topological_sort(graph)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(qdq_model))
+    return rewired
+
+
+def _topological_sort(graph) -> None:  # noqa: ANN001 (onnx.GraphProto)
+    available = {i.name for i in graph.initializer} | {i.name for i in graph.input} | {""}
+    pending, ordered = list(graph.node), []
+    while pending:
+        ready = [n for n in pending if all(i in available for i in n.input)]
+        if not ready:
+            raise ValueError("graph has a cycle or an input nobody produces")
+        for n in ready:
+            ordered.append(n)
+            available.update(n.output)
+        pending = [n for n in pending if n not in ready]
+    del graph.node[:]
+    graph.node.extend(ordered)
 
 
 def _strip_doc_string(path: Path) -> None:
