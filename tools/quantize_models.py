@@ -26,7 +26,13 @@ merged.
   (signal-to-quantization-noise ratio per tensor, from
   ``onnxruntime.quantization.qdq_loss_debug``) are kept float, more of them
   each round, until the pose gate passes on calibration frames. If no round
-  passes, no pose INT8 file is written and the tool says so.
+  passes, no pose INT8 file is written and the tool says so. None passes:
+  measured, the gate tolerates 8-bit activations in at most about two of the
+  big backbone convs (~15% of the multiply-adds, <= 1.1x faster), every head
+  stage alone breaks it; figures in the README ("INT8 on the CPU").
+- A node kept float reads the float tensor (:func:`_float_nodes_read_float`):
+  otherwise onnxruntime quantizes a "float" conv fed by a DequantizeLinear
+  itself when the session is created.
 - style: not quantized (no variant was faster; see README "Performance").
 
 The written files are added to ``models/manifest.json`` (at the end of the
