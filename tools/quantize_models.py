@@ -168,6 +168,7 @@ def _float_nodes_read_float(float_model: Path, qdq_model: Path, float_nodes: set
     float_producer = {o: n for n in float_graph.node for o in n.output}
     producer = {o: n for n in graph.node for o in n.output}
     activations: dict[str, str] = {}  # bypassed tensor -> its float copy with the activation restored
+    copies: list = []  # (producer name, activation node) to insert once the loop is done
     rewired = 0
     for node in graph.node:
         if node.name not in float_nodes:
@@ -191,11 +192,22 @@ def _float_nodes_read_float(float_model: Path, qdq_model: Path, float_nodes: set
                     copy.input[0] = source
                     del copy.output[:]
                     copy.output.append(f"{source}_float")
-                    graph.node.append(copy)
+                    copies.append((made_by.name, copy))
                     activations[source] = copy.output[0]
                 source = activations[source]
             node.input[k] = source
             rewired += 1
+    if not rewired:
+        return 0
+    have = {i.name for i in graph.initializer}
+    float_inits = {i.name: i for i in float_graph.initializer}
+    for after, copy in copies:  # right after its producer: before every reader; the node order stays as it was
+        at = next(i for i, n in enumerate(graph.node) if n.name == after)
+        graph.node.insert(at + 1, copy)
+        for name in copy.input[1:]:  # a Clip's min/max, dropped with the Clip they belonged to
+            if name and name not in have and name in float_inits:
+                graph.initializer.append(float_inits[name])
+                have.add(name)
     # Q/DQ pairs nobody reads any more.
     while True:
         read = {name for n in graph.node for name in n.input} | {o.name for o in graph.output}
@@ -209,26 +221,9 @@ def _float_nodes_read_float(float_model: Path, qdq_model: Path, float_nodes: set
     unused = [i for i in graph.initializer if i.name not in read]
     for i in unused:
         graph.initializer.remove(i)
-    # Appended activations must come before their readers: re-sort topologically.
-    _topological_sort(graph)
     onnx.checker.check_model(model)
     onnx.save(model, str(qdq_model))
     return rewired
-
-
-def _topological_sort(graph) -> None:  # noqa: ANN001 (onnx.GraphProto)
-    available = {i.name for i in graph.initializer} | {i.name for i in graph.input} | {""}
-    pending, ordered = list(graph.node), []
-    while pending:
-        ready = [n for n in pending if all(i in available for i in n.input)]
-        if not ready:
-            raise ValueError("graph has a cycle or an input nobody produces")
-        for n in ready:
-            ordered.append(n)
-            available.update(n.output)
-        pending = [n for n in pending if n not in ready]
-    del graph.node[:]
-    graph.node.extend(ordered)
 
 
 def _strip_doc_string(path: Path) -> None:
