@@ -26,7 +26,13 @@ merged.
   (signal-to-quantization-noise ratio per tensor, from
   ``onnxruntime.quantization.qdq_loss_debug``) are kept float, more of them
   each round, until the pose gate passes on calibration frames. If no round
-  passes, no pose INT8 file is written and the tool says so.
+  passes, no pose INT8 file is written and the tool says so. None passes:
+  measured, the gate tolerates 8-bit activations in at most about two of the
+  big backbone convs (~15% of the multiply-adds, <= 1.1x faster), every head
+  stage alone breaks it; figures in the README ("INT8 on the CPU").
+- A node kept float reads the float tensor (:func:`_float_nodes_read_float`):
+  otherwise onnxruntime quantizes a "float" conv fed by a DequantizeLinear
+  itself when the session is created.
 - style: not quantized (no variant was faster; see README "Performance").
 
 The written files are added to ``models/manifest.json`` (at the end of the
@@ -110,7 +116,8 @@ def _preprocess(src: Path, dst: Path) -> None:
 
 
 def _quantize(src: Path, dst: Path, reader: FeedReader, exclude: Sequence[str],
-              op_types: Sequence[str] | None = None, cache: Path | None = None) -> None:
+              op_types: Sequence[str] | None = None, cache: Path | None = None,
+              method: str = "Percentile", reduce_range: bool = True) -> None:
     """One static quantization. ``cache``: tensor ranges from an earlier call with fewer exclusions
     (calibration runs once per model; later rounds only change which nodes stay float)."""
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
@@ -126,14 +133,97 @@ def _quantize(src: Path, dst: Path, reader: FeedReader, exclude: Sequence[str],
         # 7-bit weights: x86 CPUs without VNNI (AVX2, AVX-512F) multiply u8 x s8 with vpmaddubsw, whose
         # int16 pair sums saturate with full 8-bit weights: measured here (AVX2), every SSDLite score fell
         # below 0.3. With VNNI the result is the same either way, so one file is right on every CPU.
-        reduce_range=True,
-        calibrate_method=CalibrationMethod.Percentile,
+        reduce_range=reduce_range,
+        calibrate_method=getattr(CalibrationMethod, method),
         nodes_to_exclude=list(exclude),
         op_types_to_quantize=list(op_types) if op_types else None,
         calibration_cache_path=cache,
         extra_options={"CalibStridedMinMax": stride, "CalibPercentile": PERCENTILE},
     )
+    if exclude:
+        _float_nodes_read_float(src, dst, set(exclude))
     _strip_doc_string(dst)
+
+
+def _float_nodes_read_float(float_model: Path, qdq_model: Path, float_nodes: set[str]) -> int:
+    """Rewire every node kept float to read the float tensor instead of a DequantizeLinear output; returns
+    the number of inputs rewired.
+
+    Why: quantize_static puts a Q/DQ pair on every tensor a quantized node writes, so a node kept float
+    still reads 8-bit values. Worse, for a Conv/Gemm fed by a DQ, onnxruntime's WeightBiasQuantization
+    graph transformer (run when a session is created, at every optimization level above "disable all")
+    quantizes its float weights itself, per tensor and to the full 8 bits: "kept float" then meant coarser
+    weights than the quantized convs' per-channel 7-bit ones, and on CPUs without VNNI their int16 pair sums
+    saturate. Measured on pose with 32 convs "float": PAF SQNR -10.1 dB with the session's optimizations,
+    -2.6 dB without; the mixed-precision rounds got worse as more convs were kept float.
+    quantize_static also drops a Relu/Clip after a quantized node (the Q's range clamps instead), so
+    where the bypassed tensor lost its activation, a copy of the activation is put back for the float
+    readers.
+    """
+    import onnx
+
+    model = onnx.load(str(qdq_model))
+    graph = model.graph
+    float_graph = onnx.load(str(float_model)).graph
+    float_producer = {o: n for n in float_graph.node for o in n.output}
+    producer = {o: n for n in graph.node for o in n.output}
+    activations: dict[str, str] = {}  # bypassed tensor -> its float copy with the activation restored
+    copies: list = []  # (producer name, activation node) to insert once the loop is done
+    rewired = 0
+    for node in graph.node:
+        if node.name not in float_nodes:
+            continue
+        for k, name in enumerate(node.input):
+            dq = producer.get(name)
+            if dq is None or dq.op_type != "DequantizeLinear":
+                continue
+            q = producer.get(dq.input[0])
+            if q is None or q.op_type != "QuantizeLinear":  # a quantized initializer (weights): not ours
+                continue
+            source = q.input[0]
+            act = float_producer.get(source)
+            made_by = producer.get(source)
+            if (act is not None and act.op_type in ("Relu", "Clip") and made_by is not None
+                    and made_by.op_type not in ("Relu", "Clip")):
+                if source not in activations:
+                    copy = onnx.NodeProto()
+                    copy.CopyFrom(act)
+                    copy.name = f"{act.name}_float_copy"
+                    copy.input[0] = source
+                    del copy.output[:]
+                    copy.output.append(f"{source}_float")
+                    copies.append((made_by.name, copy))
+                    activations[source] = copy.output[0]
+                source = activations[source]
+            node.input[k] = source
+            rewired += 1
+    if not rewired:
+        return 0
+    have = {i.name for i in graph.initializer}
+    float_inits = {i.name: i for i in float_graph.initializer}
+    for after, copy in copies:  # right after its producer: before every reader; the node order stays as it was
+        at = next(i for i, n in enumerate(graph.node) if n.name == after)
+        graph.node.insert(at + 1, copy)
+        for name in copy.input[1:]:  # a Clip's min/max, dropped with the Clip they belonged to
+            if name and name not in have and name in float_inits:
+                graph.initializer.append(float_inits[name])
+                have.add(name)
+    # Q/DQ pairs nobody reads any more.
+    while True:
+        read = {name for n in graph.node for name in n.input} | {o.name for o in graph.output}
+        dead = [n for n in graph.node if n.op_type in ("QuantizeLinear", "DequantizeLinear")
+                and not any(o in read for o in n.output)]
+        if not dead:
+            break
+        for n in dead:
+            graph.node.remove(n)
+    read = {name for n in graph.node for name in n.input}
+    unused = [i for i in graph.initializer if i.name not in read]
+    for i in unused:
+        graph.initializer.remove(i)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(qdq_model))
+    return rewired
 
 
 def _strip_doc_string(path: Path) -> None:
