@@ -49,7 +49,8 @@ from vision_desk.pipeline.sinks import Sink
 from vision_desk.pipeline.slots import Channel
 from vision_desk.pipeline.stats import RunSummary, StatsCollector
 from vision_desk.pipeline.transport import Captured, Demand, Transport
-from vision_desk.pipeline.types import FrameResult, Stats
+from vision_desk.frame_stats import Stats
+from vision_desk.pipeline.types import FrameResult
 from vision_desk.sources.base import Source, SourceInfo
 
 if TYPE_CHECKING:
