@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from vision_desk import runtime
 from vision_desk.errors import SourceError, VisionDeskError, caused_by, typed_line
+from vision_desk.frame_stats import Stats
 from vision_desk.pipeline.events import LIVE_STATES, EventKind, Mode, PipelineEvent, PipelineState
 from vision_desk.pipeline.output import WRITE_QUEUE, OutputStage
 from vision_desk.pipeline.processing import ProcessingStage
@@ -49,7 +50,6 @@ from vision_desk.pipeline.sinks import Sink
 from vision_desk.pipeline.slots import Channel
 from vision_desk.pipeline.stats import RunSummary, StatsCollector
 from vision_desk.pipeline.transport import Captured, Demand, Transport
-from vision_desk.frame_stats import Stats
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.sources.base import Source, SourceInfo
 
