@@ -40,10 +40,13 @@ from vision_desk.errors import SourceError
 from vision_desk.frame import Frame
 from vision_desk.sources.base import Source, SourceInfo
 
-# FFmpeg decoder threads: frame threads each hold a decoded picture (12 MB at 4K), so above 1080p,
-# where the encoder and not the decoder limits the speed, fewer of them (see decoder_threads()).
+# FFmpeg decoder threads. Each frame thread holds its own decoding state and pictures: at 4K a second
+# thread cost ~90 MB of peak memory in `vision-desk process` (710 -> 800 MB), and there the encoder, not
+# the decoder, sets the pace (no change in speed measured). Up to 1080p a few threads, not one per core:
+# 4 decode far faster than any processor or the encoder runs, and memory would grow with the core count.
 BIG_FRAME_PIXELS = 1920 * 1088
-BIG_FRAME_DECODER_THREADS = 2
+BIG_FRAME_DECODER_THREADS = 1
+DECODER_THREADS = 4
 # Seconds an http(s) file may take to open or to deliver data before reading gives up.
 URL_TIMEOUT_S = 10.0
 # OpenCV turns frames upright by the file's display matrix (phone videos); so does this reader.
@@ -74,9 +77,10 @@ def check_file(path: Path, what: str = "video") -> None:
 
 
 def decoder_threads(width: int, height: int, cores: int | None = None) -> int:
-    """FFmpeg decoder threads for frames of this size: all cores, at most 2 above 1080p."""
+    """FFmpeg decoder threads for frames of this size (see DECODER_THREADS)."""
     cores = cores or os.cpu_count() or 1
-    return min(cores, BIG_FRAME_DECODER_THREADS) if width * height > BIG_FRAME_PIXELS else cores
+    most = BIG_FRAME_DECODER_THREADS if width * height > BIG_FRAME_PIXELS else DECODER_THREADS
+    return max(1, min(cores, most))
 
 
 def to_bgr(frame: av.VideoFrame) -> np.ndarray:
