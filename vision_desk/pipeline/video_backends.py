@@ -32,8 +32,11 @@ KEYFRAME_SECONDS = 2.0  # a fragment per keyframe: at most this much is lost whe
 # B-frame waiting for its reference another ~45 MB. Measured on a 4K clip (`vision-desk process`, 90
 # frames): rc-lookahead=4 with 3 B-frames 950 MB peak; 2 and no B-frames 760 MB, ~20% less CPU, file +5%
 # at the same CRF. (PyAV's encoder already uses sliced threads, one per core: no frame-thread copies.)
-BIG_FRAME_PIXELS = 1920 * 1088
-BIG_FRAME_X264 = "rc-lookahead=2:sync-lookahead=0:bframes=0"
+# subme=0 (full-pel motion search) makes x264 skip the three half-pel planes of every frame it keeps, and
+# a 1-frame look-ahead one frame less: encoding 60 4K frames alone, 435 -> 372 MB peak and 33% less CPU;
+# on the sample clip scaled to 4K the file came out 10% smaller and 0.17 dB lower in PSNR, on testsrc2
+# 9% larger and 0.05 dB higher (same CRF).
+BIG_FRAME_X264 = "rc-lookahead=1:sync-lookahead=0:bframes=0:subme=0"
 
 
 PTS_PER_SECOND = 90_000  # the time base of written timestamps (MPEG's 90 kHz clock: exact for 25/30/60 fps)
