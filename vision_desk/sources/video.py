@@ -139,11 +139,15 @@ class VideoSource(Source):
     def open(self) -> SourceInfo:
         if self._url is None:
             check_file(self._path)
+        self.close()  # opened again (a retry): the earlier container is let go, not leaked
         try:
+            # metadata_errors="replace": a title in a legacy encoding must not make the video unreadable
+            # (PyAV's default, "strict", refused such a file; OpenCV read it).
             if self._url is None:
-                container = av.open(str(self._path), "r")
+                container = av.open(str(self._path), "r", metadata_errors="replace")
             else:
-                container = av.open(self._url, "r", timeout=(URL_TIMEOUT_S, URL_TIMEOUT_S))
+                container = av.open(self._url, "r", timeout=(URL_TIMEOUT_S, URL_TIMEOUT_S),
+                                    metadata_errors="replace")
         except (av.FFmpegError, OSError, UnicodeDecodeError, ValueError):
             raise SourceError(
                 f"{self._shown} is not a video FFmpeg can read (not a video file, damaged, "
