@@ -6,10 +6,14 @@ processing, drawing and writing is bounded in frames and bytes. This script
 makes test clips with ffmpeg (testsrc2, H.264, in a temporary folder unless
 --clips names one), runs `vision-desk process CLIP -o OUT.mp4` on each as a
 separate process under `/usr/bin/time -v`, and prints a Markdown table of the
-peak RSS ("Maximum resident set size") and the frame rate.
+peak RSS ("Maximum resident set size") and the frame rate. The peak of one run
+depends on timing (how full the queues are when the encoder stalls), so
+``--repeat N`` runs every clip N times, round by round, and gives medians and
+the range.
 
     python benchmarks/bench_memory.py                    # 1080p 600 / 1800 frames, 4K 600 frames
     python benchmarks/bench_memory.py -p objects         # with a processor
+    python benchmarks/bench_memory.py --repeat 3         # medians of 3 runs each
     python benchmarks/bench_memory.py --python /other/checkout/.venv/bin/python   # another version
 
 Needs ffmpeg and GNU time (Debian: apt-get install ffmpeg time).
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import shutil
 import subprocess
 import sys
@@ -63,30 +68,40 @@ def main() -> None:
     ap.add_argument("-p", "--processors", default="", help="processors to run (default: none)")
     ap.add_argument("--clips", type=Path, default=None, help="folder for the test clips (kept)")
     ap.add_argument("--short", action="store_true", help="clips a third as long (a quick look)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per clip (medians; default 1)")
     args = ap.parse_args()
     for tool in ("ffmpeg", "/usr/bin/time"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed (Debian: apt-get install ffmpeg time)")
     folder = args.clips or Path(tempfile.mkdtemp(prefix="vd-bench-memory-"))
     folder.mkdir(parents=True, exist_ok=True)
-    rows = []
+    clips = []
     for name, w, h, seconds in CLIPS:
         if args.short:
             seconds = max(2, seconds // 3)
             name = f"{'4K' if w > 1920 else '1080p'}, {seconds * 30} frames"
-        clip = make_clip(folder, w, h, seconds)
-        rss, wall, rc = peak_rss_mb(args.python, clip, folder / "out.mp4", args.processors)
-        frames = seconds * 30
-        rows.append((name, rss, frames / wall, rc))
-        print(f"{name}: peak RSS {rss:.0f} MB, {frames / wall:.1f} frames/s (incl. start-up), exit {rc}",
-              file=sys.stderr)
+        clips.append((name, make_clip(folder, w, h, seconds), seconds * 30))
+    runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name, _, _ in clips}
+    for round_ in range(args.repeat):  # round by round: a busy spell of the machine hits every clip alike
+        for name, clip, frames in clips:
+            rss, wall, rc = peak_rss_mb(args.python, clip, folder / "out.mp4", args.processors)
+            runs[name].append((rss, frames / wall, rc))
+            print(f"{name} (run {round_ + 1}): peak RSS {rss:.0f} MB, {frames / wall:.1f} frames/s "
+                  f"(incl. start-up), exit {rc}", file=sys.stderr)
+    rows = []
+    for name, _, _ in clips:
+        peaks = [r[0] for r in runs[name]]
+        spread = f" ({min(peaks):.0f}-{max(peaks):.0f})" if len(peaks) > 1 else ""
+        rc = max((r[2] for r in runs[name]), key=abs)
+        rows.append((name, statistics.median(peaks), spread, statistics.median(r[1] for r in runs[name]), rc))
+    runs_said = f", median of {args.repeat} runs (range)" if args.repeat > 1 else ""
     print(f"\n| clip (`vision-desk process CLIP -o out.mp4`{', -p ' + args.processors if args.processors else ''})"
-          " | peak RSS | frames/s |")
+          f" | peak RSS{runs_said} | frames/s |")
     print("|---|---|---|")
-    for name, rss, fps, rc in rows:
-        print(f"| {name} | {rss:.0f} MB | {fps:.1f}{'' if rc == 0 else f' (exit {rc})'} |")
+    for name, rss, spread, fps, rc in rows:
+        print(f"| {name} | {rss:.0f} MB{spread} | {fps:.1f}{'' if rc == 0 else f' (exit {rc})'} |")
     base = rows[0][1]
-    print("\n" + ", ".join(f"{name}: {rss / base:.2f}x" for name, rss, _, _ in rows[1:]) + f" of the first row")
+    print("\n" + ", ".join(f"{name}: {rss / base:.2f}x" for name, rss, _, _, _ in rows[1:]) + " of the first row")
     if args.clips is None:
         shutil.rmtree(folder, ignore_errors=True)
 

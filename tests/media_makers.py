@@ -60,3 +60,55 @@ def damage_packets(path: Path, packets: Iterable[int], seed: int = 0) -> Path:
         data[pos:pos + size] = rng.integers(0, 256, size, dtype=np.uint8).tobytes()
     path.write_bytes(bytes(data))
     return path
+
+
+def make_size_change_clip(path: Path, segments: Sequence[tuple[Sequence[np.ndarray], tuple[int, int]]],
+                          fps: int = 25) -> Path:
+    """One H.264 stream whose frame size changes between segments, as a camera or a cut recording does.
+
+    Each segment (pictures, (width, height)) is encoded on its own, as MPEG-TS (parameter sets in the
+    stream), the segments are joined byte by byte (``cat a.ts b.ts``) and remuxed into ``path`` (.mkv),
+    like ``ffmpeg -i "concat:a.ts|b.ts" -c copy``. Pictures of another size are letterboxed.
+    """
+    import io
+
+    parts = []
+    first = 0
+    for pictures, (w, h) in segments:
+        buf = io.BytesIO()
+        with av.open(buf, "w", format="mpegts") as c:
+            s = c.add_stream("libx264", rate=fps)
+            s.width, s.height = w, h
+            s.pix_fmt = "yuv420p"
+            s.options = {"bf": "0", "preset": "ultrafast", "crf": "18"}
+            for i, img in enumerate(pictures):
+                f = av.VideoFrame.from_ndarray(_letterbox(img, (w, h)), format="bgr24")
+                f.pts = first + i  # timestamps go on rising across the change
+                for p in s.encode(f):
+                    c.mux(p)
+            for p in s.encode(None):
+                c.mux(p)
+        parts.append(buf.getvalue())
+        first += len(pictures)
+    # The header describes the first segment (as in a recording that changed size later): the stream's
+    # parameters come from the first part alone, the packets from all of them.
+    with av.open(io.BytesIO(parts[0]), "r", format="mpegts") as head, \
+            av.open(io.BytesIO(b"".join(parts)), "r", format="mpegts") as src, av.open(str(path), "w") as dst:
+        out = dst.add_stream_from_template(head.streams.video[0])
+        for packet in src.demux(src.streams.video[0]):
+            if packet.dts is None:
+                continue
+            packet.stream = out
+            dst.mux(packet)
+    return path
+
+
+def _letterbox(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    w, h = size
+    ih, iw = img.shape[:2]
+    scale = min(w / iw, h / ih)
+    nw, nh = max(1, round(iw * scale)), max(1, round(ih * scale))
+    canvas = np.zeros((h, w, 3), np.uint8)
+    x0, y0 = (w - nw) // 2, (h - nh) // 2
+    canvas[y0:y0 + nh, x0:x0 + nw] = cv2.resize(img, (nw, nh), interpolation=cv2.INTER_AREA)
+    return canvas

@@ -111,7 +111,7 @@ def test_a_file_run_with_every_processor(all_on):
     # time_ms: the frame's position in the file (10 fps: 100 ms apart), not the wall clock.
     assert [r["time_ms"] for r in all_on] == pytest.approx([i * 1000 / CLIP_FPS for i in range(CLIP_FRAMES)])
     for r in all_on:
-        assert set(r) == {"frame", "time_ms", "faces", "objects", "pose", "style", "timings_ms", "latency_ms"}
+        assert set(r) == {"frame", "time_ms", "size", "faces", "objects", "pose", "style", "timings_ms", "latency_ms"}
         face, = r["faces"]  # one face in the photo, with its eyes (the option is on)
         assert is_box(face["box"]) and len(face["eyes"]) == 2 and all(is_box(e) for e in face["eyes"])
         fx1, fy1, fx2, fy2 = face["box"]

@@ -82,7 +82,7 @@ CASES: dict[str, Case] = {
     "0-byte video": (lambda t: [empty_file(t)], ("is empty (0 bytes)", "get a fresh copy")),
     "0-byte image": (lambda t: [empty_file(t, "photo.jpg")], ("image file", "is empty (0 bytes)")),
     "text file named .mp4": (lambda t: [text_named_mp4(t)],
-                             ("notes.mp4 is not a video OpenCV/FFmpeg can read", "converting it to MP4")),
+                             ("notes.mp4 is not a video FFmpeg can read", "converting it to MP4")),
     "text file named .jpg": (lambda t: [(t / "x.jpg").write_text("hello") and t / "x.jpg"],
                              ("x.jpg is not an image OpenCV can decode",)),
     "camera index that does not exist": (lambda t: ["7"], ("no camera at index 7", "/dev/video7",

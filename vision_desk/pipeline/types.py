@@ -31,7 +31,9 @@ class FrameResult:
 
     def to_json(self) -> dict[str, Any]:
         """One JSON-lines record (schema documented in the README)."""
-        rec: dict[str, Any] = {"frame": self.frame.index, "time_ms": round(self.frame.pts_ms, 3)}
+        h, w = self.frame.image.shape[:2]
+        # The frame's own size: every box is in its pixels, also where a video changes size mid-stream.
+        rec: dict[str, Any] = {"frame": self.frame.index, "time_ms": round(self.frame.pts_ms, 3), "size": [w, h]}
         for name, res in self.results.items():
             rec[name] = res.to_json()
         if self.errors:

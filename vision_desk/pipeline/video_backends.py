@@ -32,8 +32,12 @@ KEYFRAME_SECONDS = 2.0  # a fragment per keyframe: at most this much is lost whe
 # B-frame waiting for its reference another ~45 MB. Measured on a 4K clip (`vision-desk process`, 90
 # frames): rc-lookahead=4 with 3 B-frames 950 MB peak; 2 and no B-frames 760 MB, ~20% less CPU, file +5%
 # at the same CRF. (PyAV's encoder already uses sliced threads, one per core: no frame-thread copies.)
+# subme=0 (full-pel motion search) makes x264 skip the three half-pel planes of every frame it keeps, and
+# a 1-frame look-ahead one frame less: encoding 60 4K frames alone, 435 -> 372 MB peak and 33% less CPU;
+# on the sample clip scaled to 4K the file came out 10% smaller and 0.17 dB lower in PSNR, on testsrc2
+# 9% larger and 0.05 dB higher (same CRF).
 BIG_FRAME_PIXELS = 1920 * 1088
-BIG_FRAME_X264 = "rc-lookahead=2:sync-lookahead=0:bframes=0"
+BIG_FRAME_X264 = "rc-lookahead=1:sync-lookahead=0:bframes=0:subme=0"
 
 
 PTS_PER_SECOND = 90_000  # the time base of written timestamps (MPEG's 90 kHz clock: exact for 25/30/60 fps)
@@ -175,7 +179,7 @@ class PyAvBackend:
         if self._failed:
             raise OutputError(f"writing video {self._path} failed earlier; the recording was stopped")
         try:
-            frame = self._av.VideoFrame.from_ndarray(image, format="bgr24")
+            frame = self._to_frame(image)
             pts = self._last_pts + self._step if time_s is None else round(time_s * PTS_PER_SECOND)
             frame.pts = max(pts, self._last_pts + 1)  # timestamps must rise
             frame.time_base = Fraction(1, PTS_PER_SECOND)
@@ -187,6 +191,19 @@ class PyAvBackend:
             self._failed = True
             raise OutputError(f"writing video {self._path} failed ({_reason(exc)}) after {self._frames - 1} frames; "
                               "the video up to its last complete fragment (~2 s before) is playable") from None
+
+    def _to_frame(self, image: np.ndarray) -> Any:
+        """The encoder's yuv420p picture of a BGR image.
+
+        Converted by OpenCV rather than by PyAV's swscale inside ``encode``: a 4K frame costs 11 instead
+        of 28-36 ms of CPU (1080p: 3 instead of 16-24 ms), no 25 MB BGR copy is made per frame, and the
+        2x2-averaged chroma is closer to the picture (BGR -> YUV -> BGR: 48-52 dB instead of 45-47 dB
+        PSNR on the test clips); luma differs by at most 1. Odd sizes (never from VideoSink) keep swscale.
+        """
+        h, w = image.shape[:2]
+        if h % 2 or w % 2:
+            return self._av.VideoFrame.from_ndarray(image, format="bgr24")
+        return self._av.VideoFrame.from_ndarray(cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420), format="yuv420p")
 
     def close(self) -> None:
         if self._closed:

@@ -1,4 +1,14 @@
-"""A video file, decoded by OpenCV's FFmpeg backend.
+"""A video file, decoded by FFmpeg's libraries through PyAV.
+
+PyAV rather than OpenCV's ``VideoCapture``: OpenCV scales every decoded frame
+to the size of the first one, so in a file whose frame size changes mid-stream
+(a concatenated recording, a stream that switched resolution) every later frame
+was squeezed into the first size and the boxes drawn on it were wrong. Here each
+frame keeps its own size; :class:`~vision_desk.pipeline.sinks.VideoSink`
+letterboxes later sizes into the video it writes, while results stay in the
+coordinates of their own frame. Frames are decoded on FFmpeg's threads and
+converted to BGR by swscale on one thread, exactly as OpenCV's reader does
+(the same pixels), at the same speed or better (README, performance section).
 
 The file is checked before FFmpeg sees it (missing, a folder, 0 bytes), so
 the message names the real problem instead of "cannot open". The first frame
@@ -15,23 +25,32 @@ normally, with the shortfall against the frame count in the header as a warning.
 """
 from __future__ import annotations
 
-import math
+import os
 import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import av
 import cv2
 import numpy as np
 
 from vision_desk.errors import SourceError
 from vision_desk.frame import Frame
 from vision_desk.sources.base import Source, SourceInfo
-from vision_desk.sources.normalize import to_bgr8
 
-# Reads that fail one after another before the file counts as ended: a damaged stretch is skipped, and
-# at the real end every read fails at once (microseconds each), so this only bounds a file whose header
-# promises frames that are not there.
-MAX_FAILED_READS = 250
+# FFmpeg decoder threads. Each frame thread holds its own decoding state and pictures: at 4K a second
+# thread cost ~90 MB of peak memory in `vision-desk process` (710 -> 800 MB), and there the encoder, not
+# the decoder, sets the pace (no change in speed measured). Up to 1080p a few threads, not one per core:
+# 4 decode far faster than any processor or the encoder runs, and memory would grow with the core count.
+BIG_FRAME_PIXELS = 1920 * 1088
+BIG_FRAME_DECODER_THREADS = 1
+DECODER_THREADS = 4
+# Seconds an http(s) file may take to open or to deliver data before reading gives up.
+URL_TIMEOUT_S = 10.0
+# OpenCV turns frames upright by the file's display matrix (phone videos); so does this reader.
+_ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 VIDEO_EXTENSIONS: tuple[str, ...] = (
     ".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".flv", ".ts", ".mts", ".3gp", ".ogv",
@@ -57,8 +76,24 @@ def check_file(path: Path, what: str = "video") -> None:
         raise SourceError(f"{what} file {path} is empty (0 bytes): it was not written completely; get a fresh copy")
 
 
+def decoder_threads(width: int, height: int, cores: int | None = None) -> int:
+    """FFmpeg decoder threads for frames of this size (see DECODER_THREADS)."""
+    cores = cores or os.cpu_count() or 1
+    most = BIG_FRAME_DECODER_THREADS if width * height > BIG_FRAME_PIXELS else DECODER_THREADS
+    return max(1, min(cores, most))
+
+
+def to_bgr(frame: av.VideoFrame) -> np.ndarray:
+    """One decoded frame as BGR uint8, upright (the display matrix applied, as OpenCV does)."""
+    # swscale, as in OpenCV's reader (bit-identical pictures). One thread: PyAV's default (one per
+    # core) costs more in thread start-up per frame than it saves (sample clip: 1.2 -> 0.7 ms CPU).
+    img = frame.reformat(format="bgr24", threads=1).to_ndarray()
+    turn = _ROTATIONS.get(round(-frame.rotation) % 360) if frame.rotation else None
+    return cv2.rotate(img, turn) if turn is not None else img
+
+
 class VideoSource(Source):
-    """Frames of a video file in order; seekable; lossless for the pipeline."""
+    """Frames of a video file in order, each at its own size; seekable; lossless for the pipeline."""
 
     _kind = "video"
 
@@ -70,14 +105,18 @@ class VideoSource(Source):
         self._url = url
         self._name = name or self._path.name
         self._description = description or f"video {self._name}"
-        self._cap: cv2.VideoCapture | None = None
+        self._container: Any = None  # av.container.InputContainer
+        self._stream: Any = None  # av.video.stream.VideoStream
+        self._frames: Iterator[av.VideoFrame] | None = None
         self._info: SourceInfo | None = None
-        self._pending: np.ndarray | None = None  # first frame, decoded by open()
-        self._pending_pts = 0.0
-        self._pending_index = 0
+        self._pending: tuple[np.ndarray, float, int] | None = None  # first frame, decoded by open()
         self._frame_count: int | None = None
         self._fps = 0.0
+        self._time_base = 0.0  # seconds per timestamp unit of the stream
+        self._start_pts = 0
         self._next_index = 0
+        self._skip_before = 0  # after a seek: frames before this position are decoded but not delivered
+        self._errors = 0  # packets that failed to decode since the last frame
         self._ended = False
         self._warnings: list[str] = []
         self._undecodable: list[int] = []  # positions of frames that could not be decoded
@@ -100,36 +139,55 @@ class VideoSource(Source):
     def open(self) -> SourceInfo:
         if self._url is None:
             check_file(self._path)
-        cap = cv2.VideoCapture(self._url or str(self._path), cv2.CAP_FFMPEG)
-        if not cap.isOpened():
-            cap.release()
+        self.close()  # opened again (a retry): the earlier container is let go, not leaked
+        try:
+            # metadata_errors="replace": a title in a legacy encoding must not make the video unreadable
+            # (PyAV's default, "strict", refused such a file; OpenCV read it).
+            if self._url is None:
+                container = av.open(str(self._path), "r", metadata_errors="replace")
+            else:
+                container = av.open(self._url, "r", timeout=(URL_TIMEOUT_S, URL_TIMEOUT_S),
+                                    metadata_errors="replace")
+        except (av.FFmpegError, OSError, UnicodeDecodeError, ValueError):
             raise SourceError(
-                f"{self._shown} is not a video OpenCV/FFmpeg can read (not a video file, damaged, "
+                f"{self._shown} is not a video FFmpeg can read (not a video file, damaged, "
                 f"or an unsupported format); try converting it to MP4 (H.264)"
-            )
-        fps = cap.get(cv2.CAP_PROP_FPS)
-        fps = float(fps) if math.isfinite(fps) and 0 < fps < 1000 else 0.0
-        count = cap.get(cv2.CAP_PROP_FRAME_COUNT)
-        frame_count = int(count) if math.isfinite(count) and count > 0 else None
-        self._cap = cap
-        self._fps = fps
-        self._frame_count = frame_count
+            ) from None
+        streams = container.streams.video
+        if not streams or streams[0].codec_context is None:
+            container.close()
+            raise SourceError(f"{self._shown} contains no video frames that can be decoded (audio only, "
+                              "damaged, or a codec FFmpeg does not know)")
+        stream = streams[0]
+        self._container, self._stream = container, stream
+        # av_guess_frame_rate, as OpenCV: the container's rate, else the average.
+        rate = stream.guessed_rate or stream.average_rate
+        fps = float(rate) if rate else 0.0
+        self._fps = fps if 0 < fps < 1000 else 0.0
+        self._frame_count = self._count_frames()
+        self._time_base = float(stream.time_base) if stream.time_base else 0.0
+        self._start_pts = stream.start_time or 0
+        stream.thread_type = "AUTO"
+        stream.codec_context.thread_count = decoder_threads(stream.codec_context.width or 0,
+                                                            stream.codec_context.height or 0)
         self._undecodable = []
         self._delivered = 0
         self._next_index = 0
+        self._skip_before = 0
+        self._errors = 0
         self._ended = False
+        self._frames = self._decoded()
         first = self._decode_next()  # skips a damaged first keyframe like any other damaged frame
         if first is None:
-            cap.release()
-            self._cap = None
+            self.close()
             raise SourceError(f"{self._shown} contains no video frames that can be decoded (audio only, or damaged)")
-        self._pending, self._pending_pts, self._pending_index = first
-        h, w = self._pending.shape[:2]
+        self._pending = first
+        h, w = first[0].shape[:2]
         self._info = SourceInfo(
             kind=self._kind,
             description=self._description,
-            fps=fps,
-            frame_count=frame_count,
+            fps=self._fps,
+            frame_count=self._frame_count,
             width=w,
             height=h,
             is_live=False,
@@ -137,68 +195,101 @@ class VideoSource(Source):
         )
         return self._info
 
+    def _count_frames(self) -> int | None:
+        """Frames in the header, else duration x rate (OpenCV's rule), None when unknown."""
+        stream = self._stream
+        if stream.frames:
+            return int(stream.frames)
+        seconds = 0.0
+        if self._container.duration:
+            seconds = self._container.duration / av.time_base
+        elif stream.duration and stream.time_base:
+            seconds = float(stream.duration * stream.time_base)
+        count = round(seconds * self._fps)
+        return count if count > 0 else None
+
     @property
     def info(self) -> SourceInfo:
         if self._info is None:
             raise SourceError("the video is not open yet; call open() first")
         return self._info
 
-    def _pts(self, index: int) -> float:
-        """Position of the frame just decoded: the container's timestamp, else index/fps."""
-        assert self._cap is not None
-        ms = self._cap.get(cv2.CAP_PROP_POS_MSEC)
-        if math.isfinite(ms) and (ms > 0 or index == 0):
-            return float(ms)
-        fps = self._info.fps if self._info else self._cap.get(cv2.CAP_PROP_FPS)
-        return index * 1000.0 / fps if fps and fps > 0 else 0.0
-
     def read(self) -> Frame | None:
-        if self._cap is None:
+        if self._container is None:
             if self._info is not None:
                 return None  # closed
             self.open()
-        assert self._cap is not None
         if self._ended:
             return None
-        index = self._next_index
         if self._pending is not None:
-            img, pts, index = self._pending, self._pending_pts, self._pending_index
-            self._pending = None
+            got, self._pending = self._pending, None
         else:
             got = self._decode_next()
             if got is None:
                 self._end()
                 return None
-            img, pts, index = got
-        ts = time.perf_counter()
+        img, pts, index = got
         self._delivered += 1
-        return Frame(image=img, index=index, timestamp=ts, source_id=self._name, pts_ms=pts)
+        return Frame(image=img, index=index, timestamp=time.perf_counter(), source_id=self._name, pts_ms=pts)
+
+    def _decoded(self) -> Iterator[av.VideoFrame]:
+        """Every frame that decodes, in presentation order; a packet that fails is counted in _errors."""
+        packets = self._container.demux(self._stream)
+        while True:
+            try:
+                packet = next(packets)
+            except StopIteration:
+                return
+            except (av.FFmpegError, OSError):
+                packet = None  # unreadable container data (a cut-off download): the file ends here
+            try:
+                frames = packet.decode() if packet is not None else self._stream.codec_context.decode(None)
+            except (av.FFmpegError, OSError):
+                self._errors += 1
+                if packet is None:
+                    return
+                continue
+            yield from frames
+            if packet is None:
+                return
+
+    def _seconds(self, frame: av.VideoFrame) -> float | None:
+        """The frame's timestamp in seconds from the start of the stream (None when it has none)."""
+        if frame.pts is None or not self._time_base:
+            return None
+        return (frame.pts - self._start_pts) * self._time_base  # floats: Fraction arithmetic is slow per frame
+
+    def _position(self, frame: av.VideoFrame) -> int | None:
+        """The frame's position in the file from its timestamp (None without one or without a rate)."""
+        seconds = self._seconds(frame)
+        return None if seconds is None or not self._fps else max(0, round(seconds * self._fps))
+
+    def _pts_ms(self, frame: av.VideoFrame, index: int) -> float:
+        """The frame's timestamp from the start of the stream, else index/fps."""
+        seconds = self._seconds(frame)
+        if seconds is not None:
+            return seconds * 1000.0
+        return index * 1000.0 / self._fps if self._fps else 0.0
 
     def _decode_next(self) -> tuple[np.ndarray, float, int] | None:
-        """The next frame that decodes (image, pts, position), skipping damaged ones; None at the end."""
-        assert self._cap is not None
+        """The next frame that decodes (image, pts_ms, position), skipping damaged ones; None at the end."""
+        assert self._frames is not None
         start = self._next_index
-        failed = 0
-        count = self._frame_count
-        while True:
+        for frame in self._frames:
             index = self._next_index
-            if count is not None and index >= count and failed:
-                break  # past the end the header promised: these were not damaged frames but the end
-            ok, raw = self._cap.read()
+            if self._errors or self._skip_before:
+                # After damage the decoder lost frames (one per failed packet, or more: those that needed
+                # it); after a seek it starts at a keyframe before the target: the timestamp says where.
+                index = max(index, self._position(frame) or index)
             self._next_index = index + 1
-            if ok and raw is not None and raw.size:
-                pts = self._pts(index)
-                if failed and self._fps > 0:
-                    # After damage the decoder may have lost more packets than reads failed (a frame that
-                    # needed the damaged one): the timestamp says which frame this really is.
-                    index = max(index, round(pts * self._fps / 1000.0))
-                    self._next_index = index + 1
+            if index < self._skip_before:
+                start = self._next_index
+                continue
+            self._skip_before = 0
+            if self._errors:
                 self._undecodable.extend(range(start, index))
-                return to_bgr8(raw), pts, index
-            failed += 1
-            if failed >= MAX_FAILED_READS or (count is None and failed >= MAX_FAILED_READS // 10):
-                break
-        self._next_index = start  # nothing decoded after them: the file ended at the first failed read
+                self._errors = 0
+            return to_bgr(frame), self._pts_ms(frame, index), index
         return None
 
     def _end(self) -> None:
@@ -219,21 +310,36 @@ class VideoSource(Source):
             )
 
     def seek(self, index: int) -> None:
-        if self._cap is None:
+        if self._container is None:
             raise SourceError("the video is not open; cannot seek")
         count = self.info.frame_count
         if index < 0 or (count is not None and index >= count):
             raise SourceError(f"cannot seek to frame {index}: the video has {count} frames (0..{(count or 1) - 1})")
-        self._cap.set(cv2.CAP_PROP_POS_FRAMES, index)
+        stream = self._stream
+        try:
+            # To the keyframe at or before the target; the frames up to it are decoded and dropped.
+            seconds = index / self._fps if self._fps else 0.0
+            target = (stream.start_time or 0) + int(seconds / stream.time_base) if stream.time_base else 0
+            self._container.seek(target, stream=stream, backward=True, any_frame=False)
+        except (av.FFmpegError, OSError) as exc:
+            raise SourceError(f"cannot seek to frame {index} in {self._shown}: {exc}") from None
+        self._frames = self._decoded()
         self._pending = None
         self._undecodable = [i for i in self._undecodable if i < index]
-        self._next_index = index
+        self._next_index = 0
+        self._skip_before = index
+        self._errors = 0
         self._ended = False
 
     def close(self) -> None:
-        if self._cap is not None:
-            self._cap.release()
-            self._cap = None
+        if self._container is not None:
+            try:
+                self._container.close()
+            except (av.FFmpegError, OSError):
+                pass
+            self._container = None
+            self._stream = None
+            self._frames = None
         self._pending = None
 
 
