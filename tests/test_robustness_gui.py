@@ -155,6 +155,23 @@ def test_a_source_that_ends_while_recording_also_ends_the_recording(qtbot, make_
                     timeout=15_000)
 
 
+def test_a_recording_stopped_before_any_frame_says_nothing_was_written(qtbot, make_gui, tmp_path):
+    """Record pressed and released while paused: no file exists, so the window must not call it saved."""
+    gui = make_gui("sample", ["faces"], realtime=False)
+    wait_result(qtbot, gui, lambda r: "faces" in r.results)
+    gui.controller.set_paused(True)
+    qtbot.waitUntil(lambda: gui.controller.paused, timeout=5000)
+    with qtbot.waitSignal(gui.controller.recordingChanged, timeout=5000) as started:
+        gui.window.actions_by_name["record"].trigger()
+    with qtbot.waitSignal(gui.controller.recordingChanged, timeout=LOAD_TIMEOUT) as ended:
+        gui.window.actions_by_name["record"].trigger()
+    assert ended.args == [False, ""]
+    assert not Path(started.args[1]).exists()
+    assert "Recording saved" not in gui.window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "no file was written" in gui.window.banner.message, timeout=5000)
+    assert not gui.window.actions_by_name["record"].isChecked()
+
+
 # --- damaged models ----------------------------------------------------------------------------------------
 def test_damaged_models_switch_their_processor_off_and_the_others_go_on(qtbot, make_gui, tmp_path):
     gui = make_gui("sample", ["faces"], realtime=False)

@@ -394,7 +394,15 @@ class Controller(QObject):
                         sink.close()
                 except VisionDeskError as exc:
                     self._emit_later(self.error.emit, translate("Window", "Recording: {error}").format(error=exc))
-            self._emit_later(self.recordingChanged.emit, False, str(path))
+            if any(sink.written for sink in sinks):
+                self._emit_later(self.recordingChanged.emit, False, str(path))
+                return
+            # Recorded while paused and stopped before a frame was shown: the files are only made with the
+            # first frame, so there is nothing to name as "saved".
+            self._emit_later(self.recordingChanged.emit, False, "")
+            self._emit_later(self.notice.emit, translate(
+                "Controller", "Recording stopped before any frame was shown, so no file was written. "
+                              "Play the video (Space) while recording."))
 
         self._submit(self._lifecycle, self._guard(finish))
 

@@ -399,6 +399,10 @@
         <translation>カメラの一覧を取得できませんでした：{error}</translation>
     </message>
     <message>
+        <source>Recording stopped before any frame was shown, so no file was written. Play the video (Space) while recording.</source>
+        <translation>フレームが表示される前に録画を止めたため、ファイルは作成されませんでした。録画中は動画を再生してください（Space）。</translation>
+    </message>
+    <message>
         <source>Snapshot: there is no frame to save yet.</source>
         <translation>スナップショット：保存できるコマがまだありません。</translation>
     </message>
