@@ -5,6 +5,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Frames above this many pixels (1080p; 1088 = H.264's 16-row macroblocks) are "big": the decoder and the
+# encoder keep fewer frames for them (sources/video.py, pipeline/video_backends.py), since at 4K each held
+# frame costs tens of MB.
+BIG_FRAME_PIXELS = 1920 * 1088
+
 
 @dataclass(frozen=True)
 class Frame:

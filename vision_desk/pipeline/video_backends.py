@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from vision_desk.errors import OutputError
+from vision_desk.frame import BIG_FRAME_PIXELS
 
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".avi")
 BACKENDS = ("auto", "pyav", "opencv")
@@ -36,7 +37,6 @@ KEYFRAME_SECONDS = 2.0  # a fragment per keyframe: at most this much is lost whe
 # a 1-frame look-ahead one frame less: encoding 60 4K frames alone, 435 -> 372 MB peak and 33% less CPU;
 # on the sample clip scaled to 4K the file came out 10% smaller and 0.17 dB lower in PSNR, on testsrc2
 # 9% larger and 0.05 dB higher (same CRF).
-BIG_FRAME_PIXELS = 1920 * 1088
 BIG_FRAME_X264 = "rc-lookahead=1:sync-lookahead=0:bframes=0:subme=0"
 
 

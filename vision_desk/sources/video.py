@@ -37,14 +37,13 @@ import cv2
 import numpy as np
 
 from vision_desk.errors import SourceError
-from vision_desk.frame import Frame
+from vision_desk.frame import BIG_FRAME_PIXELS, Frame
 from vision_desk.sources.base import Source, SourceInfo
 
 # FFmpeg decoder threads. Each frame thread holds its own decoding state and pictures: at 4K a second
 # thread cost ~90 MB of peak memory in `vision-desk process` (710 -> 800 MB), and there the encoder, not
 # the decoder, sets the pace (no change in speed measured). Up to 1080p a few threads, not one per core:
 # 4 decode far faster than any processor or the encoder runs, and memory would grow with the core count.
-BIG_FRAME_PIXELS = 1920 * 1088
 BIG_FRAME_DECODER_THREADS = 1
 DECODER_THREADS = 4
 # Seconds an http(s) file may take to open or to deliver data before reading gives up.
@@ -319,7 +318,7 @@ class VideoSource(Source):
         try:
             # To the keyframe at or before the target; the frames up to it are decoded and dropped.
             seconds = index / self._fps if self._fps else 0.0
-            target = (stream.start_time or 0) + int(seconds / stream.time_base) if stream.time_base else 0
+            target = self._start_pts + int(seconds / stream.time_base) if stream.time_base else 0
             self._container.seek(target, stream=stream, backward=True, any_frame=False)
         except (av.FFmpegError, OSError) as exc:
             raise SourceError(f"cannot seek to frame {index} in {self._shown}: {exc}") from None
