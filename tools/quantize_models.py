@@ -459,29 +459,27 @@ def quantize(models: Path, which: Sequence[str], log: Callable[[str], None] = pr
     entries = []
     with tempfile.TemporaryDirectory(prefix="vd-quantize-") as tmp:
         scratch = Path(tmp)
-        if "objects" in which:
+        # processor -> (how its INT8 file is made, the FP32 model it derives from, the recipe for the manifest)
+        recipes = {
+            "objects": (objects_int8, "objects-ssdlite-mobilenetv2-coco",
+                        "QDQ, per-channel QInt8 weights (7-bit range), QUInt8 activations, Percentile "
+                        f"{PERCENTILE}, Pre/Postprocessor nodes and predictor heads float; calibrated on every "
+                        f"{gates.CALIBRATION_EVERY}th frame of resources/sample.mp4"),
+            "pose": (pose_int8, "pose-openpose-mobilenet-thin",
+                     "cross-layer equalization, QDQ, per-channel QInt8 weights (7-bit range), QUInt8 activations, "
+                     f"Percentile {PERCENTILE}, the convs with the largest SQNR drop float; calibrated at input "
+                     f"height {POSE_HEIGHT} on every {gates.CALIBRATION_EVERY}th frame of resources/sample.mp4"),
+        }
+        for name, (make, fp32_id, recipe) in recipes.items():
+            if name not in which:
+                continue
             t0 = time.perf_counter()
-            made, note = objects_int8(models, scratch, frames, log)
-            log(f"objects ({time.perf_counter() - t0:.0f} s): {note}")
+            made, note = make(models, scratch, frames, log)
+            log(f"{name} ({time.perf_counter() - t0:.0f} s): {note}")
             if made is not None:
                 out = models / made.name
                 shutil.copyfile(made, out)
-                entries.append(manifest_entry(
-                    "objects-ssdlite-mobilenetv2-coco", out, models,
-                    "QDQ, per-channel QInt8 weights (7-bit range), QUInt8 activations, Percentile "
-                    f"{PERCENTILE}, Pre/Postprocessor nodes and predictor heads float; calibrated on every "
-                    f"{gates.CALIBRATION_EVERY}th frame of resources/sample.mp4", note))
-        if "pose" in which:
-            made, note = pose_int8(models, scratch, frames, log)
-            log(f"pose: {note}")
-            if made is not None:
-                out = models / made.name
-                shutil.copyfile(made, out)
-                entries.append(manifest_entry(
-                    "pose-openpose-mobilenet-thin", out, models,
-                    "cross-layer equalization, QDQ, per-channel QInt8 weights (7-bit range), QUInt8 activations, "
-                    f"Percentile {PERCENTILE}, the convs with the largest SQNR drop float; calibrated at input height {POSE_HEIGHT} on every "
-                    f"{gates.CALIBRATION_EVERY}th frame of resources/sample.mp4", note))
+                entries.append(manifest_entry(fp32_id, out, models, recipe, note))
     if entries:
         add_to_manifest(models, entries)
         for e in entries:
