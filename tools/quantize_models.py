@@ -445,10 +445,10 @@ def manifest_entry(fp32_id: str, path: Path, models: Path, method: str, note: st
 def add_to_manifest(models: Path, entries: list[dict]) -> None:
     """Replace or append (at the end) the INT8 entries; the FP32 entries stay as they are."""
     path = models / "manifest.json"
-    manifest = json.loads(path.read_text())
+    manifest = json.loads(path.read_text(encoding="utf-8"))
     ids = {e["id"] for e in entries}
     manifest["models"] = [m for m in manifest["models"] if m["id"] not in ids] + entries
-    path.write_text(json.dumps(manifest, indent=2) + "\n")
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def quantize(models: Path, which: Sequence[str], log: Callable[[str], None] = print) -> list[dict]:
