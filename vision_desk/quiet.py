@@ -21,8 +21,11 @@ How, per library (each is the documented switch, not output capture):
 - FFmpeg inside OpenCV: ``OPENCV_FFMPEG_LOGLEVEL`` (an FFmpeg ``AV_LOG_*``
   level), read when OpenCV first starts its FFmpeg backend, i.e. at the first
   ``VideoCapture``, which always comes after this;
-- PyAV: its FFmpeg log is off unless ``av.logging.set_level`` is called, which
-  only ``--debug`` does;
+- PyAV: its FFmpeg log is off by default; ``--debug`` gives FFmpeg back its own
+  log (``restore_default_callback``), never PyAV's bridge into Python's logging:
+  FFmpeg's decoder and encoder threads log too, and that bridge takes the GIL
+  from them, which deadlocks a threaded decoder being closed or flushed while
+  the main thread holds the GIL (PyAV-Org/PyAV#751; it hung the test suite);
 - onnxruntime: the session option ``log_severity_level``, which
   :mod:`vision_desk.runtime` takes from :func:`onnxruntime_severity`.
 
@@ -37,7 +40,7 @@ import os
 _QUIET_ENV = {"OPENCV_LOG_LEVEL": "SILENT", "OPENCV_FFMPEG_LOGLEVEL": "0"}
 _ORT_QUIET, _ORT_DEFAULT, _ORT_DEBUG = 4, 3, 2  # onnxruntime: 4 fatal only, 3 errors, 2 warnings
 
-_state = {"configured": False, "quiet": False}
+_state = {"configured": False, "quiet": False, "pyav_loud": False}
 _set_by_us: dict[str, str] = {}
 
 
@@ -56,8 +59,7 @@ def quiet_native_logs(debug: bool = False) -> None:
                 os.environ[key] = value
                 _set_by_us[key] = value
     _apply_opencv(debug)
-    if debug:
-        _apply_pyav_debug()
+    _apply_pyav(debug)
 
 
 def ensure_quiet() -> None:
@@ -85,9 +87,16 @@ def _apply_opencv(debug: bool) -> None:
         log.setLogLevel(log.LOG_LEVEL_SILENT)
 
 
-def _apply_pyav_debug() -> None:
+def _apply_pyav(debug: bool) -> None:
+    if not debug and not _state["pyav_loud"]:
+        return  # PyAV's own default is silence; nothing to undo (and no need to import it)
     try:
         import av.logging
-    except ImportError:
+    except ImportError:  # pragma: no cover - a dependency
         return
-    av.logging.set_level(av.logging.WARNING)
+    if debug:
+        av.logging.set_libav_level(av.logging.WARNING)
+        av.logging.restore_default_callback()  # FFmpeg prints from its own threads; no GIL taken
+    else:
+        av.logging.set_level(None)  # PyAV's silent callback again
+    _state["pyav_loud"] = debug
