@@ -17,9 +17,10 @@ Latency = capture time of the frame -> its result ready (drawn). Printed per
 
 ``--variants D`` instead compares the ways live mode can use the whole machine,
 each for D seconds on the same camera, in one run: one frame in flight on
-cores - 1 threads (before), one frame on all cores' threads (threads chosen
-per mode), staggered frames in flight on one thread each (the default now),
-and the lossless path's throughput on the same source for reference.
+cores - 1 threads (the first design), one frame on all cores' threads (threads
+chosen per mode: the default now), staggered frames in flight on one thread each
+(the default before; still what live sources get with --threads chosen), and the
+lossless path's throughput on the same source for reference.
 """
 from __future__ import annotations
 
@@ -117,9 +118,9 @@ def variants(spec: str, names: list[str], duration: float, interval_ms: float) -
     n = cores()
     rows = []
     for title, mode, inflight, threads in (
-        (f"live, 1 frame in flight, {max(1, n - 1)} thread(s) (before)", Mode.LIVE, 1, max(1, n - 1)),
-        (f"live, 1 frame in flight, {n} threads (threads per mode)", Mode.LIVE, 1, n),
-        (f"live, {n} frames in flight staggered, 1 thread each (now)", Mode.LIVE, n, 1),
+        (f"live, 1 frame in flight, {max(1, n - 1)} thread(s) (first)", Mode.LIVE, 1, max(1, n - 1)),
+        (f"live, 1 frame in flight, {n} threads (threads per mode, now)", Mode.LIVE, 1, n),
+        (f"live, {n} frames in flight staggered, 1 thread each (before)", Mode.LIVE, n, 1),
         (f"lossless path, {n} frames in flight, 1 thread each", Mode.LOSSLESS, None, 1),
     ):
         data = run(spec, names, mode, duration, live_inflight=inflight,

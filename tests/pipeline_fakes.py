@@ -106,6 +106,9 @@ class PacedLiveSource(Source):
         self._last = -1
         self._info: SourceInfo | None = None
 
+    def expected_live(self) -> bool | None:
+        return True  # as a camera: known live before it opens
+
     def open(self) -> SourceInfo:
         self._t0 = time.perf_counter()
         self._info = SourceInfo("camera", "fake camera", self._fps, None, self.size[0], self.size[1], is_live=True)

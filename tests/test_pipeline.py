@@ -101,7 +101,8 @@ def test_live_drops_old_frames_and_latency_stays_bounded(no_leftover_threads):
     """A 60 fps camera and a 100 ms processor (3 staggered in flight: ~30 frames/s): frames are dropped, and
     the delay does not pile up."""
     rec = Recorder()
-    p = make(PacedLiveSource(fps=60), ["alpha"], rec, inflight=3, settings={"alpha": {"delay_ms": 100}})
+    p = make(PacedLiveSource(fps=60), ["alpha"], rec, inflight=3, live_inflight=3,
+             settings={"alpha": {"delay_ms": 100}})
     p.start()
     assert rec.wait_for(lambda: len(rec.results) >= 45, timeout=30)
     p.stop()
@@ -142,11 +143,39 @@ def test_live_mode_keeps_one_frame_in_flight_when_asked():
     assert inst.max_active == 1
 
 
+@pytest.mark.parametrize("cores", [2, 4])
+def test_a_live_source_runs_one_frame_on_every_cores_threads_by_default(monkeypatch, cores):
+    """Threads per mode: a camera's sessions get a thread per core and one frame is in flight; a file keeps
+    the file defaults (cores - 1 threads a session, frames in flight); ``--threads`` chosen keeps live frames
+    staggered on the threads the user gave."""
+    import os
+
+    from pipeline_fakes import FileLikeSource
+    from vision_desk.runtime import RuntimeConfig
+
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+
+    def served(source, **kw):
+        rec = Recorder()
+        p = make(source, ["alpha"], rec, settings={"alpha": {"delay_ms": 30}}, **kw)
+        p.start()
+        assert rec.wait_for(lambda: len(rec.results) >= 12, timeout=30)
+        inst = p.processor_instance("alpha")
+        p.stop()
+        return inst.runtime_config.intra_threads, inst.max_active
+
+    assert served(PacedLiveSource(fps=100)) == (cores, 1)
+    assert served(FileLikeSource(40))[0] == cores - 1
+    threads, most_at_once = served(PacedLiveSource(fps=100), runtime_config=RuntimeConfig("cpu", threads=1))
+    assert threads == 1 and most_at_once >= 2  # staggered: how many overlap depends on the camera's ticks
+
+
 def test_live_frames_in_flight_are_staggered_newest_first_and_in_order():
     """Two frames in flight on a live source: both threads busy, but the starts are spread over the
     processing time (not two neighbouring camera frames started together and finished together)."""
     rec = Recorder()
-    p = make(PacedLiveSource(fps=100), ["alpha"], rec, inflight=2, settings={"alpha": {"delay_ms": 60}})
+    p = make(PacedLiveSource(fps=100), ["alpha"], rec, inflight=2, live_inflight=2,
+             settings={"alpha": {"delay_ms": 60}})
     p.start()
     assert rec.wait_for(lambda: len(rec.results) >= 30, timeout=30)
     inst = p.processor_instance("alpha")

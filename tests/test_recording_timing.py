@@ -27,8 +27,9 @@ def test_a_slow_processor_on_a_live_source_still_records_real_time(tmp_path):
     """30 fps camera, ~8 frames/s processing: the video lasts as long as the capture did."""
     out = tmp_path / "live.mp4"
     rec = Recorder()
-    # live_inflight=1: one frame at a time, so 12 frames take ~1.4 s (with frames in flight, the default since
-    # issue 15, they take half that and the "longer than 30 fps" check below could not tell the two apart).
+    # live_inflight=1: one frame at a time, so 12 frames take ~1.4 s (with frames in flight, what a live source
+    # gets with --threads chosen, they take half that and the "longer than 30 fps" check below could not tell
+    # the two apart).
     pipe = Pipeline(PacedLiveSource(fps=30), ["alpha"], mode=Mode.LIVE, registry=fake_registry(),
                     settings={"alpha": {"delay_ms": 120.0}}, sinks=[VideoSink(out)], on_result=rec.on_result,
                     on_event=rec.on_event, live_inflight=1)
@@ -40,7 +41,7 @@ def test_a_slow_processor_on_a_live_source_still_records_real_time(tmp_path):
     assert len(times) == len(captured)
     played = times[-1] - times[0]
     assert played == pytest.approx(captured[-1] - captured[0], abs=1 / 30)
-    # ~8 frames/s a thread (2 staggered in flight on 2 cores: ~16): at a fixed 30 fps the same frames
+    # ~8 frames/s one at a time: at a fixed 30 fps the same frames
     # would play in (n - 1) / 30 s, at least twice too fast.
     assert played > 1.5 * (len(times) - 1) / 30
 

@@ -18,7 +18,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,16 @@ def default_threads() -> int:
     return max(1, min(8, (os.cpu_count() or 2) - 1))
 
 
+def live_threads() -> int:
+    """Intra-op threads per session for a live source: every core (up to 8) on the one newest frame.
+
+    A camera's newest frame is worth more than a queue of older ones: one frame on all cores gives
+    the lowest latency, where frames in flight on a thread each would add a processing time of it
+    (README, "Live mode uses the whole machine").
+    """
+    return max(1, min(8, os.cpu_count() or 2))
+
+
 @dataclass(frozen=True)
 class RuntimeConfig:
     """Where and how sessions run. ``threads=None`` means :func:`default_threads`."""
@@ -63,6 +73,10 @@ class RuntimeConfig:
     @property
     def intra_threads(self) -> int:
         return self.threads or default_threads()
+
+    def for_live(self) -> RuntimeConfig:
+        """The same, with :func:`live_threads` unless the user chose a thread count (``--threads``)."""
+        return self if self.threads is not None else replace(self, threads=live_threads())
 
 
 def require_usable(config: RuntimeConfig) -> RuntimeConfig:

@@ -11,11 +11,13 @@ take a few milliseconds that would add up on one thread; on their own threads
 they overlap, and numpy/OpenCV/onnxruntime release the GIL while they work.
 
 Live sources (``Mode.LIVE``): a one-slot channel where the newest frame
-replaces the waiting one (the replaced frame is counted as dropped) and as
-many frames in flight as for files, started staggered (each a processing time /
-frames in flight after the one before, always on the newest frame), so every
-core works and the picture is still never older than one frame plus one
-processing time (``live_inflight=1``: one at a time). Files (``Mode.LOSSLESS``): a bounded queue with back-pressure
+replaces the waiting one (the replaced frame is counted as dropped) and, by
+default, one frame in flight whose models run on every core's threads (threads
+per mode), so every core works on the newest frame and the picture is never
+older than one processing time plus one frame interval. With a thread count
+chosen (``--threads``), live frames are staggered instead: as many in flight as
+for files, each started a processing time / frames in flight after the one
+before, always on the newest frame. Files (``Mode.LOSSLESS``): a bounded queue with back-pressure
 and ``inflight`` frames processed at once by as many threads, each running the
 whole chain on its frame (:mod:`~vision_desk.pipeline.processing`); results
 are put back in frame order before drawing and writing. Files played for
@@ -117,7 +119,11 @@ class Pipeline:
         held), as the window reopens a file where it was; set before the first frame is read.
         ``inflight``: frames processed at once in lossless/realtime modes (default
         :func:`default_inflight` of ``runtime_config``). ``live_inflight``: frames in flight for live
-        sources, staggered (default: ``inflight``; 1 = one at a time). ``max_frames``: end after
+        sources, staggered (1 = one at a time). Threads per mode: a source known to be live before it
+        opens (``mode=LIVE``, or :meth:`Source.expected_live`) gets sessions on every core's threads
+        (:meth:`RuntimeConfig.for_live`) and one frame in flight by default; with ``--threads`` chosen,
+        or a source that only turns out live on opening (an http URL), live frames are staggered
+        ``inflight`` at a time on those threads. ``max_frames``: end after
         delivering this many frames (exactly; the run then finishes like a file that ended).
         ``wait_for_models``: hold the first frame until the initial processors are loaded, so every
         frame gets every processor (default: yes for files, no for live sources, whose picture
@@ -138,6 +144,11 @@ class Pipeline:
         self._mode = self._mode_requested or Mode.LOSSLESS
         self._on_event = on_event
         self._runtime = runtime_config if runtime_config is not None else runtime.RuntimeConfig()
+        live = self._mode_requested == Mode.LIVE if self._mode_requested is not None else source.expected_live()
+        # Threads per mode (see the docstring): decided now, because the models load while the source opens.
+        threads_per_mode = bool(live) and self._runtime.threads is None
+        if threads_per_mode:
+            self._runtime = self._runtime.for_live()
         self._inflight_max = max(1, inflight if inflight is not None else default_inflight(self._runtime))
         self._stop = threading.Event()
         self._finished = threading.Event()
@@ -159,7 +170,9 @@ class Pipeline:
         self._demand = Demand()  # real time: a frame is read when a processing thread is free for it
         self._processing = ProcessingStage(self._input, self._transport, self._demand, self._procs, self._stats,
                                            self._output, self._stop, self._emit, self._inflight_max)
-        self._processing.live_inflight = max(1, live_inflight if live_inflight is not None else self._inflight_max)
+        if live_inflight is None:
+            live_inflight = 1 if threads_per_mode else self._inflight_max
+        self._processing.live_inflight = max(1, live_inflight)
         self._threads: list[threading.Thread] = []
 
     # --- public state --------------------------------------------------------------

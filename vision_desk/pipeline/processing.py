@@ -54,7 +54,8 @@ class Processed:
 class ProcessingStage:
     """``workers`` threads each run :meth:`run`.
 
-    Live sources keep ``live_inflight`` frames in flight (at most ``workers``), staggered: a frame starts
+    Live sources keep ``live_inflight`` frames in flight (at most ``workers``; by default one, see
+    :class:`~vision_desk.pipeline.pipeline.Pipeline`); with more than one they are staggered: a frame starts
     no sooner than a chain time / frames in flight after the previous one, so results come out evenly
     spaced and each frame is the newest when it starts (latency stays about one chain time), instead of
     all in flight starting on consecutive camera frames and finishing together.

@@ -48,6 +48,13 @@ class Source(ABC):
     def is_live(self) -> bool:
         return self.info.is_live
 
+    def expected_live(self) -> bool | None:
+        """Whether the source will be live, known before :meth:`open` (None: only opening tells).
+
+        The pipeline sizes the models' thread pools from it before they load, while the source opens.
+        """
+        return False
+
     @property
     def fps(self) -> float:
         return self.info.fps

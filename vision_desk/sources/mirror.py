@@ -43,6 +43,9 @@ class MirroredSource(Source):
     def is_live(self) -> bool:
         return self.inner.is_live
 
+    def expected_live(self) -> bool | None:
+        return self.inner.expected_live()
+
     @property
     def fps(self) -> float:
         return self.inner.fps

@@ -53,6 +53,9 @@ class HttpSource(Source):
     def url(self) -> str:
         return self._safe
 
+    def expected_live(self) -> bool | None:
+        return None if self._inner is None else self._inner.expected_live()  # a file or a stream: open() tells
+
     def __repr__(self) -> str:
         return f"HttpSource({self._safe!r})"
 
