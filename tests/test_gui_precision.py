@@ -45,3 +45,23 @@ def test_precision_choice_reloads_the_models_and_is_remembered(qtbot, tmp_path: 
     assert SettingsStore(path).precision == "int8"
     gui.window.close()
     qtbot.waitUntil(lambda: not _pipeline_threads(), timeout=15_000)
+
+
+def test_the_provider_line_names_the_threads_the_source_runs_on(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """A camera's models run on every core's threads, a file's on cores - 1: the line says which, and follows
+    a change of source."""
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "settings.ini"
+    gui = build(LaunchOptions(source="synthetic", processors=["faces"], settings_path=str(path), fresh=True),
+                SettingsStore(path))
+    qtbot.addWidget(gui.window)
+    gui.window.show()
+    panel = gui.window.stats_panel
+    qtbot.waitUntil(lambda: "CPU (4 threads" in panel.device.text(), timeout=LOAD_TIMEOUT)
+    gui.controller.open_source("sample")
+    qtbot.waitUntil(lambda: "CPU (3 threads" in panel.device.text(), timeout=LOAD_TIMEOUT)
+    gui.window.close()
+    qtbot.waitUntil(lambda: not _pipeline_threads(), timeout=15_000)

@@ -223,6 +223,7 @@ class Controller(QObject):
                 return
             self._pipeline = pipeline
         pipeline.start()
+        self.describe_device()  # threads chosen for this source (a camera's differ from a file's)
         # Changes made on the GUI thread while the pipeline was being built (idempotent).
         pipeline.set_processors(self._processors)
         pipeline.set_hud(self._hud)
@@ -245,8 +246,10 @@ class Controller(QObject):
         self._submit(self._jobs, job)
 
     def describe_device(self) -> None:
-        """Find out (once, on a worker thread: it may try CUDA) where inference runs and why."""
-        cfg = self._runtime
+        """Find out (on a worker thread: it may try CUDA) where inference runs and why: the current
+        pipeline's own configuration when there is one (a camera gets every core's threads, a file fewer)."""
+        pipeline = self._pipeline
+        cfg = pipeline.runtime_config if pipeline is not None else self._runtime
         self._submit(self._jobs, self._guard(lambda: self._emit_later(self.deviceDescribed.emit,
                                                                        runtime.describe_device(cfg))))
 

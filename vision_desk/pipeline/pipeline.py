@@ -194,6 +194,11 @@ class Pipeline:
         return self._mode
 
     @property
+    def runtime_config(self) -> runtime.RuntimeConfig:
+        """What the processors' sessions run with: the one given, with the threads chosen for the mode."""
+        return self._runtime
+
+    @property
     def stats(self) -> Stats:
         latest = self._output.latest
         return latest.stats if latest is not None else self._stats.snapshot()
