@@ -78,3 +78,18 @@ def test_a_conv_kept_float_reads_the_float_tensor_and_keeps_its_activation(tmp_p
     ref = _run(src, x, ort.GraphOptimizationLevel.ORT_ENABLE_ALL)
     sqnr = 10 * np.log10(np.sum(ref ** 2) / np.sum((optimized - ref) ** 2))
     assert sqnr > 25, sqnr
+
+
+def test_the_tool_refuses_to_run_without_sympy_instead_of_making_another_file(tmp_path: Path) -> None:
+    """Without sympy onnxruntime's pre-pass skips symbolic shapes and the INT8 file differs from the shipped one."""
+    import subprocess
+
+    tool = Path(__file__).resolve().parent.parent / "tools" / "quantize_models.py"
+    code = ("import runpy, sys; sys.modules['sympy'] = None; import importlib.util as u; real = u.find_spec; "
+            "u.find_spec = lambda n, *a: None if n == 'sympy' else real(n, *a); "
+            f"sys.argv = ['quantize_models.py', '--out', {str(tmp_path)!r}]; "
+            f"runpy.run_path({str(tool)!r}, run_name='__main__')")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert "needs sympy" in run.stderr and "pip install -e '.[quantize]'" in run.stderr
+    assert "Traceback" not in run.stderr and not list(tmp_path.iterdir())

@@ -2,7 +2,11 @@
 """Make the INT8 variants in ``models/`` from the FP32 files there, reproducibly.
 
 Maintainer tool, not part of the app: it needs ``onnx`` and ``sympy``
-(``pip install -e '.[quantize]'``). ``tools/convert_models.py`` calls it after
+(``pip install -e '.[quantize]'``) and refuses to run without them: without
+sympy onnxruntime skips its symbolic shape pass and the file comes out
+different (checked: onnx 1.23.2, sympy 1.14.0 and onnxruntime 1.31.1 give the
+shipped SSDLite INT8 file byte for byte, sha256 71e99987...; without sympy,
+another 9,913,742-byte file). ``tools/convert_models.py`` calls it after
 converting, and it runs on its own:
 
     python tools/quantize_models.py [--models objects,pose] [--out models]
@@ -110,6 +114,8 @@ def _preprocess(src: Path, dst: Path) -> None:
 
     try:
         quant_pre_process(str(src), str(dst))
+    except ImportError:
+        raise  # (checked in main(); a missing sympy must not fall back silently to another file)
     except Exception as exc:  # the symbolic pass cannot follow every TF-converted graph (e.g. SSD's Loop)
         print(f"  symbolic shape inference failed ({str(exc).splitlines()[0][:80]}); using ONNX shapes only")
         quant_pre_process(str(src), str(dst), skip_symbolic_shape=True)
@@ -487,11 +493,23 @@ def quantize(models: Path, which: Sequence[str], log: Callable[[str], None] = pr
     return entries
 
 
+def missing_tools() -> list[str]:
+    """The packages of the ``quantize`` extra that are not installed."""
+    import importlib.util
+
+    return [name for name in ("onnx", "sympy") if importlib.util.find_spec(name) is None]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "models", help="models folder (FP32 files in, INT8 out)")
     ap.add_argument("--models", default="objects,pose", help="which processors' models: objects,pose")
     args = ap.parse_args()
+    missing = missing_tools()
+    if missing:
+        raise SystemExit(f"error: tools/quantize_models.py needs {' and '.join(missing)} (the quantize extra): "
+                         "pip install -e '.[quantize]'; without them the INT8 files would differ from the "
+                         "shipped ones")
     quantize(args.out, [m.strip() for m in args.models.split(",") if m.strip()])
 
 
