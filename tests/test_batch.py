@@ -230,6 +230,19 @@ def test_changed_settings_or_a_changed_input_are_redone(lectures, tmp_path, caps
     assert code == 0 and "1 processed, 1 done earlier" in stdout and (out / "a.jsonl").exists()
 
 
+def test_the_precision_asked_for_is_what_the_workers_run_and_a_change_is_redone(lectures, tmp_path, capsys):
+    out = tmp_path / "out"
+    common = (str(lectures / "a.mp4"), str(lectures / "b.mp4"), "-p", "objects", "--json", str(out), "--jobs", "1")
+    assert batch(capsys, *common, "--precision", "fp32")[0] == 0
+    fp32 = records(out / "b.jsonl")
+    code, stdout, _ = batch(capsys, *common, "--precision", "int8")
+    assert code == 0 and "2 processed, 0 done earlier" in stdout  # INT8 results are other results
+    int8 = records(out / "b.jsonl")
+    scores = [[round(o["score"], 4) for o in r["objects"]] for r in fp32]
+    assert scores != [[round(o["score"], 4) for o in r["objects"]] for r in int8]  # the INT8 model really ran
+    assert BatchSettings((), {}, precision="int8").runtime_config().precision == "int8"
+
+
 def test_outputs_it_did_not_write_are_kept_unless_overwrite(lectures, tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()

@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from vision_desk.cli import process_cmd
 
     names, settings = process_cmd._check_args(args)
+    precision = getattr(args, "precision", None) or "auto"
     if args.duration is not None:
         raise SettingsError("--duration applies to a camera or stream; a batch processes whole files "
                             "(use --max-frames N to shorten each)")
@@ -100,9 +101,10 @@ def run(args: argparse.Namespace) -> int:
         inflight = args.inflight or 1
         threads = args.threads or 1
     batch = BatchSettings(tuple(names), settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
-                          inflight=inflight, device=args.device, threads=threads, models_dir=args.models_dir,
-                          debug=args.debug)
-    digest = settings_digest(names, settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames)
+                          inflight=inflight, device=args.device, threads=threads, precision=precision,
+                          models_dir=args.models_dir, debug=args.debug)
+    digest = settings_digest(names, settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
+                             precision=precision)
     folder = Path(args.output if args.output else args.json).expanduser().resolve()
     with Manifest(folder) as manifest:
         todo = [j for j in jobs if not manifest.finished(j, digest)]

@@ -47,12 +47,13 @@ class BatchSettings:
     inflight: int | None = None
     device: str = "auto"
     threads: int | None = None
+    precision: str = "auto"
     models_dir: str | None = None
     debug: bool = False
 
     def runtime_config(self) -> RuntimeConfig:
-        """The device and threads every worker's sessions use (the batch's precision is the default, auto)."""
-        return RuntimeConfig(self.device, self.threads)
+        """The device, threads and precision every worker's sessions use."""
+        return RuntimeConfig(self.device, self.threads, self.precision)
 
 
 @dataclass

@@ -42,8 +42,9 @@ STARTED = "started"
 
 
 def settings_digest(processors: Sequence[str], settings: Mapping[str, Any], *, hud: bool,
-                    raw: bool, max_frames: int | None) -> str:
-    """sha256 over everything that shapes an output (not threads, jobs or device: they change speed only).
+                    raw: bool, max_frames: int | None, precision: str = "auto") -> str:
+    """sha256 over everything that shapes an output (not threads, jobs or device: they change speed only;
+    the precision asked for does: INT8 models find slightly different boxes).
     ``settings``: per processor, its settings dataclass (validated by the command), or name=value changes."""
     from vision_desk import model_store
     from vision_desk import processors as registry
@@ -62,6 +63,8 @@ def settings_digest(processors: Sequence[str], settings: Mapping[str, Any], *, h
         models = []
     doc = {"processors": list(processors), "settings": full, "hud": hud, "raw": raw, "max_frames": max_frames,
            "vision_desk": __version__, "models": models}
+    if precision != "auto":  # (absent for auto: the digests of batches made before the option stay valid)
+        doc["precision"] = precision
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
