@@ -155,7 +155,8 @@ def main() -> None:
     CONFIG = runtime.RuntimeConfig("cpu", None, args.precision)
     spec = f"synthetic:fps={args.fps:g},size={args.size}"
     print(f"machine: {machine()}")
-    print(f"source: {spec}; processors: {','.join(names)}; device: {runtime.describe_device(CONFIG)}")
+    print(f"source: {spec}; processors: {','.join(names)}; device: live {runtime.describe_device(CONFIG.for_live())}, "
+          f"lossless {runtime.describe_device(CONFIG)}")
     if args.variants > 0:
         variants(spec, names, args.variants, 1000 / args.fps)
         return
