@@ -262,11 +262,12 @@ class Controller(QObject):
         if value == self._runtime.precision:
             return
         self._runtime = dataclasses.replace(self._runtime, precision=value)  # validates
-        self.describe_device()
         if self._pipeline is not None and self._spec:
             shown = self.latest()
             seekable = self._seekable() and shown is not None
-            self._reopen(seek_to=shown.frame.index if seekable else 0, paused=self._paused)
+            self._reopen(seek_to=shown.frame.index if seekable else 0, paused=self._paused)  # describes itself
+        else:
+            self.describe_device()
 
     # --- processors ------------------------------------------------------------------------
     def set_processors(self, names: list[str]) -> None:
