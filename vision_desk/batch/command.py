@@ -28,6 +28,7 @@ from vision_desk.errors import OutputError, SettingsError
 
 if TYPE_CHECKING:
     from vision_desk.batch.inputs import FileJob
+    from vision_desk.runtime import RuntimeConfig
     from vision_desk.batch.manifest import Manifest
 
 # The batch modules (OpenCV, numpy) are imported when a batch runs: `vision-desk --help` stays fast.
@@ -80,7 +81,9 @@ def _plan_workers(args: argparse.Namespace) -> tuple[int, int, int]:
     return jobs, inflight, threads
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
+    """``config``: the command's device and precision (checked already), which every worker uses; each
+    worker's threads are its share of the cores (see :func:`_plan_workers`)."""
     from vision_desk.batch import inputs
     from vision_desk.batch.file_run import BatchSettings, FileOutcome
     from vision_desk.batch.manifest import Manifest, file_identity, settings_digest
@@ -88,7 +91,6 @@ def run(args: argparse.Namespace) -> int:
     from vision_desk.cli import process_cmd
 
     names, settings = process_cmd._check_args(args)
-    precision = getattr(args, "precision", None) or "auto"
     if args.duration is not None:
         raise SettingsError("--duration applies to a camera or stream; a batch processes whole files "
                             "(use --max-frames N to shorten each)")
@@ -101,10 +103,10 @@ def run(args: argparse.Namespace) -> int:
         inflight = args.inflight or 1
         threads = args.threads or 1
     batch = BatchSettings(tuple(names), settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
-                          inflight=inflight, device=args.device, threads=threads, precision=precision,
+                          inflight=inflight, device=config.device, threads=threads, precision=config.precision,
                           models_dir=args.models_dir, debug=args.debug)
     digest = settings_digest(names, settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
-                             precision=precision)
+                             precision=config.precision)
     folder = Path(args.output if args.output else args.json).expanduser().resolve()
     with Manifest(folder) as manifest:
         todo = [j for j in jobs if not manifest.finished(j, digest)]

@@ -36,7 +36,6 @@ def run(args: argparse.Namespace, config: runtime.RuntimeConfig) -> int:
     print(f"onnxruntime  {ort.__version__} ({'GPU build' if 'CUDAExecutionProvider' in ort.get_available_providers() else 'CPU build'})")
     print(f"numpy        {np.__version__}")
     print()
-    cfg = config
     print("execution providers:")
     cuda = runtime.cuda_status()
     for prov in ort.get_available_providers():
@@ -49,7 +48,7 @@ def run(args: argparse.Namespace, config: runtime.RuntimeConfig) -> int:
         print(f"  {prov:<28} {state}")
     if runtime.CUDA not in ort.get_available_providers():
         print(f"  {'CUDAExecutionProvider':<28} not usable: {cuda.reason}")
-    print(f"in use       {runtime.describe_device(cfg)}  (--device {cfg.device})")
+    print(f"in use       {runtime.describe_device(config)}  (--device {config.device})")
     print()
     print(f"models ({model_store.models_dir()}):")
     for s in model_store.verify_all(hash_files=False):

@@ -22,10 +22,8 @@ from vision_desk.errors import OutputError, SettingsError, VisionDeskError
 from vision_desk.pipeline.events import EventKind, PipelineEvent, PipelineState
 
 if TYPE_CHECKING:
-    from vision_desk.runtime import RuntimeConfig
-
-if TYPE_CHECKING:
     from vision_desk.pipeline.sinks import RecordingSink, Sink
+    from vision_desk.runtime import RuntimeConfig
 
 EPILOG = """\
 examples:
@@ -214,7 +212,7 @@ class ProcessOutcome:
 
 def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
     if batch_command.wants_batch(args):  # several inputs, a folder of videos, --jobs or --ray
-        return batch_command.run(args)  # (each worker makes its own from --device and its share of threads)
+        return batch_command.run(args, config)  # (each worker with its share of the threads)
     names, settings = _check_args(args)
     return process_one(args, args.input, args.output, args.json, names=names, settings=settings,
                        runtime_config=config).exit_code
