@@ -235,7 +235,7 @@ def int8_variant(model_id: str) -> str | None:
     return model_id + INT8_SUFFIX if model_id + INT8_SUFFIX in ids else None
 
 
-def create_session(model_id: str, *, config: RuntimeConfig, threads: int | None = None) -> ModelSession:
+def create_session(model_id: str, *, config: RuntimeConfig) -> ModelSession:
     """Verify a model file against the manifest and open it on the chosen device, at the chosen precision.
 
     ``model_id`` names the FP32 model; its INT8 variant is loaded instead when the
@@ -244,21 +244,20 @@ def create_session(model_id: str, *, config: RuntimeConfig, threads: int | None 
     """
     import onnxruntime as ort
 
-    cfg = config
     providers = [CPU]
-    if cfg.device in ("auto", "cuda"):
+    if config.device in ("auto", "cuda"):
         status = cuda_status()
         if status.usable:
             providers = [CUDA, CPU]
-        elif cfg.device == "cuda":
+        elif config.device == "cuda":
             raise _cuda_refused(status)
-    variant = int8_variant(model_id) if resolve_precision(cfg, providers[0]) == "int8" else None
+    variant = int8_variant(model_id) if resolve_precision(config, providers[0]) == "int8" else None
     precision = "INT8" if variant else "FP32"
     model_id = variant or model_id
     path, model_bytes = model_store.verified_bytes(model_id)  # onnxruntime gets exactly the bytes checked
     opts = ort.SessionOptions()
     opts.log_severity_level = quiet.onnxruntime_severity()  # run-time errors are reported by the caller
-    opts.intra_op_num_threads = threads or cfg.intra_threads
+    opts.intra_op_num_threads = config.intra_threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     # Spinning threads burn the cores that capture, drawing and the GUI need between frames.
@@ -271,7 +270,7 @@ def create_session(model_id: str, *, config: RuntimeConfig, threads: int | None 
         raise ModelError(f"model file {path} ({model_id}) could not be loaded by onnxruntime: {first}; "
                          "it may be damaged: restore it (see models/README.md)") from None
     used = sess.get_providers()[0]
-    if cfg.device == "cuda" and used != CUDA:
+    if config.device == "cuda" and used != CUDA:
         raise DeviceError(f"--device cuda: {model_id} did not start on CUDA (got {used}); use --device auto or cpu")
     return ModelSession(model_id, sess, used, path, precision)
 
@@ -292,10 +291,9 @@ def describe_precision(cfg: RuntimeConfig, provider: str) -> str:
 
 def describe_device(config: RuntimeConfig) -> str:
     """One line for the HUD, the stats panel and `vision-desk info`: provider, threads and precision."""
-    cfg = config
-    if cfg.device == "cpu":
-        return f"CPU ({_threads(cfg.intra_threads)}, {describe_precision(cfg, CPU)}; --device cpu)"
+    if config.device == "cpu":
+        return f"CPU ({_threads(config.intra_threads)}, {describe_precision(config, CPU)}; --device cpu)"
     status = cuda_status()
     if status.usable:
-        return f"CUDA ({describe_precision(cfg, CUDA)})"
-    return f"CPU ({_threads(cfg.intra_threads)}, {describe_precision(cfg, CPU)}) — CUDA not used: {status.reason}"
+        return f"CUDA ({describe_precision(config, CUDA)})"
+    return f"CPU ({_threads(config.intra_threads)}, {describe_precision(config, CPU)}) — CUDA not used: {status.reason}"
