@@ -19,8 +19,9 @@ Latency = capture time of the frame -> its result ready (drawn). Printed per
 each for D seconds on the same camera, in one run: one frame in flight on
 cores - 1 threads (the first design), one frame on all cores' threads (threads
 chosen per mode: the default now), staggered frames in flight on one thread each
-(the default before; still what live sources get with --threads chosen), and the
-lossless path's throughput on the same source for reference.
+(the default before; still what live sources get with --threads chosen), staggered
+frames on every core's threads each, and the lossless path's throughput on the same
+source for reference. ``--rounds R`` runs them in turn R times (medians of the ratios).
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def p95(values: list[float]) -> float:
 
 
 def run(spec: str, names: list[str], mode: Mode, duration: float, *, live_inflight: int | None = None,
-        config: runtime.RuntimeConfig | None = None) -> list[tuple[float, float, int]]:
+        config: runtime.RuntimeConfig | None = None, workers: int | None = None) -> list[tuple[float, float, int]]:
     """(seconds since the first result, latency ms, dropped so far) per output frame."""
     rows: list[tuple[float, float, int]] = []
     lock = threading.Lock()
@@ -64,7 +65,7 @@ def run(spec: str, names: list[str], mode: Mode, duration: float, *, live_inflig
 
     pipe = Pipeline(open_source(spec), names, mode=mode, on_result=on_result, live_inflight=live_inflight,
                     runtime_config=config or CONFIG,
-                    inflight=None if config is None else max(1, cores() // config.intra_threads))
+                    inflight=workers or (None if config is None else max(1, cores() // config.intra_threads)))
     pipe.start()
     deadline = None
     while True:
@@ -113,29 +114,47 @@ def cores() -> int:
     return os.cpu_count() or 2
 
 
-def variants(spec: str, names: list[str], duration: float, interval_ms: float) -> None:
-    """Live-mode variants and the lossless reference, each ``duration`` s, same camera, one run."""
+def variants(spec: str, names: list[str], duration: float, interval_ms: float, rounds: int = 1) -> None:
+    """Live-mode variants and the lossless reference, each ``duration`` s, same camera, one run.
+
+    With ``rounds`` > 1 the variants run in turn that many times; the summary gives the median of each
+    round's ratio to that round's lossless reference (the machine's speed drifts between rounds).
+    """
     n = cores()
-    rows = []
-    for title, mode, inflight, threads in (
-        (f"live, 1 frame in flight, {max(1, n - 1)} thread(s) (first)", Mode.LIVE, 1, max(1, n - 1)),
-        (f"live, 1 frame in flight, {n} threads (threads per mode, now)", Mode.LIVE, 1, n),
-        (f"live, {n} frames in flight staggered, 1 thread each (before)", Mode.LIVE, n, 1),
-        (f"lossless path, {n} frames in flight, 1 thread each", Mode.LOSSLESS, None, 1),
-    ):
-        data = run(spec, names, mode, duration, live_inflight=inflight,
-                   config=runtime.RuntimeConfig("cpu", threads, CONFIG.precision))
-        body = [r for r in data if r[0] >= 2.0]  # after 2 s of warm-up
-        span = body[-1][0] - body[0][0]
-        lat = [r[1] for r in body]
-        third = max(1, len(lat) // 3)
-        rows.append((title, (len(body) - 1) / span, statistics.median(lat), p95(lat),
-                     statistics.median(lat[:third]), statistics.median(lat[-third:])))
-    ref = rows[-1][1]
-    print(f"\n{'variant':<58} {'fps':>6} {'/lossless':>9} {'lat med':>8} {'p95':>6} {'1st 3rd':>8} {'last 3rd':>8}")
-    for title, fps, med, p, first, last in rows:
-        print(f"{title:<58} {fps:>6.2f} {fps / ref:>9.2f} {med:>6.0f}ms {p:>4.0f}ms {first:>6.0f}ms {last:>6.0f}ms")
+    cases = (  # title, mode, frames in flight (live), intra-op threads, processing threads
+        (f"live, 1 frame in flight, {max(1, n - 1)} thread(s) (first)", Mode.LIVE, 1, max(1, n - 1), None),
+        (f"live, 1 frame in flight, {n} threads (threads per mode, now)", Mode.LIVE, 1, n, None),
+        (f"live, {n} frames in flight staggered, 1 thread each (before)", Mode.LIVE, n, 1, None),
+        (f"live, {n} frames staggered, {n} threads each", Mode.LIVE, n, n, n),
+        (f"lossless path, {n} frames in flight, 1 thread each", Mode.LOSSLESS, None, 1, None),
+    )
+    ratios: dict[str, list[float]] = {c[0]: [] for c in cases}
+    latencies: dict[str, list[float]] = {c[0]: [] for c in cases}
+    for k in range(rounds):
+        rows = []
+        for title, mode, inflight, threads, workers in cases:
+            data = run(spec, names, mode, duration, live_inflight=inflight, workers=workers,
+                       config=runtime.RuntimeConfig("cpu", threads, CONFIG.precision))
+            body = [r for r in data if r[0] >= 2.0]  # after 2 s of warm-up
+            span = body[-1][0] - body[0][0]
+            lat = [r[1] for r in body]
+            third = max(1, len(lat) // 3)
+            rows.append((title, (len(body) - 1) / span, statistics.median(lat), p95(lat),
+                         statistics.median(lat[:third]), statistics.median(lat[-third:])))
+        ref = rows[-1][1]
+        print(f"\n{f'round {k + 1}' if rounds > 1 else 'variant':<58} {'fps':>6} {'/lossless':>9} {'lat med':>8} "
+              f"{'p95':>6} {'1st 3rd':>8} {'last 3rd':>8}")
+        for title, fps, med, p, first, last in rows:
+            print(f"{title:<58} {fps:>6.2f} {fps / ref:>9.2f} {med:>6.0f}ms {p:>4.0f}ms {first:>6.0f}ms {last:>6.0f}ms")
+            ratios[title].append(fps / ref)
+            latencies[title].append(med)
     print(f"(camera interval {interval_ms:.1f} ms; latency = capture -> result; lossless latency grows by design)")
+    if rounds > 1:
+        print(f"\nover {rounds} rounds: median of the per-round ratios (range), median latency (range)")
+        for title, values in ratios.items():
+            lat = latencies[title]
+            print(f"{title:<58} {statistics.median(values):>5.2f} ({min(values):.2f}-{max(values):.2f}) "
+                  f"{statistics.median(lat):>6.0f} ms ({min(lat):.0f}-{max(lat):.0f})")
 
 
 def main() -> None:
@@ -148,6 +167,7 @@ def main() -> None:
     ap.add_argument("--size", default="640x480")
     ap.add_argument("--variants", type=float, default=0.0, metavar="D",
                     help="compare live-mode variants and the lossless path, D seconds each (instead of the rest)")
+    ap.add_argument("--rounds", type=int, default=1, help="with --variants: run them in turn this many times")
     ap.add_argument("--precision", choices=runtime.PRECISIONS, default="auto")
     args = ap.parse_args()
     names = processors.parse_names(args.processors)
@@ -158,7 +178,7 @@ def main() -> None:
     print(f"source: {spec}; processors: {','.join(names)}; device: live {runtime.describe_device(CONFIG.for_live())}, "
           f"lossless {runtime.describe_device(CONFIG)}")
     if args.variants > 0:
-        variants(spec, names, args.variants, 1000 / args.fps)
+        variants(spec, names, args.variants, 1000 / args.fps, max(1, args.rounds))
         return
     first, last = report(f"LIVE mode (newest frame wins), {args.duration:g} s:",
                          run(spec, names, Mode.LIVE, args.duration), 1000 / args.fps)
