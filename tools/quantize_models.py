@@ -115,7 +115,7 @@ def _preprocess(src: Path, dst: Path) -> None:
     try:
         quant_pre_process(str(src), str(dst))
     except ImportError:
-        raise  # (checked in main(); a missing sympy must not fall back silently to another file)
+        raise  # (checked by require_tools(); a missing sympy must not fall back silently to another file)
     except Exception as exc:  # the symbolic pass cannot follow every TF-converted graph (e.g. SSD's Loop)
         print(f"  symbolic shape inference failed ({str(exc).splitlines()[0][:80]}); using ONNX shapes only")
         quant_pre_process(str(src), str(dst), skip_symbolic_shape=True)
@@ -460,6 +460,7 @@ def add_to_manifest(models: Path, entries: list[dict]) -> None:
 def quantize(models: Path, which: Sequence[str], log: Callable[[str], None] = print) -> list[dict]:
     import shutil
 
+    require_tools()  # here, not in main(): tools/convert_models.py calls this function directly
     frames = gates.clip_frames(gates.calibration_indices())
     log(f"calibration: {len(frames)} frames (every {gates.CALIBRATION_EVERY}th of the sample clip)")
     entries = []
@@ -493,11 +494,15 @@ def quantize(models: Path, which: Sequence[str], log: Callable[[str], None] = pr
     return entries
 
 
-def missing_tools() -> list[str]:
-    """The packages of the ``quantize`` extra that are not installed."""
+def require_tools() -> None:
+    """Stop with one line when a package of the ``quantize`` extra is missing (the files would differ)."""
     import importlib.util
 
-    return [name for name in ("onnx", "sympy") if importlib.util.find_spec(name) is None]
+    missing = [name for name in ("onnx", "sympy") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise SystemExit(f"error: tools/quantize_models.py needs {' and '.join(missing)} (the quantize extra): "
+                         "pip install -e '.[quantize]'; without them the INT8 files would differ from the "
+                         "shipped ones")
 
 
 def main() -> None:
@@ -505,11 +510,6 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "models", help="models folder (FP32 files in, INT8 out)")
     ap.add_argument("--models", default="objects,pose", help="which processors' models: objects,pose")
     args = ap.parse_args()
-    missing = missing_tools()
-    if missing:
-        raise SystemExit(f"error: tools/quantize_models.py needs {' and '.join(missing)} (the quantize extra): "
-                         "pip install -e '.[quantize]'; without them the INT8 files would differ from the "
-                         "shipped ones")
     quantize(args.out, [m.strip() for m in args.models.split(",") if m.strip()])
 
 
