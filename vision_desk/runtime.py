@@ -39,9 +39,12 @@ _PROBE_MODEL = base64.b64decode(
 _stderr_lock = threading.Lock()
 
 
+MAX_INTRA_THREADS = 8  # the cap both thread choices below share (files and live sources)
+
+
 def default_threads() -> int:
     """Intra-op threads per session: leave a core for decoding, drawing and the GUI."""
-    return max(1, min(8, (os.cpu_count() or 2) - 1))
+    return max(1, min(MAX_INTRA_THREADS, (os.cpu_count() or 2) - 1))
 
 
 def live_threads() -> int:
@@ -51,7 +54,7 @@ def live_threads() -> int:
     the lowest latency, where frames in flight on a thread each would add a processing time of it
     (README, "Live mode uses the whole machine").
     """
-    return max(1, min(8, os.cpu_count() or 2))
+    return max(1, min(MAX_INTRA_THREADS, os.cpu_count() or 2))
 
 
 @dataclass(frozen=True)

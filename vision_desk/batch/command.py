@@ -28,8 +28,8 @@ from vision_desk.errors import OutputError, SettingsError
 
 if TYPE_CHECKING:
     from vision_desk.batch.inputs import FileJob
-    from vision_desk.runtime import RuntimeConfig
     from vision_desk.batch.manifest import Manifest
+    from vision_desk.runtime import RuntimeConfig
 
 # The batch modules (OpenCV, numpy) are imported when a batch runs: `vision-desk --help` stays fast.
 

@@ -175,13 +175,13 @@ class LiveSource(Source):
 
     _label = "the source"
 
-    def expected_live(self) -> bool | None:
-        return True
-
     def __init__(self) -> None:
         self._info: SourceInfo | None = None
         self._grabber: LatestFrameGrabber | None = None
         self._stop = threading.Event()
+
+    def expected_live(self) -> bool | None:
+        return True
 
     @property
     def info(self) -> SourceInfo:
