@@ -81,16 +81,15 @@ def _plan_workers(args: argparse.Namespace) -> tuple[int, int, int]:
     return jobs, inflight, threads
 
 
-def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
+def run(args: argparse.Namespace, config: RuntimeConfig, names: list[str], settings: dict[str, Any]) -> int:
     """``config``: the command's device and precision (checked already), which every worker uses; each
-    worker's threads are its share of the cores (see :func:`_plan_workers`)."""
+    worker's threads are its share of the cores (see :func:`_plan_workers`). ``names``/``settings``: the
+    processors and their validated settings (the command checked them)."""
     from vision_desk.batch import inputs
     from vision_desk.batch.file_run import BatchSettings, FileOutcome
     from vision_desk.batch.manifest import Manifest, file_identity, settings_digest
     from vision_desk.batch.progress import BatchProgress, print_table
-    from vision_desk.cli import process_cmd
 
-    names, settings = process_cmd._check_args(args)
     if args.duration is not None:
         raise SettingsError("--duration applies to a camera or stream; a batch processes whole files "
                             "(use --max-frames N to shorten each)")

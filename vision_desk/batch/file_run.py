@@ -1,13 +1,13 @@
 """One file of a batch through the existing lossless pipeline, in whichever worker runs it.
 
 This is `vision-desk process INPUT -o OUT --json OUT.jsonl` for one video,
-made of the same pieces (:func:`~vision_desk.sources.open_source`, the
-command's own sink builder and input checks, :class:`Pipeline` in lossless
-mode), with three differences a batch needs: the processors come from the
-worker's :class:`~vision_desk.batch.warm.WarmPool` (models loaded once), the
-progress goes to the batch's display instead of a bar of its own, and the
-result is a :class:`FileOutcome` (what the table and the manifest need, with
-the checksums of the closed outputs) instead of a printed report.
+through the same :func:`~vision_desk.pipeline.run.run_to_end` (its output
+checks and sinks, the pipeline in lossless mode), with three differences a
+batch needs: the processors come from the worker's
+:class:`~vision_desk.batch.warm.WarmPool` (models loaded once), the progress
+goes to the batch's display instead of a bar of its own, and the result is a
+:class:`FileOutcome` (what the table and the manifest need, with the
+checksums of the closed outputs) instead of a printed report.
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import os
 import socket
 import threading
 import time
-import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +25,10 @@ from vision_desk.batch.inputs import FileJob
 from vision_desk.batch.manifest import checksum
 from vision_desk.batch.warm import WarmPool
 from vision_desk.errors import VisionDeskError, one_line
-from vision_desk.pipeline.events import EventKind, PipelineEvent, PipelineState
+from vision_desk.pipeline.events import Mode
+from vision_desk.pipeline.run import expected_frames
 from vision_desk.runtime import RuntimeConfig
+from vision_desk.sources.base import SourceInfo
 
 PROGRESS_EVERY_S = 0.5  # how often a worker tells the display how far it is
 
@@ -91,6 +92,30 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+class _BatchReport:
+    """A file's progress for the batch's display: its frame count when it opens, then frames every half second."""
+
+    def __init__(self, report: Report, worker: str, rel: str, max_frames: int | None) -> None:
+        self._report, self._worker, self._rel, self._max_frames = report, worker, rel, max_frames
+        self._last = 0.0
+        self._frames = 0
+
+    def started(self, info: SourceInfo) -> None:
+        self._report("start", self._worker, self._rel, expected_frames(info, self._max_frames))
+
+    def advanced(self, frames: int) -> None:
+        self._frames = frames
+        if time.monotonic() - self._last >= PROGRESS_EVERY_S:
+            self._last = time.monotonic()
+            self._report("frames", self._worker, self._rel, frames)
+
+    def warning(self, message: str) -> None:
+        pass  # a processor's failure on a frame is counted in the file's errors
+
+    def close(self) -> None:
+        self._report("frames", self._worker, self._rel, self._frames)
+
+
 def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report | None = None,
              stop: threading.Event | Any | None = None) -> FileOutcome:
     """Process ``job`` to the end; never raises for a bad file (the outcome says what went wrong).
@@ -99,69 +124,39 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
     stay playable) and reported as interrupted, so it is not counted as finished.
     """
     from vision_desk import sources
-    from vision_desk.cli import process_cmd
-    from vision_desk.pipeline.pipeline import Mode, Pipeline
+    from vision_desk.pipeline.run import OutputSpec, RunSpec, run_to_end
 
     me = worker_name()
     outcome = FileOutcome(job.rel, job.input, ok=False, worker=me)
-    problems: list[VisionDeskError] = []
-    counted = [0]
-
-    def on_event(event: PipelineEvent) -> None:
-        if event.kind == EventKind.ERROR and not problems:
-            problems.append(event.error or VisionDeskError(event.message))
-
-    def on_result(_result: Any) -> None:
-        counted[0] += 1
-
     started = time.monotonic()
-    pipe = None
     source = None
+    progress = _BatchReport(report, me, job.rel, batch.max_frames) if report is not None else None
     try:
         for out in (job.output, job.json):
             if out is not None:
                 Path(out).parent.mkdir(parents=True, exist_ok=True)
         source = sources.open_source(job.input)
-        # The single-file command's own checks and sinks (one output name per kind; this batch
-        # decided already that overwriting these paths is right: see Manifest.owns).
-        args = types.SimpleNamespace(output=job.output, json=job.json, raw=batch.raw, overwrite=True)
-        sinks = process_cmd._make_sinks(args, source, False, job.output, job.json)
-        pipe = Pipeline(source, list(batch.processors), mode=Mode.LOSSLESS, settings=batch.settings,
-                        hud=batch.hud, sinks=sinks, on_result=on_result, on_event=on_event,
-                        inflight=batch.inflight, max_frames=batch.max_frames, wait_for_models=True,
-                        registry=pool.registry_for(list(batch.processors)), runtime_config=pool.runtime_config)
-        pipe.start()
-        announced = False
-        last = 0.0
-        while not pipe.wait(0.1):
-            if not announced and pipe.source_info is not None and report is not None:
-                total = pipe.source_info.frame_count
-                if batch.max_frames is not None:
-                    total = min(total, batch.max_frames) if total else batch.max_frames
-                report("start", me, job.rel, total)
-                announced = True
-            if report is not None and time.monotonic() - last >= PROGRESS_EVERY_S:
-                last = time.monotonic()
-                report("frames", me, job.rel, counted[0])
-            if problems or (stop is not None and stop.is_set()):
-                break
-        pipe.stop(timeout=10.0)
-        if report is not None:
-            report("frames", me, job.rel, counted[0])
-        summary = pipe.summary()
+        spec = RunSpec(batch.processors, batch.settings, hud=batch.hud, inflight=batch.inflight,
+                       max_frames=batch.max_frames, mode=Mode.LOSSLESS, runtime_config=pool.runtime_config)
+        # One output name per kind; this batch decided already that overwriting these paths is right
+        # (see Manifest.owns).
+        outputs = OutputSpec(job.output, job.json, raw=batch.raw, overwrite=True)
+        run = run_to_end(source, spec, outputs, factory=pool, report=progress, stop=stop)
+        if progress is not None:
+            progress.close()
+        summary = run.summary
         outcome.frames = summary.frames_output
         outcome.errors = summary.errors
         outcome.elapsed_s = time.monotonic() - started
         outcome.fps = summary.output_fps
-        outcome.warnings = process_cmd._source_warnings(source)
+        outcome.warnings = run.warnings
         outcome.damaged = _damaged_frames(source, summary.frames_output)
-        failure = pipe.error or (problems[0] if problems else None)
-        if failure is not None:
-            outcome.error = one_line(failure)
-        elif stop is not None and stop.is_set() and pipe.state != PipelineState.FINISHED:
+        if run.error is not None:
+            outcome.error = one_line(run.error)
+        elif run.stopped:
             outcome.error = f"interrupted after {outcome.frames} frames"
-        elif pipe.state != PipelineState.FINISHED:
-            outcome.error = f"the pipeline ended in state {pipe.state.value!r}"
+        elif not run.finished:
+            outcome.error = f"the pipeline ended in state {run.state.value!r}"
         elif outcome.frames == 0:
             outcome.error = "no frame could be read"
         else:
@@ -176,15 +171,11 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
             import traceback
 
             traceback.print_exc()
-    finally:
-        ended = (PipelineState.FINISHED, PipelineState.STOPPED, PipelineState.FAULTED)
-        if pipe is not None and pipe.state not in ended:
-            pipe.stop(timeout=10.0)
     outcome.elapsed_s = outcome.elapsed_s or time.monotonic() - started
     # The pipeline, its sinks and the encoder behind them hold reference cycles; collect them now, so a
     # worker's memory and native encoder threads after file N are those after file 1, not N files' worth
     # waiting for the garbage collector.
-    del pipe, source
+    del source
     gc.collect()
     return outcome
 

@@ -1,33 +1,35 @@
 """Models loaded once per worker, lent to one file's pipeline after another.
 
-A :class:`~vision_desk.pipeline.pipeline.Pipeline` makes its processors from
-a *registry* of classes (the built-in four by default), loads them on its
-loader thread and closes them when it stops. A batch worker runs hundreds of
+A :class:`~vision_desk.pipeline.pipeline.Pipeline` gets its processors from a
+:class:`~vision_desk.pipeline.factory.ProcessorFactory`, loads them through it
+and gives them back through it when it stops. A batch worker runs hundreds of
 files; loading pose and style for each would cost seconds per file. So the
-worker hands each pipeline a registry of *warm* classes: constructing one
-returns a thin stand-in for the worker's one processor of that name, whose
-``load()`` loads the model the first time only and whose ``close()`` keeps the
-model but forgets per-file state (:meth:`Processor.reset`: e.g. style's
-flicker reduction must not blend the last frame of one video into the first
-of the next). Files run one after another in a worker, never two at once, so
-the stand-ins never share a processor between two live pipelines.
+worker's :class:`WarmPool` is that factory: it keeps one processor per name,
+lends it to each file's pipeline, loads its model the first time only, and when
+a pipeline gives it back it forgets the per-file state instead of closing it
+(:meth:`Processor.reset`: e.g. style's flicker reduction must not blend the last
+frame of one video into the first of the next). Files run one after another in
+a worker, never two at once, so a processor is never lent to two live pipelines.
 """
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from vision_desk import processors as builtin
+from vision_desk.pipeline.factory import RegistryFactory
 from vision_desk.runtime import RuntimeConfig
+
+if TYPE_CHECKING:
+    from vision_desk.processors.base import Processor
 
 
 class WarmPool:
-    """The processors of one worker, by name, created on first use and loaded once."""
+    """The processors of one worker, by name, created on first use and loaded once (a ProcessorFactory)."""
 
     def __init__(self, registry: Mapping[str, type] | None = None, *,
                  runtime_config: RuntimeConfig | None = None) -> None:
-        self._classes = dict(registry) if registry is not None else None
+        self._classes = RegistryFactory(registry)
         self._runtime_config = runtime_config  # the worker's device, threads and precision
         self._instances: dict[str, Any] = {}
         self.loads = 0  # model loads so far (each name once, unless a setting that shapes the model changed)
@@ -35,47 +37,45 @@ class WarmPool:
         # loader thread finishing a load; close() waits for it, because a process that exits while
         # onnxruntime is still building a session is aborted by the C++ runtime (exit status 134).
         self.load_lock = threading.Lock()
-        self.registry: dict[str, type] = {}
 
     @property
     def runtime_config(self) -> RuntimeConfig:
         """The device, threads and precision of this worker's processors (and of the pipelines they serve)."""
         return self._runtime_config if self._runtime_config is not None else RuntimeConfig()
 
+    # --- the ProcessorFactory protocol ------------------------------------------------
+    def names(self) -> Sequence[str]:
+        return self._classes.names()
+
     def processor_class(self, name: str) -> type:
-        if self._classes is not None:
-            return self._classes[name]
-        return builtin.processor_class(name)
+        return self._classes.processor_class(name)
 
-    def names(self) -> list[str]:
-        return list(self._classes) if self._classes is not None else list(builtin.PROCESSOR_NAMES)
-
-    def registry_for(self, names: list[str]) -> dict[str, type]:
-        """Warm stand-in classes for ``names`` (what :class:`Pipeline` takes as ``registry``)."""
-        return {n: self._warm_class(n) for n in names}
-
-    def _warm_class(self, name: str) -> type:
-        if name not in self.registry:
-            inner = self.processor_class(name)
-            attrs: dict[str, Any] = {"name": name, "title": getattr(inner, "title", name),
-                                     "kind": getattr(inner, "kind", ""), "settings_type": inner.settings_type,
-                                     "_pool": self}
-            if hasattr(inner, "annotator"):
-                attrs["annotator"] = staticmethod(inner.annotator)  # type: ignore[attr-defined]
-            self.registry[name] = type(f"Warm{inner.__name__}", (_WarmProcessor,), attrs)
-        return self.registry[name]
-
-    def _instance(self, name: str, settings: Any) -> Any:
+    def create(self, name: str, settings: Any, runtime_config: RuntimeConfig | None) -> Processor:
+        """The worker's one processor of ``name`` (made with the pool's runtime config, the same for every
+        file), with ``settings``."""
         proc = self._instances.get(name)
         if proc is None:
-            proc = self._instances[name] = self.processor_class(name)(settings=settings,
-                                                                      runtime_config=self._runtime_config)
+            proc = self._instances[name] = self._classes.create(name, settings, self._runtime_config)
         elif settings is not None and settings != proc.settings:
             # Same batch, same settings for every file; should they differ, the change applies as always
             # (a model-shaping setting reloads, on this pipeline's loader thread).
             proc.use_settings(settings)
         return proc
 
+    def load(self, proc: Processor) -> None:
+        """Load the model the first time only."""
+        with self.load_lock:
+            if not proc.loaded:
+                self.loads += 1
+                proc.load()
+
+    def release(self, proc: Processor) -> None:
+        """A file is done with ``proc``: keep the model, forget the file (its state between frames)."""
+        reset = getattr(proc, "reset", None)
+        if reset is not None:
+            reset()
+
+    # --- the worker's end -------------------------------------------------------------
     def close(self) -> None:
         """Release every model (the worker is done), after any load still in progress."""
         with self.load_lock:
@@ -86,35 +86,3 @@ class WarmPool:
             except Exception:
                 pass
         self._instances.clear()
-
-
-class _WarmProcessor:
-    """A pipeline's view of the worker's processor: loads once, resets instead of closing."""
-
-    name: str
-    kind: str
-    settings_type: type
-    _pool: WarmPool
-
-    def __init__(self, settings: Any = None, *, runtime_config: RuntimeConfig | None = None,
-                 **overrides: Any) -> None:
-        # runtime_config: the worker's one processor was made with the pool's (the same for every file).
-        self._proc = self._pool._instance(self.name, settings)
-        if overrides:
-            self._proc.update_settings(**overrides)
-
-    def load(self) -> None:
-        with self._pool.load_lock:
-            if not self._proc.loaded:
-                self._pool.loads += 1
-                self._proc.load()
-
-    def close(self) -> None:
-        reset: Callable[[], None] | None = getattr(self._proc, "reset", None)
-        if reset is not None:
-            reset()
-
-    def __getattr__(self, attr: str) -> Any:  # process, use_settings, settings, concurrent_ok, provider, ...
-        if attr == "_proc":  # not set yet (the constructor failed): no recursion
-            raise AttributeError(attr)
-        return getattr(self._proc, attr)

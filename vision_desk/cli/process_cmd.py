@@ -11,19 +11,16 @@ import argparse
 import signal
 import sys
 import threading
-import time
-from pathlib import Path
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vision_desk.batch import command as batch_command
 from vision_desk.cli.processor_options import add_processor_options, validated_settings
-from vision_desk.errors import OutputError, SettingsError, VisionDeskError
-from vision_desk.pipeline.events import EventKind, PipelineEvent, PipelineState
+from vision_desk.errors import SettingsError
 
 if TYPE_CHECKING:
-    from vision_desk.pipeline.sinks import RecordingSink, Sink
+    from vision_desk.pipeline.run import RunOutcome
     from vision_desk.runtime import RuntimeConfig
+    from vision_desk.sources.base import SourceInfo
 
 EPILOG = """\
 examples:
@@ -93,222 +90,106 @@ def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
     return names, validated_settings(args, names)
 
 
-def _make_sinks(args: argparse.Namespace, source: Any, is_images: bool, output: str | None,
-                json_path: str | None) -> list[RecordingSink]:
-    """The run's recording (pictures and/or JSON lines, one sink so that they hold the same frames),
-    checked and claimed (created exclusively and locked) before any frame; [] when nothing is written."""
-    from vision_desk.pipeline.output_names import image_output_names
-    from vision_desk.pipeline.sinks import ImageFolderSink, JsonlSink, RecordingSink, VideoSink, default_image_name
-    from vision_desk.pipeline.video_backends import VIDEO_SUFFIXES
+class _Terminal:
+    """The run's progress on stderr: a bar (unless --no-progress, or stderr is not a terminal) and warnings."""
 
-    overwrite = bool(getattr(args, "overwrite", False))
-    pictures: Sink | None = None
-    lines: Sink | None = None
-    _check_not_the_input(source, output, json_path)
-    files = list(getattr(source, "files", []) or [])
-    if output:
-        out = Path(output).expanduser()
-        if is_images and out.suffix.lower() not in VIDEO_SUFFIXES:
-            names = image_output_names(files) if files else []
-            if not overwrite:
-                existing = [n for n in names if (out / n).exists()]
-                if existing:
-                    raise OutputError(f"{out / existing[0]} already exists"
-                                      f"{f' (and {len(existing) - 1} more)' if len(existing) > 1 else ''}; "
-                                      "add --overwrite to replace, or choose another output folder")
+    def __init__(self, bar: bool, max_frames: int | None) -> None:
+        self._want_bar = bar
+        self._max_frames = max_frames
+        self.bar: Any = None
 
-            def name_for(frame: Any) -> str:
-                if names and 0 <= frame.index < len(names):
-                    return names[frame.index]
-                return default_image_name(frame)
+    def started(self, info: SourceInfo) -> None:
+        if self._want_bar:
+            from tqdm import tqdm
 
-            pictures = ImageFolderSink(out, annotated=not args.raw, name_for=name_for, overwrite=overwrite)
-        else:
-            pictures = VideoSink(out, annotated=not args.raw, overwrite=overwrite)
-    if json_path:
-        if output:
-            from vision_desk.pipeline.output_claim import same_file
+            from vision_desk.pipeline.run import expected_frames
 
-            if Path(json_path).expanduser().resolve() == Path(output).expanduser().resolve() or \
-                    same_file(Path(json_path).expanduser(), Path(output).expanduser()):
-                raise SettingsError("--json and --output name the same file; give them different names")
-        source_for = None
-        if is_images and files:
-            def source_for(frame: Any) -> str:
-                return files[frame.index].name if 0 <= frame.index < len(files) else ""
-        lines = JsonlSink(Path(json_path), overwrite=overwrite, source_for=source_for)
-    if pictures is None and lines is None:
-        return []
-    recording = RecordingSink(pictures, lines)
-    recording.claim()  # if one part cannot be claimed, what the other created is removed again
-    return [recording]
+            self.bar = tqdm(total=expected_frames(info, self._max_frames), unit="frame",
+                            desc=info.description[:40], file=sys.stderr, dynamic_ncols=True, disable=None,
+                            leave=True)
+
+    def advanced(self, frames: int) -> None:
+        if self.bar is not None:
+            self.bar.update(frames - self.bar.n)
+
+    def warning(self, message: str) -> None:
+        print(f"vision-desk: warning: {message}", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
-def _discard(sinks: list[RecordingSink]) -> None:
-    """Remove what sinks created when nothing was written (an empty file or folder helps nobody)."""
-    for sink in sinks:
-        try:
-            sink.discard()
-        except Exception:
-            pass
-
-
-def _check_not_the_input(source: Any, output: str | None, json_path: str | None) -> None:
-    """Writing onto the file being read would destroy it half-way through the run.
-
-    Files are compared by device and inode, so a hard link or a symbolic link to the input counts too.
-    """
-    from vision_desk.pipeline.output_claim import refuse_inputs, same_file
-    from vision_desk.pipeline.video_backends import VIDEO_SUFFIXES
-
-    inputs = [Path(p).expanduser() for p in (getattr(source, "path", None), *getattr(source, "files", []))
-              if p is not None]
-    for flag, value in (("--output", output), ("--json", json_path)):
-        if value:
-            refuse_inputs(flag, Path(value).expanduser(), inputs)
-    if output and Path(output).suffix.lower() not in VIDEO_SUFFIXES:
-        out = Path(output).expanduser()
-        if any(same_file(out, p.parent) for p in inputs):
-            raise SettingsError(f"--output {output} is the folder the input pictures are in: the annotated "
-                                "pictures would replace them; choose another folder")
-
-
-class _Run:
-    """State shared by the pipeline's callbacks and the main thread's loop."""
+class _Signals:
+    """Ctrl-C and SIGTERM stop the run cooperatively (on the main thread; elsewhere signals stay as they are)."""
 
     def __init__(self) -> None:
-        self.frames = 0
-        self.fatal: VisionDeskError | None = None  # the first error that ends the run, as raised
-        self.signal: int | None = None
-        self.wake = threading.Event()
-        self.warnings: list[str] = []
+        self.stop = threading.Event()
+        self.caught: int | None = None
+        self._old: dict[int, Any] = {}
 
-    def on_result(self, result: Any) -> None:
-        self.frames += 1
+    def __enter__(self) -> _Signals:
+        if threading.current_thread() is threading.main_thread():
+            self._old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        return self
 
-    def on_event(self, event: PipelineEvent) -> None:
-        if event.kind == EventKind.ERROR and self.fatal is None:
-            self.fatal = event.error or VisionDeskError(event.message)
-            self.wake.set()
-        elif event.kind == EventKind.PROCESSOR_ERROR:
-            self.warnings.append(event.message)
-            print(f"vision-desk: warning: {event.message}", file=sys.stderr)
+    def __exit__(self, *_exc: object) -> None:
+        for s, handler in self._old.items():
+            signal.signal(s, handler)
 
-    def on_signal(self, signum: int, _frame: Any) -> None:
-        if self.signal is None:
-            self.signal = signum
-        self.wake.set()
-
-
-@dataclass
-class ProcessOutcome:
-    """What :func:`process_one` did: the exit status for this input, frames written, warnings, outputs."""
-
-    exit_code: int
-    frames: int
-    warnings: list[str] = field(default_factory=list)
-    outputs: list[Path] = field(default_factory=list)
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        if self.caught is None:
+            self.caught = signum
+        self.stop.set()
 
 
 def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
-    if batch_command.wants_batch(args):  # several inputs, a folder of videos, --jobs or --ray
-        return batch_command.run(args, config)  # (each worker with its share of the threads)
     names, settings = _check_args(args)
+    if batch_command.wants_batch(args):  # several inputs, a folder of videos, --jobs or --ray
+        return batch_command.run(args, config, names, settings)  # (each worker with its share of the threads)
     return process_one(args, args.input, args.output, args.json, names=names, settings=settings,
-                       runtime_config=config).exit_code
+                       runtime_config=config)
 
 
 def process_one(args: argparse.Namespace, input_spec: str, output: str | None, json_path: str | None, *,
-                names: list[str], settings: dict[str, Any],
-                runtime_config: RuntimeConfig) -> ProcessOutcome:
-    """Process one input to the given outputs (the whole of `vision-desk process` for one file).
+                names: list[str], settings: dict[str, Any], runtime_config: RuntimeConfig) -> int:
+    """Process one input to the given outputs (the whole of `vision-desk process` for one input); the exit status.
 
     ``args`` carries the run options (--hud, --raw, --inflight, --max-frames, --duration, --no-progress,
     --overwrite); ``names``/``settings`` come from :func:`_check_args`. Raises VisionDeskError for a
-    problem (one line); Ctrl-C/SIGTERM end the run with 130/143 in ``exit_code``. Batch mode calls this
-    once per file.
+    problem (one line); Ctrl-C/SIGTERM end a file's run with 130/143.
     """
     from vision_desk import sources
-    from vision_desk.pipeline.pipeline import Mode, Pipeline
+    from vision_desk.pipeline.run import OutputSpec, RunSpec, run_to_end
 
     source = sources.open_source(input_spec)
-    is_live = isinstance(source, (sources.CameraSource, sources.StreamSource, sources.SyntheticSource))
-    is_images = isinstance(source, sources.ImageSource)
-    sinks = _make_sinks(args, source, is_images, output, json_path)
-    state = _Run()
-    # An http(s) address is a stream or a file; which, only opening it tells (the pipeline then picks the mode).
-    mode = None if isinstance(source, sources.HttpSource) else Mode.LIVE if is_live else Mode.LOSSLESS
-    pipe = Pipeline(source, names, mode=mode, settings=settings, hud=args.hud,
-                    sinks=sinks, on_result=state.on_result, on_event=state.on_event, inflight=args.inflight,
-                    max_frames=args.max_frames, wait_for_models=True, runtime_config=runtime_config)
-    main_thread = threading.current_thread() is threading.main_thread()
-    old = {s: signal.signal(s, state.on_signal) for s in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
-    bar = None
-    try:
-        pipe.start()
-        started = time.monotonic()
-        while not pipe.wait(0.1):
-            if bar is None and pipe.source_info is not None and not args.no_progress:
-                bar = _progress_bar(pipe.source_info, args.max_frames)
-            if bar is not None:
-                bar.update(state.frames - bar.n)
-            if state.signal is not None or state.fatal is not None:
-                break
-            if args.duration is not None and time.monotonic() - started >= args.duration:
-                break
-        pipe.stop(timeout=10.0)
-        if bar is not None:
-            bar.update(state.frames - bar.n)
-            bar.close()
-    finally:
-        for s, handler in old.items():
-            signal.signal(s, handler)
-        if pipe.summary().frames_output == 0:
-            pipe.stop(timeout=1.0)
-            _discard(sinks)  # nothing was written: leave no empty file or folder behind
-        pipe.wait_for_model_loads(timeout=120.0)  # never exit while onnxruntime is still building a session
-    if pipe.source_info is not None:
-        is_live = pipe.source_info.is_live
-    failure = pipe.error or state.fatal
-    processed = pipe.summary().frames_output > 0
-    warnings = _source_warnings(source)
-    if failure is None or processed:  # (a source that never opened says why in its error already)
+    spec = RunSpec(tuple(names), settings, hud=args.hud, inflight=args.inflight, max_frames=args.max_frames,
+                   duration=args.duration, runtime_config=runtime_config)
+    outputs = OutputSpec(output, json_path, raw=args.raw, overwrite=bool(getattr(args, "overwrite", False)))
+    terminal = _Terminal(bar=not args.no_progress, max_frames=args.max_frames)
+    with _Signals() as signals:
+        try:
+            outcome = run_to_end(source, spec, outputs, report=terminal, stop=signals.stop)
+        finally:
+            terminal.close()
+    if outcome.error is None or outcome.summary.frames_output > 0:  # (a source that never opened says why)
         # What was processed and written (also before a camera was lost or a disk filled), on stdout:
         # stderr carries only our one-line messages.
-        _report(pipe, [part for sink in sinks for part in sink.parts])
-        for warning in warnings:
+        _report(outcome)
+        for warning in outcome.warnings:
             print(f"vision-desk: warning: {warning}", file=sys.stderr)
-    outputs = [Path(part.path) for sink in sinks for part in sink.parts if part.written]
-    if failure is not None:
-        raise failure
-    if state.signal is not None and not is_live and pipe.state != PipelineState.FINISHED:
-        name = "SIGINT" if state.signal == signal.SIGINT else "SIGTERM"
-        print(f"vision-desk: interrupted by {name}; the outputs hold the {state.frames} frames processed so far",
+    if outcome.error is not None:
+        raise outcome.error
+    if signals.caught is not None and not outcome.is_live and not outcome.finished:
+        name = "SIGINT" if signals.caught == signal.SIGINT else "SIGTERM"
+        print(f"vision-desk: interrupted by {name}; the outputs hold the {outcome.frames} frames processed so far",
               file=sys.stderr)
-        return ProcessOutcome(128 + int(state.signal), state.frames, warnings, outputs)
-    return ProcessOutcome(0, state.frames, warnings, outputs)
+        return 128 + int(signals.caught)
+    return 0
 
 
-def _source_warnings(source: Any) -> list[str]:
-    """What the source skipped or lost (a truncated video, files in a folder that are not images)."""
-    try:
-        return [str(w).replace("\n", " ") for w in source.warnings]
-    except Exception:  # a source without the property must not turn a finished run into a crash
-        return []
-
-
-def _progress_bar(info: Any, max_frames: int | None) -> Any:
-    from tqdm import tqdm
-
-    total = info.frame_count if not info.is_live else None
-    if max_frames is not None:
-        total = min(total, max_frames) if total else (max_frames if not info.is_live else None)
-    return tqdm(total=total or None, unit="frame", desc=info.description[:40], file=sys.stderr,
-                dynamic_ncols=True, disable=None, leave=True)
-
-
-def _report(pipe: Any, sinks: list[Sink], file: Any = None) -> None:
-    s = pipe.summary()
+def _report(outcome: RunOutcome, file: Any = None) -> None:
+    s = outcome.summary
     out = file or sys.stdout
     stages = "  ".join(f"{k} {v:.1f}" for k, v in s.stage_median_ms.items()) or "-"
     print(f"frames: {s.frames_output} in {s.elapsed_s:.1f} s ({s.output_fps:.1f} frames/s); "
@@ -318,7 +199,7 @@ def _report(pipe: Any, sinks: list[Sink], file: Any = None) -> None:
     print(f"device: {s.provider}", file=out)
     from vision_desk.pipeline.sinks import VideoSink
 
-    for sink in sinks:
+    for sink in outcome.sinks:
         if not sink.written:
             print(f"nothing written to {sink.path}", file=out)
             continue

@@ -12,7 +12,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from vision_desk.annotate.base import Annotator
 from vision_desk.annotate.hud import HudAnnotator
@@ -22,11 +22,8 @@ from vision_desk.pipeline.processor_set import ProcessorSet
 from vision_desk.pipeline.sinks import Sink
 from vision_desk.pipeline.slots import Channel, ChannelClosed
 from vision_desk.pipeline.stats import StatsCollector
-from vision_desk.pipeline.types import FrameResult
+from vision_desk.pipeline.types import FrameResult, Processed
 from vision_desk.sources.base import SourceInfo
-
-if TYPE_CHECKING:  # (processing imports this module: the type only, no import cycle at run time)
-    from vision_desk.pipeline.processing import Processed
 
 WRITE_QUEUE = 8
 SINK_LOCK_TIMEOUT_S = 10.0

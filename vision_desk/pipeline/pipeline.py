@@ -45,9 +45,10 @@ from vision_desk import runtime
 from vision_desk.errors import SourceError, VisionDeskError, caused_by, typed_line
 from vision_desk.frame_stats import Stats
 from vision_desk.pipeline.events import LIVE_STATES, EventKind, Mode, PipelineEvent, PipelineState
+from vision_desk.pipeline.options import PipelineOptions
 from vision_desk.pipeline.output import WRITE_QUEUE, OutputStage
 from vision_desk.pipeline.processing import ProcessingStage
-from vision_desk.pipeline.processor_set import ProcessorSet
+from vision_desk.pipeline.processor_set import ProcessorFactory, ProcessorSet
 from vision_desk.pipeline.sinks import Sink
 from vision_desk.pipeline.slots import Channel
 from vision_desk.pipeline.stats import RunSummary, StatsCollector
@@ -58,7 +59,7 @@ from vision_desk.sources.base import Source, SourceInfo
 if TYPE_CHECKING:
     from vision_desk.processors.base import Processor
 
-__all__ = ["EventKind", "Mode", "Pipeline", "PipelineEvent", "PipelineState", "default_inflight"]
+__all__ = ["EventKind", "Mode", "Pipeline", "PipelineEvent", "PipelineOptions", "PipelineState", "default_inflight"]
 
 QUEUE_FRAMES = 8  # lossless input queue: enough to ride out a slow frame, little memory at 1080p (6 MB each)
 # Each queue between the stages holds at most this many bytes of pictures (and at least 2 frames), so that
@@ -95,25 +96,16 @@ def queue_frames(mode: Mode, frame_bytes: int = 0) -> int:
 class Pipeline:
     """Source -> processors -> annotators (+HUD) -> on_result and sinks. See the module docstring."""
 
-    def __init__(self, source: Source, processors: Sequence[str] = (), *,
-                 mode: Mode | None = None,
-                 file_mode: Mode = Mode.LOSSLESS,
-                 skip_late_frames: bool = False,
-                 start_at: int = 0,
-                 paused: bool = False,
-                 settings: Mapping[str, Mapping[str, Any] | Any] | None = None,
-                 hud: bool = False,
+    def __init__(self, source: Source, processors: Sequence[str] = (), options: PipelineOptions | None = None, *,
                  sinks: Sequence[Sink] = (),
                  on_result: Callable[[FrameResult], None] | None = None,
                  on_event: Callable[[PipelineEvent], None] | None = None,
-                 loop: bool = False,
-                 inflight: int | None = None,
-                 live_inflight: int | None = None,
-                 max_frames: int | None = None,
-                 wait_for_models: bool | None = None,
-                 registry: Mapping[str, type] | None = None,
-                 runtime_config: runtime.RuntimeConfig | None = None) -> None:
-        """``mode``: None picks it when the source opens: LIVE for a live source, else ``file_mode``
+                 factory: ProcessorFactory | Mapping[str, type] | None = None,
+                 **option_changes: Any) -> None:
+        """``options`` (:class:`PipelineOptions`) tunes the run; keyword arguments named like its fields
+        change single ones (``Pipeline(src, ["objects"], hud=True)``). The fields:
+
+        ``mode``: None picks it when the source opens: LIVE for a live source, else ``file_mode``
         (the window plays files in REALTIME, with ``skip_late_frames``: see the attribute).
         ``start_at``/``paused``: a seekable source starts at this frame, and paused on it (shown, then
         held), as the window reopens a file where it was; set before the first frame is read.
@@ -128,11 +120,22 @@ class Pipeline:
         ``wait_for_models``: hold the first frame until the initial processors are loaded, so every
         frame gets every processor (default: yes for files, no for live sources, whose picture
         should appear at once; `vision-desk process` waits for live input too).
-        ``registry``: processor classes by name instead of the built-in four (tests use fakes).
         ``settings``: per processor, ``name=value`` options (validated here, once) or a settings
         dataclass the schema made (held as it is).
         ``runtime_config``: device, threads and precision for the processors' sessions, from the command
-        or the window (default: ``RuntimeConfig()``, i.e. ``--device auto``)."""
+        or the window (default: ``RuntimeConfig()``, i.e. ``--device auto``).
+
+        ``factory``: makes the processors (default: the built-in registry); a batch worker's warm pool
+        lends its loaded models through it, tests give a mapping of fake classes by name (``registry=``
+        is the older name of that mapping)."""
+        if "registry" in option_changes:
+            factory = option_changes.pop("registry")
+        opts = PipelineOptions.of(options, **option_changes)
+        self.options = opts
+        mode, file_mode, start_at, paused = opts.mode, opts.file_mode, opts.start_at, opts.paused
+        settings, hud, loop, inflight = opts.settings, opts.hud, opts.loop, opts.inflight
+        live_inflight, max_frames, wait_for_models = opts.live_inflight, opts.max_frames, opts.wait_for_models
+        runtime_config, skip_late_frames = opts.runtime_config, opts.skip_late_frames
         self._source = source
         self._mode_requested = Mode(mode) if mode is not None else None
         # Real time (the window's choice): skip frames the processors cannot keep up with (counted as dropped)
@@ -157,7 +160,7 @@ class Pipeline:
         self._info: SourceInfo | None = None
         self._frame_bytes = 0  # one frame's pixels, known once the source is open (sizes the queues)
         self.error: VisionDeskError | None = None  # what faulted the pipeline, if anything
-        self._procs = ProcessorSet(self._emit, registry, settings, self._runtime)
+        self._procs = ProcessorSet(self._emit, factory, settings, self._runtime)
         self._procs.set_wanted(list(processors), initial=True)
         self._stats = StatsCollector()  # provider line filled in on the capture thread (a CUDA probe can take a while)
         self._input: Channel[Captured] = Channel(QUEUE_FRAMES)

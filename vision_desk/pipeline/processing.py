@@ -19,36 +19,20 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from vision_desk.errors import ProcessorError
-from vision_desk.frame import Frame
 from vision_desk.pipeline.events import EventKind, PipelineEvent
 from vision_desk.pipeline.output import OutputStage
 from vision_desk.pipeline.processor_set import ActiveProcessor, ProcessorSet
 from vision_desk.pipeline.slots import Channel, ChannelClosed, GateClosed
 from vision_desk.pipeline.stats import StatsCollector
 from vision_desk.pipeline.transport import Captured, Demand, Transport
+from vision_desk.pipeline.types import Processed
 
 ERROR_EVENT_INTERVAL_S = 1.0  # a processor failing on every frame emits at most one event per second
 
 Chain = tuple[tuple[ActiveProcessor, bool], ...]
-
-
-@dataclass
-class Processed:
-    """One frame after the chain, on its way to the output stage."""
-
-    seq: int
-    frame: Frame
-    image: np.ndarray
-    results: dict[str, Any]
-    errors: dict[str, BaseException]  # processor -> what it raised on this frame (the frame went on)
-    stage_ms: dict[str, float]
-    repeat: bool = False  # a paused frame run again after a change: shown, not written again
 
 
 class ProcessingStage:

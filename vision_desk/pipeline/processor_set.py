@@ -32,9 +32,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vision_desk import processors as registry_mod
-from vision_desk.errors import ProcessorError, SettingsError, VisionDeskError, caused_by, typed_line
+from vision_desk.errors import ProcessorError, VisionDeskError, caused_by, typed_line
 from vision_desk.pipeline.events import EventKind, PipelineEvent
+from vision_desk.pipeline.factory import ProcessorFactory, as_factory
 from vision_desk.pipeline.slots import Channel, ChannelClosed, OrderGate
 from vision_desk.processors import settings as settings_mod
 from vision_desk.processors.base import TRANSFORM
@@ -94,12 +94,12 @@ def _carry(target: Any, old: Any, new: Any) -> Any:
 class ProcessorSet:
     """Wanted names, their settings, the loaded instances, and the loader thread."""
 
-    def __init__(self, emit: Emit, registry: Mapping[str, type] | None = None,
+    def __init__(self, emit: Emit, factory: ProcessorFactory | Mapping[str, type] | None = None,
                  settings: Mapping[str, Mapping[str, Any] | Any] | None = None,
                  runtime_config: RuntimeConfig | None = None) -> None:
         self._emit = emit
         self._runtime_config = runtime_config  # handed to every processor made here (device, threads, precision)
-        self._registry = dict(registry) if registry is not None else None
+        self._factory = as_factory(factory)  # makes, loads and takes back the processors
         self._lock = threading.RLock()
         self._wanted: list[str] = []
         self._settings: dict[str, Any] = {}
@@ -121,15 +121,11 @@ class ProcessorSet:
 
     # --- names and classes -------------------------------------------------------
     def processor_class(self, name: str) -> type:
-        if self._registry is not None:
-            if name not in self._registry:
-                raise SettingsError(f"unknown processor {name!r}; valid processors: {', '.join(self._registry)}")
-            return self._registry[name]
-        return registry_mod.processor_class(name)
+        return self._factory.processor_class(name)
 
     def _order(self, names: Sequence[str]) -> list[str]:
         """Analyzers first (they see the original frame), then transforms; a stable, fixed order."""
-        known = list(self._registry) if self._registry is not None else list(registry_mod.PROCESSOR_NAMES)
+        known = list(self._factory.names())
         ranked = sorted(names, key=lambda n: (getattr(self.processor_class(n), "kind", "") == TRANSFORM,
                                               known.index(n) if n in known else len(known)))
         return ranked
@@ -215,7 +211,7 @@ class ProcessorSet:
     def _submit(self, name: str, initial: bool) -> None:
         gen = self._generation.get(name, 0) + 1
         self._generation[name] = gen
-        proc = self.processor_class(name)(settings=self._settings.get(name), runtime_config=self._runtime_config)
+        proc = self._factory.create(name, self._settings.get(name), self._runtime_config)
         self._loading[name] = proc
         if initial:
             self._initial_pending.add(name)
@@ -270,7 +266,7 @@ class ProcessorSet:
         self._emit(PipelineEvent(EventKind.LOADING, f"loading {job.name}", job.name))
         error: VisionDeskError | None = None
         try:
-            job.proc.load()
+            self._factory.load(job.proc)
         except VisionDeskError as exc:
             error = exc
         except Exception as exc:  # a bug in a processor: keep the stream alive, say what happened
@@ -287,10 +283,7 @@ class ProcessorSet:
                 else:
                     self._parked.setdefault(job.name, job.proc)
         if error is None and stopping:  # loaded after the pipeline stopped: nobody will use it
-            try:
-                job.proc.close()
-            except Exception:
-                pass
+            self._release(job.proc)
         with self._lock:
             if job.initial:
                 self._initial_pending.discard(job.name)
@@ -340,7 +333,10 @@ class ProcessorSet:
             self._active.clear()
             self._parked.clear()
         for p in procs:
-            try:
-                p.close()
-            except Exception:
-                pass
+            self._release(p)
+
+    def _release(self, proc: Processor) -> None:
+        try:
+            self._factory.release(proc)
+        except Exception:
+            pass

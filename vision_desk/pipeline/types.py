@@ -12,6 +12,19 @@ from vision_desk.frame_stats import Stats
 
 
 @dataclass
+class Processed:
+    """One frame after the processors' chain, on its way to the output stage (drawing, writing)."""
+
+    seq: int
+    frame: Frame
+    image: np.ndarray
+    results: dict[str, Any]
+    errors: dict[str, BaseException]  # processor -> what it raised on this frame (the frame went on)
+    stage_ms: dict[str, float]
+    repeat: bool = False  # a paused frame run again after a change: shown, not written again
+
+
+@dataclass
 class FrameResult:
     """One frame after processing.
 

@@ -31,9 +31,8 @@ import numpy as np
 
 from vision_desk.errors import SourceError
 from vision_desk.frame import Frame
-from vision_desk.sources import image_limits
 from vision_desk.sources.base import Source, SourceInfo
-from vision_desk.sources.image_limits import ImageHeader
+from vision_desk.sources.image_limits import ImageHeader, check_size
 from vision_desk.sources.normalize import NEUTRAL_BACKGROUND, to_bgr8
 
 #: Extensions treated as images (OpenCV's readers; lower case).
@@ -65,7 +64,7 @@ def decode_image_with_header(path: Path, *, max_side: int | None = None,
                              max_pixels: int | None = None) -> tuple[np.ndarray, ImageHeader | None]:
     """:func:`decode_image`, and the header read first (size checked against the pixel limit, frames)."""
     try:
-        header = image_limits.check_size(Path(path), limit=max_pixels)
+        header = check_size(Path(path), limit=max_pixels)
     except ValueError as exc:
         raise SourceError(str(exc)) from None
     try:
