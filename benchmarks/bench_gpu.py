@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 from bench_processors import median_ms  # noqa: E402
 from precision_gates import check_indices, clip_frames, compare_objects, compare_pose  # noqa: E402
 
-from vision_desk import processors, runtime  # noqa: E402
+from vision_desk import registry, runtime  # noqa: E402
 from vision_desk.errors import VisionDeskError  # noqa: E402
 
 NAMES = ("faces", "objects", "pose", "style")
@@ -64,7 +64,7 @@ def per_frame(cfg: runtime.RuntimeConfig, frames: int, warmup: int = 2) -> None:
     print("| processor | size | bare model | process() | provider |")
     print("|---|---|---|---|---|")
     for name in NAMES:
-        proc = processors.create(name)
+        proc = registry.create(name)
         proc.runtime_config = cfg
         proc.load()
         for w, h in SIZES:
@@ -145,7 +145,7 @@ def fp16(cfg: runtime.RuntimeConfig, frames: int) -> None:
     print("## FP16 against FP32 (bare model, median ms; accuracy gates of tools/precision_gates.py)\n")
     print("| processor | FP32 | FP16 | gate |\n|---|---|---|---|")
     for name, model_id in (("objects", "objects-ssdlite-mobilenetv2-coco"), ("pose", "pose-openpose-mobilenet-thin")):
-        ref = processors.create(name)
+        ref = registry.create(name)
         ref.runtime_config = cfg
         ref.load()
         path, data = model_store.verified_bytes(model_id)
@@ -153,7 +153,7 @@ def fp16(cfg: runtime.RuntimeConfig, frames: int) -> None:
         opts = ort.SessionOptions()
         providers = [runtime.CUDA, runtime.CPU] if ref.provider == "CUDA" else [runtime.CPU]
         sess = ort.InferenceSession(half.SerializeToString(), opts, providers=providers)
-        cand = processors.create(name)
+        cand = registry.create(name)
         cand.runtime_config = cfg
         cand.load()
         cand._session = runtime.ModelSession(model_id + "-fp16", sess, sess.get_providers()[0], path, "FP16")

@@ -65,7 +65,7 @@ XVFB = choose_platform(sys.argv[1:]) if __name__ == "__main__" else None
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
 
-from vision_desk import processors as registry  # noqa: E402
+from vision_desk import registry  # noqa: E402
 from vision_desk.gui import app  # noqa: E402
 from vision_desk.gui.settings_store import SettingsStore  # noqa: E402
 

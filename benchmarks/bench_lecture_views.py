@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_pipeline_throughput import machine  # noqa: E402
 from bench_processors import test_frames  # noqa: E402
 
-from vision_desk import processors, runtime  # noqa: E402
+from vision_desk import registry, runtime  # noqa: E402
 
 
 def interleaved(measures: dict[str, Callable], frames: list[np.ndarray], rounds: int) -> dict[str, float]:
@@ -47,9 +47,9 @@ def interleaved(measures: dict[str, Callable], frames: list[np.ndarray], rounds:
 
 def view_measures(name: str, settings: dict, frames: list[np.ndarray],
                   config: runtime.RuntimeConfig) -> dict[str, Callable]:
-    proc = processors.create(name, runtime_config=config, **settings)
+    proc = registry.create(name, runtime_config=config, **settings)
     proc.load()
-    ann = processors.annotator_for(name)
+    ann = registry.annotator_for(name)
     bare = {id(f): proc.core_call(f) for f in frames}
     return {
         "bare": lambda f: bare[id(f)](),
@@ -94,7 +94,7 @@ def main() -> None:
              ("superres", {"size": 128, "mode": "check"}, "superres check: 128 region shrunk to 32, back x4"))
     for name, settings, title in views:
         for f in frames[:2]:  # warm-up: first runs allocate
-            processors.create(name, runtime_config=config, **settings).process(f)
+            registry.create(name, runtime_config=config, **settings).process(f)
         medians = interleaved(view_measures(name, settings, frames, config), frames, args.rounds)
         cells = "  ".join(f"{k} {v:7.1f} ms ({1000 / v:5.1f}/s)" for k, v in medians.items())
         print(f"{title:<55} {cells}")

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_pipeline_throughput import machine  # noqa: E402
-from vision_desk import processors, runtime  # noqa: E402
+from vision_desk import registry, runtime  # noqa: E402
 from vision_desk.pipeline.pipeline import Mode, Pipeline  # noqa: E402
 from vision_desk.sources import open_source  # noqa: E402
 
@@ -170,7 +170,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1, help="with --variants: run them in turn this many times")
     ap.add_argument("--precision", choices=runtime.PRECISIONS, default="auto")
     args = ap.parse_args()
-    names = processors.parse_names(args.processors)
+    names = registry.parse_names(args.processors)
     global CONFIG
     CONFIG = runtime.RuntimeConfig("cpu", None, args.precision)
     spec = f"synthetic:fps={args.fps:g},size={args.size}"

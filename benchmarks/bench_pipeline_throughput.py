@@ -43,7 +43,7 @@ import cv2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vision_desk import processors, runtime  # noqa: E402
+from vision_desk import registry, runtime  # noqa: E402
 from vision_desk.pipeline.pipeline import Mode, Pipeline, default_inflight  # noqa: E402
 from vision_desk.pipeline.sinks import VideoSink  # noqa: E402
 from vision_desk.sources import SAMPLE_CLIP, open_source  # noqa: E402
@@ -100,7 +100,7 @@ def run_pipeline(clip: str, name: str, n: int, inflight: int | None, out: Path) 
 
 
 def run_bare(name: str, frames: list, threads: int) -> float:
-    proc = processors.create(name, runtime_config=runtime.RuntimeConfig("cpu", threads, PRECISION))
+    proc = registry.create(name, runtime_config=runtime.RuntimeConfig("cpu", threads, PRECISION))
     proc.load()
     calls = [proc.core_call(f) for f in frames]
     for c in calls[:5]:
@@ -113,7 +113,7 @@ def run_bare(name: str, frames: list, threads: int) -> float:
 
 def run_bare_concurrent(name: str, frames: list, threads: int, workers: int) -> float:
     """The bare calls as the pipeline makes them: one session, ``workers`` threads calling it at once."""
-    proc = processors.create(name, runtime_config=runtime.RuntimeConfig("cpu", threads))
+    proc = registry.create(name, runtime_config=runtime.RuntimeConfig("cpu", threads))
     proc.load()
     calls = [proc.core_call(f) for f in frames]
     for c in calls[:5]:
@@ -139,9 +139,9 @@ def run_bare_concurrent(name: str, frames: list, threads: int, workers: int) -> 
 
 
 def run_plain(clip: Path, name: str, n: int, threads: int, out: Path) -> float:
-    proc = processors.create(name, runtime_config=runtime.RuntimeConfig("cpu", threads, PRECISION))
+    proc = registry.create(name, runtime_config=runtime.RuntimeConfig("cpu", threads, PRECISION))
     proc.load()
-    annotator = processors.annotator_for(name)
+    annotator = registry.annotator_for(name)
     cap = cv2.VideoCapture(str(clip))
     fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
     writer = None
@@ -167,7 +167,7 @@ def run_plain(clip: Path, name: str, n: int, threads: int, out: Path) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--processor", default="objects", choices=processors.PROCESSOR_NAMES)
+    ap.add_argument("--processor", default="objects", choices=registry.PROCESSOR_NAMES)
     ap.add_argument("--clip", default=str(SAMPLE_CLIP), help="video file (default: the bundled sample clip)")
     ap.add_argument("--frames", type=int, default=400, help="frames per measure (default 400, the whole sample)")
     ap.add_argument("--rounds", type=int, default=3)

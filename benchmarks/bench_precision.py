@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 from bench_pipeline_throughput import machine  # noqa: E402
 from precision_gates import check_indices, clip_frames  # noqa: E402
 
-from vision_desk import processors, runtime  # noqa: E402
+from vision_desk import registry, runtime  # noqa: E402
 from vision_desk.pipeline.pipeline import Mode, Pipeline  # noqa: E402
 from vision_desk.sources import open_source  # noqa: E402
 
@@ -47,7 +47,7 @@ def bare_models(names: list[str], calls: int, threads: tuple[int, ...]) -> None:
         for n in threads:
             procs = {}
             for p in PRECISIONS:
-                proc = processors.create(name)
+                proc = registry.create(name)
                 proc.runtime_config = runtime.RuntimeConfig("cpu", n, p)
                 proc.load()
                 procs[p] = proc
@@ -123,7 +123,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"machine: {machine()}; CPU INT8 dot-product instructions: {runtime.int8_pays()}")
     if args.calls > 0:
-        bare_models(processors.parse_names(args.processors), args.calls, (1, 2))
+        bare_models(registry.parse_names(args.processors), args.calls, (1, 2))
     if args.live_seconds > 0:
         live_all_four(args.live_seconds, args.rounds)
 

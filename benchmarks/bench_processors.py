@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_pipeline_throughput import machine  # noqa: E402
 
-from vision_desk import processors, runtime  # noqa: E402
+from vision_desk import registry, runtime  # noqa: E402
 
 
 def test_frames(n: int) -> list[np.ndarray]:
@@ -47,13 +47,13 @@ def median_ms(fn, reps: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--frames", type=int, default=60, help="timed calls per processor and per measure")
-    ap.add_argument("--processors", default=",".join(processors.PROCESSOR_NAMES))
+    ap.add_argument("--processors", default=",".join(registry.PROCESSOR_NAMES))
     args = ap.parse_args()
     frames = test_frames(args.frames)
     print(f"machine: {machine()}; device: {runtime.describe_device(runtime.RuntimeConfig())}")
     print(f"{'processor':<10} {'process() ms':>13} {'bare model ms':>14} {'bare/whole':>11}")
-    for name in processors.parse_names(args.processors):
-        proc = processors.create(name)
+    for name in registry.parse_names(args.processors):
+        proc = registry.create(name)
         proc.load()
         for f in frames[:5]:  # warm-up: first runs allocate
             proc.process(f)

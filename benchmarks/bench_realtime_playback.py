@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 
-from vision_desk import processors as registry  # noqa: E402
+from vision_desk import registry  # noqa: E402
 from vision_desk.gui.controller import Controller  # noqa: E402
 
 PAUSE_WATCH_S = 5.0  # after Pause, frames shown within this long count as "still moving"

@@ -145,6 +145,9 @@ class FakeResult:
     def is_empty(self) -> bool:
         return False
 
+    def summary(self, words: Any = None) -> str:
+        return ""  # (a Result: the window's "found" row has nothing to say about a fake)
+
 
 @dataclass(frozen=True)
 class FakeSettings:

@@ -8,7 +8,7 @@ from vision_desk.annotate import draw
 from vision_desk.annotate.base import Annotator
 from vision_desk.annotate.detections import DetectionsAnnotator, FacesAnnotator
 from vision_desk.annotate.hud import HudAnnotator
-from vision_desk.processors import PROCESSOR_NAMES, annotator_for
+from vision_desk.registry import PROCESSOR_NAMES, annotator_for
 from vision_desk.results import Detections, Faces
 
 

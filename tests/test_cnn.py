@@ -10,7 +10,7 @@ import pytest
 from vision_desk.annotate.cnn import CnnAnnotator, grid_shape
 from vision_desk.cli import main
 from vision_desk.errors import SettingsError
-from vision_desk.processors import annotator_for, create
+from vision_desk.registry import annotator_for, create
 from vision_desk.processors.cnn import LAYERS, Classification, centre_crop, pick_channels
 from vision_desk.vision.imagenet_labels import IMAGENET_CLASSES, short_label
 

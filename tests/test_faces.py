@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from vision_desk.errors import ModelError, SettingsError
-from vision_desk.processors import create
+from vision_desk.registry import create
 from vision_desk.processors.faces import FacesProcessor, FacesSettings, load_cascade
 
 # The astronaut's face (512x512 photo), found by looking: eyes at about (200, 112) and (245, 112),

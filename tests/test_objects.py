@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from vision_desk.errors import SettingsError
-from vision_desk.processors import create
+from vision_desk.registry import create
 from vision_desk.processors.objects import ObjectsProcessor, ObjectsSettings, batched_nms
 from vision_desk.vision.coco_labels import COCO_LABELS, COCO_NAMES, label_for, parse_class_filter
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import expected_provider
-from vision_desk import processors
+from vision_desk import registry
 from vision_desk.annotate.pose import PoseAnnotator
 from vision_desk.errors import SettingsError
 from vision_desk.processors.pose import VIEW_CHOICES, PoseProcessor, PoseSettings
@@ -154,9 +154,9 @@ def test_invalid_settings_name_the_valid_values(changes, words):
 
 
 def test_created_through_the_registry():
-    proc = processors.create("pose", input_height=256)
+    proc = registry.create("pose", input_height=256)
     assert isinstance(proc, PoseProcessor) and proc.settings.input_height == 256
-    assert isinstance(processors.annotator_for("pose"), PoseAnnotator)
+    assert isinstance(registry.annotator_for("pose"), PoseAnnotator)
     assert PoseSettings().view == "off" and len(VIEW_CHOICES) == 1 + 18 + 1 + 19
 
 

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from vision_desk import model_store, processors, runtime
+from vision_desk import model_store, registry, runtime
 from vision_desk.errors import DeviceError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
@@ -34,7 +34,7 @@ def check_frames() -> list[np.ndarray]:
 
 
 def _loaded(name: str, precision: str):  # noqa: ANN202
-    proc = processors.create(name)
+    proc = registry.create(name)
     proc.runtime_config = runtime.RuntimeConfig("cpu", 1, precision)
     proc.load()
     return proc

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from vision_desk import model_store, processors, runtime
+from vision_desk import model_store, registry, runtime
 from vision_desk.errors import ModelError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -135,7 +135,7 @@ def test_a_swapped_model_of_the_right_size_is_refused_before_onnxruntime_sees_it
     with pytest.raises(ModelError, match=r"openpose_mobilenet_thin\.onnx.*does not match its checksum.*restore"):
         runtime.create_session("pose-openpose-mobilenet-thin", config=runtime.RuntimeConfig())
     with pytest.raises(ModelError, match="does not match its checksum"):
-        processors.create("pose").load()  # the processors go through the same check
+        registry.create("pose").load()  # the processors go through the same check
     assert len(onnxruntime_spy) == 1, "onnxruntime was handed the swapped file"
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import expected_provider
 from vision_desk.errors import SettingsError
-from vision_desk.processors import create
+from vision_desk.registry import create
 from vision_desk.processors.base import TRANSFORM
 from vision_desk.processors.style import NUM_STYLES, STYLE_NAMES, StyleProcessor, parse_blend, style_label
 from vision_desk.results import Stylized

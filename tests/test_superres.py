@@ -10,7 +10,7 @@ import pytest
 from vision_desk.annotate.superres import SuperresAnnotator
 from vision_desk.cli import main
 from vision_desk.errors import SettingsError
-from vision_desk.processors import annotator_for, create
+from vision_desk.registry import annotator_for, create
 from vision_desk.processors.superres import (SCALE, bicubic_x4, choose_region, gradient_energy, parse_region, psnr)
 from vision_desk.results import Faces
 

@@ -25,7 +25,7 @@ TS_FILES = [ROOT / "vision_desk" / "i18n" / "vision_desk_ja.ts"]
 
 def table_strings() -> list[tuple[str, str]]:
     """(context, text) for every translatable text that lives in a table rather than a literal."""
-    from vision_desk import processors as registry
+    from vision_desk import registry, results
     from vision_desk.gui import main_window, presenter, processor_panel, shortcuts, stats_panel, window_logic
     from vision_desk.processors.settings import describe
 
@@ -44,6 +44,7 @@ def table_strings() -> list[tuple[str, str]]:
     for row in stats_panel.STAT_ROWS:
         out += [("Stats", row.title), ("Stats", row.tip)]
     out += [("Stats", s) for s in (*stats_panel.FIXED_STAGES, *registry.PROCESSOR_NAMES)]
+    out += [("Stats", s) for s in results.SUMMARY_TEXTS]  # what each result's summary() says
     for _value, text, tip in stats_panel.PRECISION_CHOICES:
         out += [("Stats", text), ("Stats", tip)]
     for name in registry.PROCESSOR_NAMES:

@@ -69,7 +69,7 @@ def main() -> int:
     os.environ["XDG_CACHE_HOME"] = str(work / "cache")
     try:
         sys.path.insert(0, str(ROOT))
-        from vision_desk import processors
+        from vision_desk import registry
         from vision_desk.gui import app
         from vision_desk.gui.settings_store import SettingsStore
 
@@ -78,7 +78,7 @@ def main() -> int:
         store.set_flag("realtime", False)  # every frame: the picture is the frame asked for, not a later one
         qapp = app.application()
         shot = work / "window.png"
-        gui = app.build(app.LaunchOptions(source="sample", processors=processors.parse_names(args.processors),
+        gui = app.build(app.LaunchOptions(source="sample", processors=registry.parse_names(args.processors),
                                           fresh=True, screenshot=shot, screenshot_after=8,
                                           language=args.language), store)
         gui.window.resize(width, height)

@@ -415,9 +415,9 @@ def _processor(name: str, model_path: Path | None = None):  # noqa: ANN202
     """A loaded processor of the app, optionally running a candidate file instead of the manifest's one."""
     import onnxruntime as ort
 
-    from vision_desk import processors, runtime
+    from vision_desk import registry, runtime
 
-    proc = processors.create(name)
+    proc = registry.create(name)
     proc.load()
     if model_path is not None:
         opts = ort.SessionOptions()

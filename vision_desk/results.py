@@ -1,13 +1,60 @@
-"""Typed results of the analyzers, each with an empty form and a JSON form.
+"""Typed results of the processors, at the bottom of the import graph: every result says itself.
 
-Coordinates are always pixels of the frame the processor was given.
+Each result type has a JSON form (:meth:`Result.to_json`, one key of a JSON line)
+and a few words on what it found (:meth:`Result.summary`, the window's "found"
+row), so the window, the JSON writer and the annotators above never switch on a
+processor's name. Coordinates are always pixels of the frame the processor was given.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
+
+
+class Words(Protocol):
+    """How a summary's words are put: the window translates them, the default leaves them in English."""
+
+    def text(self, source: str) -> str:
+        """``source`` (an English text with {fields}, in the "Stats" translation context) in the language shown."""
+        ...
+
+    def label(self, name: str, domain: str | None = None) -> str:
+        """A class label (``domain``: "imagenet" for the cnn's classes) in the language shown."""
+        ...
+
+
+class English:
+    """Words as written."""
+
+    def text(self, source: str) -> str:
+        return source
+
+    def label(self, name: str, domain: str | None = None) -> str:
+        return name
+
+
+ENGLISH = English()
+
+# Every text a summary puts through Words.text: tools/i18n.py lists them for the translations.
+SUMMARY_TEXTS = ("1 face", "{n} faces", ", ", "no objects", "1 person (pose)", "{n} people (pose)",
+                 "style: {name}", "PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB")
+
+
+class Result(Protocol):
+    """What every processor's result offers (the pipeline, the JSON lines and the window rely on it)."""
+
+    def to_json(self) -> Any:
+        """The result's JSON form (the value of the processor's key in a JSON line)."""
+        ...
+
+    def summary(self, words: Words = ENGLISH) -> str:
+        """A few words on what was found on the frame ("" when there is nothing to say)."""
+        ...
+
+    def is_empty(self) -> bool:
+        ...
 
 KEYPOINT_NAMES = (
     "nose", "neck", "r_shoulder", "r_elbow", "r_wrist", "l_shoulder", "l_elbow", "l_wrist",
@@ -54,6 +101,13 @@ class Detections:
             for b, s, c, lab in zip(self.boxes, self.scores, self.class_ids, self.labels)
         ]
 
+    def summary(self, words: Words = ENGLISH) -> str:
+        """The labels found, each once, at most four: 'person, cup'."""
+        labels = list(dict.fromkeys(words.label(x) for x in self.labels))
+        if not labels:
+            return words.text("no objects")
+        return words.text(", ").join(labels[:4]) + ("…" if len(labels) > 4 else "")
+
 
 @dataclass
 class Faces:
@@ -86,6 +140,10 @@ class Faces:
                 item["eyes"] = [[_r(v) for v in e] for e in self.eyes[i]]
             out.append(item)
         return out
+
+    def summary(self, words: Words = ENGLISH) -> str:
+        n = len(self)
+        return words.text("1 face") if n == 1 else words.text("{n} faces").format(n=n)
 
 
 @dataclass
@@ -125,6 +183,10 @@ class Poses:
             out.append({"score": round(float(score), 3), "keypoints": kps})
         return out
 
+    def summary(self, words: Words = ENGLISH) -> str:
+        n = len(self)
+        return words.text("1 person (pose)") if n == 1 else words.text("{n} people (pose)").format(n=n)
+
 
 @dataclass
 class Stylized:
@@ -138,3 +200,115 @@ class Stylized:
 
     def to_json(self) -> dict[str, Any]:
         return {"style": self.style}
+
+    def summary(self, words: Words = ENGLISH) -> str:
+        return words.text("style: {name}").format(name=self.style) if self.style else ""
+
+
+# --- cnn: how a convolutional network sees (vision_desk.processors.cnn) -------------------------------------
+# The layers in network order, and the words the view uses for them.
+LAYERS = ("stem", "stage1", "stage2", "stage3", "stage4", "stage5", "stage6", "stage7", "head")
+LAYER_TITLES = {"stem": "stem", "head": "head", **{f"stage{i}": f"stage {i}" for i in range(1, 8)}}
+
+
+@dataclass
+class LayerView:
+    """The maps of one layer chosen for display: ``maps`` is N x h x w float32 normalised to 0-1 each."""
+
+    name: str
+    shape: tuple[int, int, int]  # channels, height, width of the whole layer
+    channel_ids: np.ndarray
+    maps: np.ndarray
+    enlarged: np.ndarray | None = None  # h x w 0-1, the ``channel`` setting's map
+    enlarged_id: int = -1
+
+    @property
+    def title(self) -> str:
+        c, h, w = self.shape
+        return f"{LAYER_TITLES[self.name]} · {c} channels · {h} x {w}"
+
+
+@dataclass
+class Classification:
+    """Top-5 ImageNet classes, the crop the network saw, and (by view) one layer's maps or the CAM."""
+
+    class_ids: np.ndarray
+    scores: np.ndarray
+    labels: list[str]
+    crop: tuple[int, int, int, int]  # x1 y1 x2 y2 in frame pixels
+    view: str = "classes"
+    layer: LayerView | None = None
+    cam: np.ndarray | None = None  # 7 x 7 float32 0-1 over the crop, for the top class
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return len(self.class_ids) == 0
+
+    def cam_peak(self) -> tuple[float, float] | None:
+        """The centre of the CAM's strongest cell, in frame pixels."""
+        if self.cam is None:
+            return None
+        gy, gx = np.unravel_index(int(np.argmax(self.cam)), self.cam.shape)
+        x1, y1, x2, y2 = self.crop
+        return (x1 + (gx + 0.5) * (x2 - x1) / self.cam.shape[1], y1 + (gy + 0.5) * (y2 - y1) / self.cam.shape[0])
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "classes": [{"label": lab, "class_id": int(c), "score": round(float(s), 4)}
+                        for c, s, lab in zip(self.class_ids, self.scores, self.labels)],
+            "crop": [int(v) for v in self.crop],
+        }
+        if self.layer is not None:
+            c, h, w = self.layer.shape
+            out["layer"] = {"name": self.layer.name, "channels": c, "height": h, "width": w,
+                            "shown": [int(i) for i in self.layer.channel_ids]}
+        peak = self.cam_peak()
+        if peak is not None:
+            out["cam_peak"] = [round(float(peak[0]), 1), round(float(peak[1]), 1)]
+        return out
+
+    def summary(self, words: Words = ENGLISH) -> str:
+        """The top class and its score: 'tabby 87%'."""
+        if not self.labels:
+            return ""
+        return f"{words.label(self.labels[0], domain='imagenet')} {100 * float(self.scores[0]):.0f}%"
+
+
+# --- superres: a GAN's x4 enlargement beside bicubic (vision_desk.processors.superres) ----------------------
+SUPERRES_SCALE = 4
+
+
+@dataclass
+class SuperResolved:
+    """The region, its x4 enlargements by the GAN and by bicubic, and how they compare."""
+
+    region: tuple[int, int, int, int]  # x1 y1 x2 y2 in frame pixels
+    mode: str
+    gan: np.ndarray  # BGR uint8
+    bicubic: np.ndarray  # BGR uint8, same size
+    reference: np.ndarray | None  # check mode: the real region, same size
+    sharpness_gan: float
+    sharpness_bicubic: float
+    psnr_gan: float | None = None
+    psnr_bicubic: float | None = None
+    source: str = "centre"  # centre, face or region
+
+    def is_empty(self) -> bool:
+        return False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "region": [int(v) for v in self.region], "mode": self.mode, "scale": SUPERRES_SCALE, "source": self.source,
+            "output_size": [int(self.gan.shape[1]), int(self.gan.shape[0])],
+            "sharpness": {"gan": round(self.sharpness_gan, 2), "bicubic": round(self.sharpness_bicubic, 2)},
+        }
+        if self.psnr_gan is not None and self.psnr_bicubic is not None:
+            out["psnr_db"] = {"gan": round(self.psnr_gan, 2), "bicubic": round(self.psnr_bicubic, 2)}
+        return out
+
+    def summary(self, words: Words = ENGLISH) -> str:
+        """Check mode: both PSNRs (the GAN scores lower, although it looks sharper)."""
+        if self.psnr_gan is None:
+            return ""
+        return words.text("PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB").format(gan=self.psnr_gan,
+                                                                              bicubic=self.psnr_bicubic)

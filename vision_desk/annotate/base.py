@@ -3,10 +3,9 @@
 The shape follows roboflow/supervision's ``BaseAnnotator.annotate(scene, detections)``,
 as a :class:`typing.Protocol` so that an annotator needs no base class (a fake in a
 test, or a processor's own ``annotator()``, fits as long as it has the method).
-The result types it draws are the analyzers' typed results in
-:mod:`vision_desk.results` (Detections, Faces, Poses), :class:`~vision_desk.processors.cnn.Classification`,
-:class:`~vision_desk.processors.superres.SuperResolved`, and the frame's
-:class:`~vision_desk.frame_stats.Stats` for the HUD.
+The result types it draws are the processors' typed results in
+:mod:`vision_desk.results` (Detections, Faces, Poses, Classification, SuperResolved), and the frame's
+:class:`~vision_desk.frame_stats.Stats` for the HUD; annotators never import the processors.
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from vision_desk.annotate import draw
 from vision_desk.i18n import translate_label
-from vision_desk.processors.cnn import LAYER_TITLES, Classification, LayerView
+from vision_desk.results import LAYER_TITLES, Classification, LayerView
 
 PANEL_FRACTION = 0.6  # of the frame's width, for the grid
 TEXT_SCALE = 1.5  # relative to the other overlays

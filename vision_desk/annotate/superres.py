@@ -13,7 +13,7 @@ import numpy as np
 
 from vision_desk.annotate import draw
 from vision_desk.i18n import translate_label
-from vision_desk.processors.superres import SuperResolved
+from vision_desk.results import SuperResolved
 
 SHEET: draw.Color = (20, 20, 20)
 REGION: draw.Color = (0, 220, 255)

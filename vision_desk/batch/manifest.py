@@ -47,7 +47,7 @@ def settings_digest(processors: Sequence[str], settings: Mapping[str, Any], *, h
     the precision asked for does: INT8 models find slightly different boxes).
     ``settings``: per processor, its settings dataclass (validated by the command), or name=value changes."""
     from vision_desk import model_store
-    from vision_desk import processors as registry
+    from vision_desk import registry
     from vision_desk.processors import settings as settings_mod
 
     full: dict[str, Any] = {}

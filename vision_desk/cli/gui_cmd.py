@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vision_desk import processors
+from vision_desk import registry
 from vision_desk.cli.processor_options import add_processor_options, settings_from_args
 from vision_desk.errors import VisionDeskError
 
@@ -34,7 +34,7 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
                    help="what to watch: a camera index (0), a video or image file, a folder of images, a stream "
                         "URL (rtsp://, http://), 'sample' (the bundled clip) or 'synthetic' (a test pattern)")
     p.add_argument("-p", "--processors", metavar="LIST",
-                   help="processors to switch on, comma-separated: " + ",".join(processors.PROCESSOR_NAMES) +
+                   help="processors to switch on, comma-separated: " + ",".join(registry.PROCESSOR_NAMES) +
                         " ('' for none; default: the last ones used, else faces)")
     p.add_argument("--presenter", action="store_true", help="start in presenter mode (full screen, large text)")
     p.add_argument("--fresh", action="store_true",
@@ -65,7 +65,7 @@ def _check_display() -> None:
 def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
     from vision_desk.sources import open_source
 
-    names = processors.parse_names(args.processors) if args.processors is not None else None
+    names = registry.parse_names(args.processors) if args.processors is not None else None
     settings = settings_from_args(args)
     if args.source:
         open_source(args.source)  # a spec that cannot name a source is a terminal error, before any window

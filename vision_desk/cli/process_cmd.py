@@ -13,6 +13,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
+from vision_desk import registry
 from vision_desk.batch import command as batch_command
 from vision_desk.cli.processor_options import add_processor_options, validated_settings
 from vision_desk.errors import SettingsError
@@ -52,7 +53,7 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
                    help="a video file, an image, a folder or wildcard of images, a camera index (0) or "
                         "/dev/videoN, an rtsp:// or http(s):// stream, 'sample' (bundled clip) or 'synthetic'")
     p.add_argument("-p", "--processors", default="", metavar="LIST",
-                   help="comma-separated processors to run, in any order: faces, objects, pose, style "
+                   help=f"comma-separated processors to run, in any order: {', '.join(registry.PROCESSOR_NAMES)} "
                         "(default: none, i.e. copy frames through)")
     p.add_argument("-o", "--output", metavar="OUTPUT", default=None,
                    help="annotated output: a video file (.mp4, .mov, .mkv, .avi) for video/camera/stream input; "
@@ -78,9 +79,7 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def _check_args(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
     """The processors and their settings (each a settings dataclass, validated here once)."""
-    from vision_desk import processors
-
-    names = processors.parse_names(args.processors)
+    names = registry.parse_names(args.processors)
     if args.max_frames is not None and args.max_frames < 1:
         raise SettingsError(f"--max-frames must be at least 1, got {args.max_frames}")
     if args.duration is not None and not args.duration > 0:

@@ -17,7 +17,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from vision_desk import processors
+from vision_desk import registry
 from vision_desk.errors import SettingsError
 from vision_desk.processors import settings as settings_mod
 
@@ -37,11 +37,11 @@ def _default_text(info: settings_mod.SettingInfo) -> str:
 
 
 def add_processor_options(parser: argparse.ArgumentParser,
-                          names: Sequence[str] = processors.PROCESSOR_NAMES) -> None:
+                          names: Sequence[str] = registry.PROCESSOR_NAMES) -> None:
     """One argument group per processor, one option per setting (all default to None: 'not given')."""
     for name in names:
-        cls = processors.processor_class(name)
-        group = parser.add_argument_group(f"{name} options ({cls.title})")
+        cls = registry.processor_class(name)
+        group = parser.add_argument_group(f"{name} options ({registry.spec(name).title})")
         for info in settings_mod.describe(cls.settings_type):
             flag = option_name(name, info.name)
             dest = f"{name}{_DEST_SEP}{info.name}"
@@ -65,7 +65,7 @@ def given_settings(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         if value is None or _DEST_SEP not in dest:
             continue
         name, _, setting = dest.partition(_DEST_SEP)
-        if name in processors.PROCESSOR_NAMES:
+        if name in registry.PROCESSOR_NAMES:
             out.setdefault(name, {})[setting] = value
     return out
 
@@ -96,7 +96,7 @@ def _validated(raw: dict[str, dict[str, Any]], selected: Sequence[str] | None) -
             flags = ", ".join(option_name(name, s) for s in values)
             raise SettingsError(f"{flags} applies to the {name} processor, which is not selected; "
                                 f"add it with -p (e.g. -p {','.join([*selected, name])})")
-        cls = processors.processor_class(name)
+        cls = registry.processor_class(name)
         try:
             out[name] = settings_mod.update(cls.settings_type(), name, **values)
         except SettingsError as exc:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication
 
 from vision_desk import __version__, quiet
-from vision_desk import processors as registry
+from vision_desk import registry
 from vision_desk.runtime import RuntimeConfig
 from vision_desk.gui import i18n
 from vision_desk.gui.controller import Controller

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from vision_desk import processors as registry
+from vision_desk import registry
 from vision_desk import runtime
 from vision_desk.errors import OutputError, SettingsError, VisionDeskError
 from vision_desk.gui import outputs

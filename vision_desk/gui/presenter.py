@@ -12,12 +12,12 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QWidget
 
+from vision_desk import registry
 from vision_desk.gui.i18n import translate
 from vision_desk.gui.stats_panel import summarize_results
 
 CAPTION_SCALE = 2.2
-TITLES = {"faces": "Faces", "objects": "Objects", "pose": "Pose", "style": "Style", "cnn": "CNN layers",
-          "superres": "GAN super-resolution"}
+TITLES = {s.name: s.caption for s in registry.PROCESSORS}  # translated in the "Commands" context
 
 
 def caption_text(processors: list[str], result: Any, display_fps: float, recording: bool = False,

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from vision_desk import processors as registry
+from vision_desk import registry
 from vision_desk.gui.i18n import translate
 from vision_desk.gui.setting_widgets import SettingEditor, make_editor
 from vision_desk.processors.settings import describe
@@ -23,16 +23,9 @@ from vision_desk.processors.settings import describe
 DEBOUNCE_MS = 120
 RELOAD_DEBOUNCE_MS = 450  # settings that reload a model wait until the user stops moving
 
-SHORT_TITLES = {"faces": "Faces", "objects": "Objects", "pose": "Pose", "style": "Style transfer",
-                "cnn": "CNN layers", "superres": "GAN super-resolution"}
-WHAT_IT_IS = {
-    "faces": "Viola-Jones Haar cascades (OpenCV)",
-    "objects": "SSDLite MobileNetV2, 90 COCO classes",
-    "pose": "OpenPose on MobileNet-thin, 18 keypoints",
-    "style": "fast neural style transfer, 26 styles",
-    "cnn": "EfficientNet-Lite0, 1000 ImageNet classes",
-    "superres": "Real-ESRGAN x4 beside bicubic; drag a region",
-}
+# From the registry (one table for every processor); translated in the "Commands" / "Settings" contexts.
+SHORT_TITLES = {s.name: s.short_title for s in registry.PROCESSORS}
+WHAT_IT_IS = {s.name: s.description for s in registry.PROCESSORS}
 
 
 class ProcessorGroup(QFrame):

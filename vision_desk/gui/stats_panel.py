@@ -7,14 +7,17 @@ a second from the newest result, never per frame.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, Callable
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from vision_desk import registry
 from vision_desk.gui.i18n import translate
 from vision_desk.i18n import translate_label
+from vision_desk.results import Result
 
 # (value, shown text, tooltip); the texts are translated where the combo box is filled.
 PRECISION_CHOICES = (
@@ -27,42 +30,30 @@ PRECISION_CHOICES = (
 
 
 STAGE_COLOURS = {
-    "read": QColor(120, 144, 156), "faces": QColor(67, 160, 71), "objects": QColor(30, 136, 229),
-    "pose": QColor(251, 140, 0), "style": QColor(142, 36, 170), "draw": QColor(0, 172, 193),
-    "write": QColor(109, 76, 65), "cnn": QColor(216, 27, 96), "superres": QColor(124, 179, 66),
+    "read": QColor(120, 144, 156), "draw": QColor(0, 172, 193), "write": QColor(109, 76, 65),
+    **{s.name: QColor(*s.colour) for s in registry.PROCESSORS},
 }
 _DEFAULT_COLOUR = QColor(96, 125, 139)
 
 
-def summarize_results(results: dict[str, Any]) -> str:
-    """A short line of what was found on this frame: '2 faces · person, cup · 1 person (pose)'."""
-    parts = []
-    faces = results.get("faces")
-    if faces is not None:
-        n = len(faces)
-        parts.append(translate("Stats", "1 face") if n == 1 else translate("Stats", "{n} faces").format(n=n))
-    objects = results.get("objects")
-    if objects is not None:
-        labels = list(dict.fromkeys(translate_label(x) for x in getattr(objects, "labels", [])))
-        comma = translate("Stats", ", ")
-        parts.append(comma.join(labels[:4]) + ("…" if len(labels) > 4 else "") if labels
-                     else translate("Stats", "no objects"))
-    poses = results.get("pose")
-    if poses is not None:
-        n = len(poses)
-        parts.append(translate("Stats", "1 person (pose)") if n == 1
-                     else translate("Stats", "{n} people (pose)").format(n=n))
-    style = results.get("style")
-    if style is not None and getattr(style, "style", ""):
-        parts.append(translate("Stats", "style: {name}").format(name=style.style))
-    cnn = results.get("cnn")
-    if cnn is not None and getattr(cnn, "labels", None):
-        parts.append(f"{translate_label(cnn.labels[0], domain='imagenet')} {100 * float(cnn.scores[0]):.0f}%")
-    superres = results.get("superres")
-    if superres is not None and getattr(superres, "psnr_gan", None) is not None:
-        parts.append(translate("Stats", "PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB").format(
-            gan=superres.psnr_gan, bicubic=superres.psnr_bicubic))
-    return " · ".join(parts)
+class _WindowWords:
+    """A result's summary in the window's language (the texts are in the "Stats" context of the .ts)."""
+
+    def text(self, source: str) -> str:
+        return translate("Stats", source)
+
+    def label(self, name: str, domain: str | None = None) -> str:
+        return translate_label(name, domain=domain)
+
+
+def summarize_results(results: Mapping[str, Result]) -> str:
+    """A short line of what was found on this frame: '2 faces · person, cup · 1 person (pose)'.
+
+    Each result says itself (:meth:`Result.summary`), in the processors' registry order."""
+    order = {name: i for i, name in enumerate(registry.PROCESSOR_NAMES)}
+    words = _WindowWords()
+    parts = [results[name].summary(words) for name in sorted(results, key=lambda n: order.get(n, len(order)))]
+    return " · ".join(p for p in parts if p)
 
 
 FIXED_STAGES = ("read", "draw", "write")  # pipeline stages that are not processors

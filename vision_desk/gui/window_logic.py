@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from vision_desk import processors as registry
+from vision_desk import registry
 from vision_desk.errors import VisionDeskError, user_message
 from vision_desk.gui.controller import Controller
 from vision_desk.gui import i18n, ui_scale

@@ -6,7 +6,7 @@ Some entries are templates: the annotator translates the English template, then 
 from __future__ import annotations
 
 LECTURE_JA: dict[str, str] = {
-    # cnn: layer titles (vision_desk.processors.cnn.LAYER_TITLES) and captions
+    # cnn: layer titles (vision_desk.results.LAYER_TITLES) and captions
     "stem": "ステム（最初の畳み込み）",
     "head": "ヘッド（最後の畳み込み）",
     **{f"stage {i}": f"ステージ {i}" for i in range(1, 8)},

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from vision_desk import processors as registry
+from vision_desk import registry
 from vision_desk.errors import SettingsError
 
 if TYPE_CHECKING:

@@ -153,15 +153,15 @@ class OutputStage:
         return self._annotators[name]
 
     def _procs_annotator(self, name: str) -> Annotator[Any] | None:
-        from vision_desk import processors
+        from vision_desk import registry
 
         cls = self._procs.processor_class(name)
         factory = getattr(cls, "annotator", None)  # fakes in tests bring their own
         if factory is not None:
             return factory()
-        if name not in processors.PROCESSOR_NAMES:
+        if name not in registry.PROCESSOR_NAMES:
             return None
-        return processors.annotator_for(name)
+        return registry.annotator_for(name)
 
     def _render(self, p: Processed) -> FrameResult:
         t0 = time.perf_counter()

@@ -19,7 +19,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+
 
 from vision_desk.errors import ProcessorError
 from vision_desk.pipeline.events import EventKind, PipelineEvent
@@ -29,6 +29,7 @@ from vision_desk.pipeline.slots import Channel, ChannelClosed, GateClosed
 from vision_desk.pipeline.stats import StatsCollector
 from vision_desk.pipeline.transport import Captured, Demand, Transport
 from vision_desk.pipeline.types import Processed
+from vision_desk.results import Result
 
 ERROR_EVENT_INTERVAL_S = 1.0  # a processor failing on every frame emits at most one event per second
 
@@ -164,7 +165,7 @@ class ProcessingStage:
         frame = item.frame
         assert frame is not None
         image = frame.image
-        results: dict[str, Any] = {}
+        results: dict[str, Result] = {}
         errors: dict[str, BaseException] = {}
         stage_ms: dict[str, float] = {"read": item.read_ms}
         for act, exclusive in chain:

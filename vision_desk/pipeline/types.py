@@ -9,6 +9,7 @@ import numpy as np
 from vision_desk.errors import typed_line
 from vision_desk.frame import Frame
 from vision_desk.frame_stats import Stats
+from vision_desk.results import Result
 
 
 @dataclass
@@ -18,7 +19,7 @@ class Processed:
     seq: int
     frame: Frame
     image: np.ndarray
-    results: dict[str, Any]
+    results: dict[str, Result]
     errors: dict[str, BaseException]  # processor -> what it raised on this frame (the frame went on)
     stage_ms: dict[str, float]
     repeat: bool = False  # a paused frame run again after a change: shown, not written again
@@ -30,20 +31,20 @@ class FrameResult:
 
     ``image`` is the frame after transforms (style), without overlays;
     ``annotated`` has overlays (and the HUD if enabled) drawn on it. ``results``
-    maps processor name to its result object (Faces, Detections, Poses,
-    Stylized). ``errors`` maps processor name (or "name.draw") to the exception
+    maps processor name to its result (a :class:`~vision_desk.results.Result`:
+    Faces, Detections, Poses, Stylized, Classification, SuperResolved). ``errors`` maps processor name (or "name.draw") to the exception
     it raised on this frame (the stream goes on); JSON lines show "Type: message".
     """
 
     frame: Frame
     image: np.ndarray
     annotated: np.ndarray
-    results: dict[str, Any] = field(default_factory=dict)
+    results: dict[str, Result] = field(default_factory=dict)
     errors: dict[str, BaseException] = field(default_factory=dict)
     stats: Stats = field(default_factory=Stats)
 
     def to_json(self) -> dict[str, Any]:
-        """One JSON-lines record (schema documented in the README)."""
+        """One JSON-lines record (schema: docs/jsonl-schema.md)."""
         h, w = self.frame.image.shape[:2]
         # The frame's own size: every box is in its pixels, also where a video changes size mid-stream.
         rec: dict[str, Any] = {"frame": self.frame.index, "time_ms": round(self.frame.pts_ms, 3), "size": [w, h]}

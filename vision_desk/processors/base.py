@@ -34,7 +34,6 @@ TRANSFORM = "transform"
 
 class Processor(ABC, Generic[S, R]):
     name: ClassVar[str]
-    title: ClassVar[str]
     kind: ClassVar[str] = ANALYZER
     settings_type: ClassVar[type]
     # True: process(image, results) also gets the results of the processors before it on this frame

@@ -19,8 +19,7 @@ square so the class never comes from something outside it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -28,15 +27,13 @@ import numpy as np
 from vision_desk import runtime
 from vision_desk.processors.base import Processor
 from vision_desk.processors.settings import setting
+from vision_desk.results import LAYERS, Classification, LayerView
 from vision_desk.vision.imagenet_labels import short_label
 
 MODEL_ID = "cnn-efficientnet-lite0"
 SIDE = 224
 CROP_FRACTION = 0.875  # 224 of 256: the crop ImageNet classifiers are evaluated with
 TOP_K = 5
-# The layers in network order, and the words the view uses for them.
-LAYERS = ("stem", "stage1", "stage2", "stage3", "stage4", "stage5", "stage6", "stage7", "head")
-LAYER_TITLES = {"stem": "stem", "head": "head", **{f"stage{i}": f"stage {i}" for i in range(1, 8)}}
 VIEWS = ("layers", "cam", "classes")
 GRID_ORDERS = ("most active", "in order")
 
@@ -57,63 +54,6 @@ class CnnSettings:
                         help="with 'in order': which page of channels (page 1 starts after the first grid)")
     channel: int = setting(-1, range=(-1, 1279), step=1,
                            help="one channel of the layer shown enlarged beside the grid; -1 = none")
-
-
-@dataclass
-class LayerView:
-    """The maps of one layer chosen for display: ``maps`` is N x h x w float32 normalised to 0-1 each."""
-
-    name: str
-    shape: tuple[int, int, int]  # channels, height, width of the whole layer
-    channel_ids: np.ndarray
-    maps: np.ndarray
-    enlarged: np.ndarray | None = None  # h x w 0-1, the ``channel`` setting's map
-    enlarged_id: int = -1
-
-    @property
-    def title(self) -> str:
-        c, h, w = self.shape
-        return f"{LAYER_TITLES[self.name]} · {c} channels · {h} x {w}"
-
-
-@dataclass
-class Classification:
-    """Top-5 ImageNet classes, the crop the network saw, and (by view) one layer's maps or the CAM."""
-
-    class_ids: np.ndarray
-    scores: np.ndarray
-    labels: list[str]
-    crop: tuple[int, int, int, int]  # x1 y1 x2 y2 in frame pixels
-    view: str = "classes"
-    layer: LayerView | None = None
-    cam: np.ndarray | None = None  # 7 x 7 float32 0-1 over the crop, for the top class
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def is_empty(self) -> bool:
-        return len(self.class_ids) == 0
-
-    def cam_peak(self) -> tuple[float, float] | None:
-        """The centre of the CAM's strongest cell, in frame pixels."""
-        if self.cam is None:
-            return None
-        gy, gx = np.unravel_index(int(np.argmax(self.cam)), self.cam.shape)
-        x1, y1, x2, y2 = self.crop
-        return (x1 + (gx + 0.5) * (x2 - x1) / self.cam.shape[1], y1 + (gy + 0.5) * (y2 - y1) / self.cam.shape[0])
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "classes": [{"label": lab, "class_id": int(c), "score": round(float(s), 4)}
-                        for c, s, lab in zip(self.class_ids, self.scores, self.labels)],
-            "crop": [int(v) for v in self.crop],
-        }
-        if self.layer is not None:
-            c, h, w = self.layer.shape
-            out["layer"] = {"name": self.layer.name, "channels": c, "height": h, "width": w,
-                            "shown": [int(i) for i in self.layer.channel_ids]}
-        peak = self.cam_peak()
-        if peak is not None:
-            out["cam_peak"] = [round(float(peak[0]), 1), round(float(peak[1]), 1)]
-        return out
 
 
 def centre_crop(width: int, height: int) -> tuple[int, int, int, int]:
@@ -171,7 +111,6 @@ def class_activation_map(head: np.ndarray, weight: np.ndarray, class_id: int) ->
 
 class CnnProcessor(Processor[CnnSettings, Classification]):
     name = "cnn"
-    title = "CNN layers (EfficientNet-Lite0, ImageNet)"
     settings_type = CnnSettings
 
     def __init__(self, settings: CnnSettings | None = None, **overrides: object) -> None:

@@ -117,7 +117,6 @@ def _iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 class FacesProcessor(Processor[FacesSettings, Faces]):
     name = "faces"
-    title = "Faces (Haar cascade)"
     settings_type = FacesSettings
 
     def __init__(self, settings: FacesSettings | None = None, **overrides: object) -> None:

@@ -90,7 +90,6 @@ def batched_nms(boxes: np.ndarray, scores: np.ndarray, class_ids: np.ndarray, io
 
 class ObjectsProcessor(Processor[ObjectsSettings, Detections]):
     name = "objects"
-    title = "Objects (SSDLite MobileNetV2, COCO)"
     settings_type = ObjectsSettings
 
     def __init__(self, settings: ObjectsSettings | None = None, **overrides: object) -> None:

@@ -73,7 +73,6 @@ def overlay_title(view: str) -> str:
 
 class PoseProcessor(Processor[PoseSettings, Poses]):
     name = "pose"
-    title = "Body pose (OpenPose, MobileNet-thin)"
     settings_type = PoseSettings
 
     def __init__(self, settings: PoseSettings | None = None, **overrides: object) -> None:

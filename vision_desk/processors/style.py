@@ -166,7 +166,6 @@ def read_picture(path_text: str) -> np.ndarray:
 
 class StyleProcessor(Processor[StyleSettings, Stylized]):
     name = "style"
-    title = "Style transfer"
     kind = TRANSFORM
     settings_type = StyleSettings
 

@@ -34,10 +34,11 @@ from vision_desk import runtime
 from vision_desk.errors import SettingsError
 from vision_desk.processors.base import Processor
 from vision_desk.processors.settings import setting
+from vision_desk.results import SUPERRES_SCALE, SuperResolved
 from vision_desk.vision.tensors import from_nchw_rgb, to_nchw_rgb
 
 MODEL_ID = "superres-realesr-animevideov3-x4"
-SCALE = 4
+SCALE = SUPERRES_SCALE
 MODES = ("zoom", "check")
 MAX_INPUT_SIDE = 256  # the network's input is capped: 256x256 -> 1024x1024 already takes ~1 s on 2 cores
 MIN_REGION = 16
@@ -73,35 +74,6 @@ class SuperresSettings:
 
     def __post_init__(self) -> None:
         parse_region(str(self.region))
-
-
-@dataclass
-class SuperResolved:
-    """The region, its x4 enlargements by the GAN and by bicubic, and how they compare."""
-
-    region: tuple[int, int, int, int]  # x1 y1 x2 y2 in frame pixels
-    mode: str
-    gan: np.ndarray  # BGR uint8
-    bicubic: np.ndarray  # BGR uint8, same size
-    reference: np.ndarray | None  # check mode: the real region, same size
-    sharpness_gan: float
-    sharpness_bicubic: float
-    psnr_gan: float | None = None
-    psnr_bicubic: float | None = None
-    source: str = "centre"  # centre, face or region
-
-    def is_empty(self) -> bool:
-        return False
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "region": [int(v) for v in self.region], "mode": self.mode, "scale": SCALE, "source": self.source,
-            "output_size": [int(self.gan.shape[1]), int(self.gan.shape[0])],
-            "sharpness": {"gan": round(self.sharpness_gan, 2), "bicubic": round(self.sharpness_bicubic, 2)},
-        }
-        if self.psnr_gan is not None and self.psnr_bicubic is not None:
-            out["psnr_db"] = {"gan": round(self.psnr_gan, 2), "bicubic": round(self.psnr_bicubic, 2)}
-        return out
 
 
 def gradient_energy(bgr: np.ndarray) -> float:
@@ -162,7 +134,6 @@ def _fit_input(patch: np.ndarray) -> np.ndarray:
 
 class SuperresProcessor(Processor[SuperresSettings, SuperResolved]):
     name = "superres"
-    title = "GAN super-resolution (Real-ESRGAN x4)"
     settings_type = SuperresSettings
     reads_results = True  # the pipeline passes the results so far (faces) to process()
 
