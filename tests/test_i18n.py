@@ -20,9 +20,11 @@ from test_gui import make_gui, wait_result  # noqa: E402,F401  (the fixture is s
 
 from vision_desk import i18n as labels  # noqa: E402
 from vision_desk.annotate import draw, text  # noqa: E402
+from vision_desk.gui import qt_text  # noqa: E402
 from vision_desk.gui import i18n, ui_scale  # noqa: E402
 from vision_desk.frame_stats import Stats  # noqa: E402
 from vision_desk.vision.coco_labels import COCO_NAMES  # noqa: E402
+from vision_desk.results import Faces  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -50,7 +52,7 @@ def japanese(qapp):
 
 
 def needs_cjk_font() -> str:
-    family = text.find_cjk_family()
+    family = qt_text.find_cjk_family()
     if family is None:
         pytest.skip(f"no CJK font on this machine ({i18n.FONT_HINT})")
     return family
@@ -130,7 +132,7 @@ def test_the_japanese_window_has_translated_menus_and_no_english_left(qtbot, mak
     titles = [a.menu().title() for a in gui.window.menuBar().actions()]
     assert titles == ["ファイル(&F)", "処理(&P)", "再生(&L)", "表示(&V)", "ヘルプ(&H)"]
     assert gui.window.actions_by_name["toggle_faces"].text() == "顔検出"
-    gui.window.stats_panel.update_stats(Stats(), 0.0, {"faces": []}, paused=True)  # every row with a value
+    gui.window.stats_panel.update_stats(Stats(), 0.0, {"faces": Faces.empty()}, paused=True)  # every row with a value
     assert untranslated_strings(_surface_texts(gui.window)) == []
 
 
@@ -162,7 +164,7 @@ def test_system_locale_decides_when_nothing_was_chosen(monkeypatch) -> None:
 # --- Japanese drawn on the video -----------------------------------------------------------------------------
 def test_japanese_glyphs_are_drawn_not_boxes(qapp) -> None:
     family = needs_cjk_font()
-    renderer = text.QtText(family)
+    renderer = qt_text.QtText(family)
     px = renderer.pixel_size(0.6)
     tofu = renderer.mask("\U000F0000", px)  # a private-use code point no font draws: a box or nothing
     for word in ("人", "顔", "右手首"):
@@ -197,12 +199,12 @@ def test_a_snapshot_in_japanese_has_the_japanese_labels(qtbot, make_gui, japanes
     try:
         ascii_only = DetectionsAnnotator().annotate(result.image.copy(), result.results["objects"])
     finally:
-        text.set_renderer(text.QtText(japanese.video_font))
+        text.set_renderer(qt_text.QtText(japanese.video_font))
     assert (np.abs(shot.astype(int) - ascii_only).sum(axis=2) > 60).sum() > 50
 
 
 def test_without_a_cjk_font_the_labels_stay_english_and_the_window_says_why(qtbot, monkeypatch) -> None:
-    monkeypatch.setattr(text, "find_cjk_family", lambda: None)
+    monkeypatch.setattr(qt_text, "find_cjk_family", lambda: None)
     try:
         state = i18n.install("ja")
         assert state.video_font is None and "fonts-noto-cjk" in state.warning

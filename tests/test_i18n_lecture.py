@@ -17,6 +17,7 @@ from test_i18n import japanese, needs_cjk_font  # noqa: E402,F401
 
 from vision_desk import i18n as labels  # noqa: E402
 from vision_desk.annotate import text  # noqa: E402
+from vision_desk.gui import qt_text  # noqa: E402
 from vision_desk.annotate.cnn import CnnAnnotator, class_name, layer_title  # noqa: E402
 from vision_desk.annotate.superres import SuperresAnnotator  # noqa: E402
 from vision_desk.i18n.ja_imagenet import IMAGENET_JA  # noqa: E402
@@ -67,7 +68,7 @@ def test_superres_sheet_draws_japanese_glyphs(qapp, chelsea) -> None:
     family = needs_cjk_font()
     result = _superres_result(chelsea)
     labels.set_language("ja")
-    text.set_renderer(text.QtText(family))
+    text.set_renderer(qt_text.QtText(family))
     try:
         japanese_sheet = SuperresAnnotator().annotate(chelsea.copy(), result)
         text.set_renderer(text.HersheyText())  # what putText would draw: "?" for each Japanese character
@@ -94,7 +95,7 @@ def test_a_snapshot_of_the_cnn_view_in_japanese_draws_glyphs_not_tofu(qtbot, mak
     again = CnnAnnotator().annotate(result.image.copy(), cnn)
     assert np.array_equal(shot, again), "the snapshot is the frame drawn with the Japanese labels"
     # Glyphs, not tofu: the class name's mask differs from a missing-glyph box of the same size.
-    renderer = text.QtText(family)
+    renderer = qt_text.QtText(family)
     px = renderer.pixel_size(0.6)
     glyphs, tofu = renderer.mask(name, px), renderer.mask("\U000F0000" * len(name), px)
     width = min(glyphs.shape[1], tofu.shape[1])
@@ -104,5 +105,5 @@ def test_a_snapshot_of_the_cnn_view_in_japanese_draws_glyphs_not_tofu(qtbot, mak
     try:
         ascii_only = CnnAnnotator().annotate(result.image.copy(), cnn)
     finally:
-        text.set_renderer(text.QtText(japanese.video_font))
+        text.set_renderer(qt_text.QtText(japanese.video_font))
     assert (np.abs(shot.astype(int) - ascii_only).sum(axis=2) > 60).sum() > 500

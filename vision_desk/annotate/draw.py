@@ -170,7 +170,7 @@ def draw_outlined_text(image: np.ndarray, text: str, x: int, baseline_y: int, st
     so the outline costs one more blend, not another render."""
     r = text_render.renderer()
     text = renderable(text)
-    if isinstance(r, text_render.QtText):
+    if isinstance(r, text_render.OutlinedText):
         r.put_outlined(image, text, x, baseline_y, color, outline, style.font_scale, max(1, (style.text + 1) // 2))
         return
     r.put(image, text, x, baseline_y, outline, style.font_scale, style.text + 2)  # Hershey: a thicker pass

@@ -23,10 +23,9 @@ def run(args: argparse.Namespace, config: runtime.RuntimeConfig) -> int:
     import onnxruntime as ort
 
     try:
-        import PySide6
-        from PySide6 import QtCore
+        from vision_desk.gui.qt_compat import qt_versions  # (Qt is imported in vision_desk.gui only)
 
-        qt = f"Qt {QtCore.qVersion()} (PySide6 {PySide6.__version__})"
+        qt = qt_versions()
     except ImportError as exc:  # the CLI still works without Qt
         qt = f"not available ({exc})"
     print(f"vision_desk  {__version__}")

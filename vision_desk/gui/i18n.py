@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from vision_desk import i18n as labels
 from vision_desk.annotate import text as text_render
+from vision_desk.gui import qt_text
 from vision_desk.i18n import LANGUAGES, TRANSLATIONS_DIR
 
 FONT_HINT = "install a Japanese font (Debian/Ubuntu: apt install fonts-noto-cjk)"
@@ -74,7 +75,7 @@ def install(code: str) -> LanguageState:
             _installed.append(qt_own)
     video_code = code
     if code != "en":
-        family = text_render.find_cjk_family() if app is not None else None
+        family = qt_text.find_cjk_family() if app is not None else None
         if family is None:
             video_code = "en"
             no_font = translate("Language", "No Japanese font found: the labels on the video stay in English; {hint}")
@@ -82,7 +83,7 @@ def install(code: str) -> LanguageState:
             text_render.set_renderer(None)
         else:
             state.video_font = family
-            text_render.set_renderer(text_render.QtText(family))
+            text_render.set_renderer(qt_text.QtText(family))
     else:
         text_render.set_renderer(None)
     labels.set_language(video_code)

@@ -59,3 +59,11 @@ def guard_singleton_refcounts() -> bool:
         _refcount_cell(obj).value += _RESERVE
     _applied = True
     return True
+
+
+def qt_versions() -> str:
+    """'Qt 6.9.1 (PySide6 6.9.1)' for `vision-desk info` (ImportError where PySide6 is missing)."""
+    import PySide6
+    from PySide6 import QtCore
+
+    return f"Qt {QtCore.qVersion()} (PySide6 {PySide6.__version__})"
