@@ -4,7 +4,7 @@
     pip install -e '.[cuda,test]' && python benchmarks/bench_gpu.py            # on the GPU machine
     python benchmarks/bench_gpu.py --device cpu --frames 3 --long-frames 20   # the same script on a CPU (tests)
 
-What it prints, as Markdown tables ready for the README:
+What it prints, as Markdown tables ready for docs/PERFORMANCE.md:
 
 1. ``vision-desk info`` (versions, providers, why CUDA is or is not used);
 2. each processor per frame at 640x480 and 1920x1080: the bare model call

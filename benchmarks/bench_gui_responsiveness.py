@@ -13,7 +13,7 @@ so the two figures can be compared on this machine. Goal: p99 under 50 ms.
 Runs in a real X11 window by default (--platform xcb): on $DISPLAY when one is
 set, else on an Xvfb server this script starts and stops (apt-get install xvfb).
 --platform offscreen measures without a window system (Qt paints into memory;
-nothing is sent to an X server), which is cheaper and not what the README
+nothing is sent to an X server), which is cheaper and not what docs/PERFORMANCE.md
 reports. The Qt platform really used is printed with the figures. While
 measuring, a settings slider is moved every half second, as a user would.
 """

@@ -12,7 +12,7 @@ three alike), reported as medians and frames/s:
     python benchmarks/bench_lecture_views.py [--rounds 30] [--threads N] [--x4plus path/to/x4plus.onnx]
 
 ``--x4plus`` also times the larger Real-ESRGAN model (not shipped; build it with
-tools/ncnn_to_onnx.py) on a 64x64 region, for the README's choice.
+tools/ncnn_to_onnx.py) on a 64x64 region, for the choice in docs/DESIGN-NOTES.md.
 """
 from __future__ import annotations
 

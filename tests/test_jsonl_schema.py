@@ -1,9 +1,9 @@
-"""The JSON lines `vision-desk process --json` really writes, field by field, against what the README documents.
+"""The JSON lines `vision-desk process --json` really writes, field by field, against docs/jsonl-schema.md.
 
 Every run here is the real command (``vision_desk.cli.main``, in this process so that models load
 once per run and a failure can be injected) on real pictures: a short clip filmed from
 scikit-image's astronaut photo (one face, one person, one pose) and the synthetic camera
-(a live source). The field names are also read from the README's example, so a field
+(a live source). The field names are also read from that file's example, so a field
 documented and never written, or written and never documented, fails.
 """
 from __future__ import annotations
@@ -22,16 +22,16 @@ from vision_desk.cli import main
 from vision_desk.results import NUM_KEYPOINTS
 from vision_desk.vision.coco_labels import label_for
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+SCHEMA = Path(__file__).resolve().parents[1] / "docs" / "jsonl-schema.md"
 CLIP_FPS = 10.0
 CLIP_FRAMES = 3
 
 
 def readme_fields() -> set[str]:
-    """Every "name": in the README's JSON-lines example."""
-    text = README.read_text(encoding="utf-8").split("### JSON lines", 1)[1]
+    """Every "name": in the JSON-lines example of docs/jsonl-schema.md."""
+    text = SCHEMA.read_text(encoding="utf-8").split("## The record", 1)[1]
     example = re.search(r"```json\n(.*?)```", text, re.S)
-    assert example, "README.md: no ```json example under '### JSON lines'"
+    assert example, "docs/jsonl-schema.md: no ```json example under '## The record'"
     return set(re.findall(r'"(\w+)"\s*:', example.group(1)))
 
 
@@ -102,8 +102,8 @@ def test_every_documented_field_is_written_and_every_written_field_is_documented
     assert [r["source"] for r in from_pictures] == ["astronaut.png"]
     written = keys_in(all_on) | keys_in(failed) | keys_in(lecture) | keys_in(from_pictures)
     documented = readme_fields()
-    assert documented - written == set(), f"documented in README.md, never written: {documented - written}"
-    assert written - documented == set(), f"written, not documented in README.md: {written - documented}"
+    assert documented - written == set(), f"documented in docs/jsonl-schema.md, never written: {documented - written}"
+    assert written - documented == set(), f"written, not documented in docs/jsonl-schema.md: {written - documented}"
 
 
 def test_a_file_run_with_every_processor(all_on):

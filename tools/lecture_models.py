@@ -9,7 +9,7 @@ Sources, contracts and the build steps of two files (MODEL_SOURCES.md sections 5
   tools/ncnn_to_onnx.py and checked against ncnn itself when PyPI ``ncnn`` is installed.
 
 The larger ``realesrgan-x4plus`` converts just as well (1.8e-6 from ncnn) but is not shipped: 67 MB and
-about 1.5 s for a 64x64 region here (the README says why).
+about 1.5 s for a 64x64 region here (docs/DESIGN-NOTES.md says why).
 """
 from __future__ import annotations
 

@@ -33,11 +33,11 @@ merged.
   passes, no pose INT8 file is written and the tool says so. None passes:
   measured, the gate tolerates 8-bit activations in at most about two of the
   big backbone convs (~15% of the multiply-adds, <= 1.1x faster), every head
-  stage alone breaks it; figures in the README ("INT8 on the CPU").
+  stage alone breaks it; figures in docs/DESIGN-NOTES.md ("Pose INT8: why there is none").
 - A node kept float reads the float tensor (:func:`_float_nodes_read_float`):
   otherwise onnxruntime quantizes a "float" conv fed by a DequantizeLinear
   itself when the session is created.
-- style: not quantized (no variant was faster; see README "Performance").
+- style: not quantized (no variant was faster; see docs/PERFORMANCE.md).
 
 The written files are added to ``models/manifest.json`` (at the end of the
 list, with sha256 and provenance); the accuracy gates are checked again by
