@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from vision_desk import registry
 from vision_desk import runtime
@@ -31,6 +31,7 @@ from vision_desk.errors import OutputError, SettingsError, VisionDeskError
 from vision_desk.gui import outputs
 from vision_desk.gui.i18n import translate
 from vision_desk.gui.pacing import FramePacer
+from vision_desk.gui.workers import GuiThread, in_background
 from vision_desk.pipeline.events import EventKind, Mode, PipelineEvent, PipelineState
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.processors import settings as settings_mod
@@ -63,7 +64,6 @@ class Controller(QObject):
     camerasListed = Signal(list)  # list of CameraInfo (or an empty list)
     stateChanged = Signal(str)  # the EventKind's value
     processorDropped = Signal(str)  # a processor whose model failed to load was switched off
-    _call = Signal(object)  # run a callable on the GUI thread (from worker threads)
 
     def __init__(self, settings: dict[str, dict[str, Any]] | None = None, parent: QObject | None = None, *,
                  runtime_config: runtime.RuntimeConfig | None = None) -> None:
@@ -102,7 +102,7 @@ class Controller(QObject):
         # Stops and starts happen in order on one thread; other slow jobs on another.
         self._lifecycle = ThreadPoolExecutor(1, thread_name_prefix="vd-lifecycle")
         self._jobs = ThreadPoolExecutor(2, thread_name_prefix="vd-jobs")
-        self._call.connect(self._run_call)  # a slot of self: queued onto the GUI thread
+        self._gui = GuiThread(self)  # runs callables on the GUI thread (from worker threads)
         self._timer = QTimer(self)
         self._timer.setInterval(DISPLAY_INTERVAL_MS)
         self._timer.timeout.connect(self._display_tick)
@@ -427,16 +427,12 @@ class Controller(QObject):
 
         self._submit(self._jobs, job)
 
-    def run_job(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> Future | None:
-        """Run ``fn`` on a worker thread and ``done(result)`` on the GUI thread (thumbnails, file checks)."""
-        def job() -> None:
-            try:
-                value = fn()
-            except Exception as exc:  # reported, never raised into the pool
-                value = exc
-            self._emit_later(done, value)
-
-        return self._submit(self._jobs, job)
+    def run_job(self, fn: Callable[[], Any], on_result: Callable[[Any], None],
+                on_error: Callable[[Exception], None]) -> Future | None:
+        """Run ``fn`` on a worker thread; ``on_result(value)`` or ``on_error(exception)`` on the GUI thread
+        (thumbnails, file checks)."""
+        return in_background(lambda job: self._submit(self._jobs, job), self._gui, fn, on_result=on_result,
+                             on_error=on_error)
 
     # --- shutdown ----------------------------------------------------------------------------------
     def shutdown(self, timeout: float = 5.0) -> None:
@@ -547,14 +543,10 @@ class Controller(QObject):
             return None
         return pool.submit(job)
 
-    @Slot(object)
-    def _run_call(self, fn: Callable[[], Any]) -> None:
-        fn()
-
     def _emit_later(self, fn: Callable[..., Any], *args: Any) -> None:
         """Call ``fn(*args)`` on the GUI thread (queued through a signal; safe from any thread)."""
         if not self._closed or threading.current_thread() is threading.main_thread():
-            self._call.emit(lambda: fn(*args))
+            self._gui.call(fn, *args)
 
     def _guard(self, fn: Callable[[], None]) -> Callable[[], None]:
         def run() -> None:

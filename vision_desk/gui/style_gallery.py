@@ -23,7 +23,8 @@ THUMB = 72  # pixels on screen (rendered at 128 and scaled: crisp on high-DPI sc
 RENDER_SIZE = 128
 
 Renderer = Callable[[np.ndarray], list[Any]]  # content -> StyleThumbnail list (runs on a worker thread)
-Runner = Callable[[Callable[[], Any], Callable[[Any], None]], Any]  # (job, done on GUI thread)
+# (job, on_result, on_error): the job on a worker thread, one of the two answers on the GUI thread
+Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[Exception], None]], Any]
 
 
 def _style_names() -> list[str]:
@@ -150,16 +151,18 @@ class StyleGallery(QWidget):
         self.status.setText(translate("StyleGallery", "painting the 26 styles on this picture…"))
         self.repaint_button.setEnabled(False)
         content = np.ascontiguousarray(content).copy()
-        self._runner(lambda: self._renderer(content), self._on_rendered)
+        self._runner(lambda: self._renderer(content), self._on_rendered, self._on_render_failed)
         return True
+
+    def _on_render_failed(self, error: Exception) -> None:
+        self._rendering = False
+        self.repaint_button.setEnabled(True)
+        self.status.setText(translate("StyleGallery", "thumbnails unavailable"))
+        self.renderFailed.emit(translate("StyleGallery", "Style gallery: {error}").format(error=error))
 
     def _on_rendered(self, thumbs: Any) -> None:
         self._rendering = False
         self.repaint_button.setEnabled(True)
-        if isinstance(thumbs, BaseException):
-            self.status.setText(translate("StyleGallery", "thumbnails unavailable"))
-            self.renderFailed.emit(translate("StyleGallery", "Style gallery: {error}").format(error=thumbs))
-            return
         for thumb in thumbs:
             item = self.list.item(int(thumb.index))
             if item is None:

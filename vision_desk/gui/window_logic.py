@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from vision_desk import registry
 from vision_desk.errors import VisionDeskError, user_message
 from vision_desk.gui.controller import Controller
-from vision_desk.gui import i18n, ui_scale
+from vision_desk.gui import i18n, teaching_actions, ui_scale
 from vision_desk.gui.i18n import translate
 from vision_desk.gui.main_window import MainWindow
 from vision_desk.gui.presenter import Presenter
@@ -51,7 +51,7 @@ class WindowLogic(QObject):
         self.w, self.c, self.store = window, controller, store
         self.a: dict[str, QAction] = window.actions_by_name
         self.presenter = Presenter(window)
-        self._pose_view = "nose"  # what V shows when switched on (the panel's choice is remembered)
+        self._teaching_memory: dict[str, Any] = {}  # e.g. the pose channel V shows when switched on again
         self._gallery_waiting = False
         self.relaunch_requested = False  # View > Language: app.run makes the window again in the new language
         self._connect_actions()
@@ -75,15 +75,11 @@ class WindowLogic(QObject):
         a["open_sample"].triggered.connect(lambda: self.open_source("sample"))
         for name in registry.PROCESSOR_NAMES:
             a[f"toggle_{name}"].toggled.connect(lambda on, n=name: self.set_processor(n, on))
-        a["prev_style"].triggered.connect(lambda: self.step_style(-1))
-        a["next_style"].triggered.connect(lambda: self.step_style(+1))
+        for step in teaching_actions.STEPS:  # next style, next layer, ...: one processor's settings each
+            a[step.action].triggered.connect(lambda _on=False, step=step: self.apply_step(step))
+        for toggle in teaching_actions.TOGGLES:  # the Haar windows, pose's maps: a teaching view on/off
+            a[toggle.action].toggled.connect(lambda on, toggle=toggle: self.apply_toggle(toggle, on))
         a["style_image"].triggered.connect(self.ask_style_image)
-        a["prev_layer"].triggered.connect(lambda: self.step_layer(-1))
-        a["next_layer"].triggered.connect(lambda: self.step_layer(+1))
-        a["cnn_view"].triggered.connect(self.next_cnn_view)
-        a["superres_mode"].triggered.connect(self.toggle_superres_mode)
-        a["haar_windows"].toggled.connect(lambda on: self.apply_settings("faces", {"teaching": on}, enable=on))
-        a["pose_maps"].toggled.connect(self._toggle_pose_maps)
         a["side_by_side"].toggled.connect(self._set_side_by_side)
         a["play_pause"].triggered.connect(self._play_pause)
         a["step"].triggered.connect(c.step)
@@ -282,16 +278,16 @@ class WindowLogic(QObject):
             self.w.processor_panel.set_values(name, self.c.processor_settings(name))  # show what really applies
         if name == "style":
             self._select_gallery()
-        if name == "pose" and values.get("view", "off") != "off":
-            self._pose_view = values["view"]
+        for toggle in teaching_actions.TOGGLES:
+            if toggle.processor == name:
+                toggle.remember(self._teaching_memory, values)
         self._sync_teaching_actions()
         if enable and name not in self.c.processors:
             self.a[f"toggle_{name}"].setChecked(True)
 
     def _sync_teaching_actions(self) -> None:
-        for act, on in ((self.a["haar_windows"], bool(self.c.processor_settings("faces").teaching)),
-                        (self.a["pose_maps"], self.c.processor_settings("pose").view != "off")):
-            _set_checked_quietly(act, on)
+        for toggle in teaching_actions.TOGGLES:
+            _set_checked_quietly(self.a[toggle.action], toggle.is_on(self.c.processor_settings(toggle.processor)))
 
     def _select_gallery(self) -> None:
         """The gallery highlights the built-in style in use, and none while a picture is the style."""
@@ -299,40 +295,22 @@ class WindowLogic(QObject):
         if style is not None:
             self.w.gallery.select(-1 if getattr(style, "style_image", "") else int(style.style))
 
-    def _toggle_pose_maps(self, on: bool) -> None:
-        self.apply_settings("pose", {"view": self._pose_view if on else "off"}, enable=on)
+    def apply_toggle(self, toggle: teaching_actions.TeachingToggle, on: bool) -> None:
+        self.apply_settings(toggle.processor, toggle.change(on, self._teaching_memory), enable=on)
+
+    def apply_step(self, step: teaching_actions.SettingStep) -> None:
+        """A lecture key: the processor's next setting (switched on if it was off)."""
+        try:
+            current = self.c.processor_settings(step.processor)
+        except Exception:
+            return
+        self.apply_settings(step.processor, step.change(current), enable=True)
 
     def _style_settings(self) -> Any:
         try:
             return self.c.processor_settings("style")
         except Exception:
             return None
-
-    def step_style(self, delta: int) -> None:
-        from vision_desk.processors.style import NUM_STYLES
-
-        style = self._style_settings()
-        if style is not None:
-            self.apply_settings("style", {"style": (int(style.style) + delta) % NUM_STYLES, "style_image": ""},
-                                enable=True)
-
-    def step_layer(self, delta: int) -> None:
-        """cnn: the next layer towards the head (or the stem), shown as a grid of its feature maps."""
-        from vision_desk.processors.cnn import LAYERS
-
-        current = self.c.processor_settings("cnn").layer
-        index = min(max(LAYERS.index(current) + delta, 0), len(LAYERS) - 1)
-        self.apply_settings("cnn", {"layer": LAYERS[index], "view": "layers"}, enable=True)
-
-    def next_cnn_view(self) -> None:
-        from vision_desk.processors.cnn import VIEWS
-
-        current = self.c.processor_settings("cnn").view
-        self.apply_settings("cnn", {"view": VIEWS[(VIEWS.index(current) + 1) % len(VIEWS)]}, enable=True)
-
-    def toggle_superres_mode(self) -> None:
-        mode = self.c.processor_settings("superres").mode
-        self.apply_settings("superres", {"mode": "check" if mode == "zoom" else "zoom"}, enable=True)
 
     def _set_superres_region(self, region: str) -> None:
         self.apply_settings("superres", {"region": region})
