@@ -68,7 +68,8 @@ class RunReport(Protocol):
     """Where a run's progress goes (every method is called on the caller's thread)."""
 
     def started(self, info: SourceInfo) -> None:
-        """The source is open (its frame count, when it has one, is in ``info``)."""
+        """The source is open (its frame count, when it has one, is in ``info``); once, before the last
+        :meth:`advanced`, whenever the source opened."""
 
     def advanced(self, frames: int) -> None:
         """``frames`` delivered so far (called every tick, and once more at the end)."""
@@ -153,6 +154,8 @@ def run_to_end(source: Source, spec: RunSpec, outputs: OutputSpec = OutputSpec()
                 break
         pipe.stop(timeout=STOP_TIMEOUT_S)
         if report is not None:
+            if not announced and pipe.source_info is not None:  # a run shorter than one tick
+                report.started(pipe.source_info)
             _tell(report, watch, told)
     finally:
         if pipe.state not in (PipelineState.FINISHED, PipelineState.STOPPED, PipelineState.FAULTED):
