@@ -155,11 +155,11 @@ def test_plain_folder_names_are_the_labels(tmp_path, coffee, chelsea):
 
 def test_region_and_bad_settings(tmp_path, coffee):
     proc = TeachProcessor()
-    proc.update_settings(region="0.1,0.2,0.6,0.9")
-    result = proc.process(coffee)
-    h, w = coffee.shape[:2]
-    assert result.crop == (int(0.1 * w), int(0.2 * h), round(0.6 * w), round(0.9 * h))
-    with pytest.raises(SettingsError, match="x1,y1,x2,y2"):
+    proc.update_settings(region="100,50,300,200")
+    assert proc.process(coffee).crop == (100, 50, 400, 250)
+    proc.update_settings(region="500,300,400,400")  # clipped to the 600 x 400 frame
+    assert proc.process(coffee).crop == (500, 300, 600, 400)
+    with pytest.raises(SettingsError, match="teach.region: cannot read"):
         proc.update_settings(region="middle")
     picture = tmp_path / "a.jpg"
     picture.write_bytes(b"x")

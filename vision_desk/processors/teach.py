@@ -37,33 +37,24 @@ METHODS = ("nearest", "logistic")
 RESCAN_S = 0.5  # how often the folder is checked for new or removed pictures
 
 
-def parse_region(text: str) -> tuple[float, float, float, float] | None:
-    """'x1,y1,x2,y2' in 0-1 of the frame -> a tuple, '' -> None (the centre square)."""
-    from vision_desk.errors import SettingsError
+def parse_region(text: str) -> tuple[int, int, int, int] | None:
+    """'x,y,w,h' in frame pixels (what a drag in the window gives, as for superres) -> a tuple; '' -> None."""
+    from vision_desk.processors.superres import parse_region as parse
 
-    if not text.strip():
-        return None
-    try:
-        x1, y1, x2, y2 = (float(v) for v in text.split(","))
-    except ValueError:
-        raise SettingsError(f"teach.region: {text!r} is not 'x1,y1,x2,y2' (fractions of the frame, e.g. "
-                            "'0.25,0.25,0.75,0.75'); leave it empty for the centre square") from None
-    if not (0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1):
-        raise SettingsError(f"teach.region: {text!r} must satisfy 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1")
-    return x1, y1, x2, y2
+    return parse(text, owner="teach.region")
 
 
 @dataclass(frozen=True)
 class TeachSettings:
     examples: str = setting("", label="examples folder",
                             help="a folder with one sub-folder of example pictures per class (the folder names "
-                                 "are the labels); the window's Ctrl+1..9 add the frame to it")
+                                 "are the labels); the window's Ctrl+1..5 add the frame to it")
     method: str = setting("nearest", choices=METHODS,
                           help="nearest = the k most similar examples vote; logistic = a small new last layer "
                                "fitted to the examples")
     k: int = setting(3, range=(1, 15), step=1, help="nearest: how many of the most similar examples vote")
-    region: str = setting("", help="the part of the frame the network sees, 'x1,y1,x2,y2' in fractions of "
-                                   "the frame; empty = the centre square")
+    region: str = setting("", help="the part of the frame the network sees, 'x,y,width,height' in frame pixels "
+                                   "(drag a box in the window); empty = the centre square")
     show_map: bool = setting(True, label="map", help="draw the 2-D map of the examples with the frame as a dot")
 
     def __post_init__(self) -> None:
@@ -113,12 +104,14 @@ class TeachResult:
         return {"label": self.label, "score": round(self.score, 4)}
 
 
-def crop_box(width: int, height: int, region: tuple[float, float, float, float] | None) -> tuple[int, int, int, int]:
-    if region is None:
-        return centre_crop(width, height)
-    x1, y1, x2, y2 = region
-    box = (int(x1 * width), int(y1 * height), int(round(x2 * width)), int(round(y2 * height)))
-    return box if box[2] - box[0] >= 8 and box[3] - box[1] >= 8 else centre_crop(width, height)
+def crop_box(width: int, height: int, region: tuple[int, int, int, int] | None) -> tuple[int, int, int, int]:
+    """x1 y1 x2 y2 of what the network sees: the region clipped to the frame, else the centre square."""
+    if region is not None:
+        x, y, w, h = region
+        x1, y1, x2, y2 = min(x, width), min(y, height), min(x + w, width), min(y + h, height)
+        if x2 - x1 >= 8 and y2 - y1 >= 8:
+            return x1, y1, x2, y2
+    return centre_crop(width, height)
 
 
 class TeachProcessor(Processor[TeachSettings, TeachResult]):

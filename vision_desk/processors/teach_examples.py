@@ -52,7 +52,7 @@ def check_folder(path_text: str) -> Path:
     path = Path(path_text).expanduser()
     if path.exists() and not path.is_dir():
         raise SettingsError(f"teach.examples: {path} is a file; give a folder (one sub-folder of pictures "
-                            "per class), or leave it empty to keep the examples in memory")
+                            "per class)")
     return path
 
 
