@@ -17,7 +17,8 @@ from vision_desk.gui.stats_panel import summarize_results
 
 CAPTION_SCALE = 2.2
 TITLES = {"faces": "Faces", "objects": "Objects", "pose": "Pose", "style": "Style", "cnn": "CNN layers",
-          "superres": "GAN super-resolution"}
+          "superres": "GAN super-resolution", "digits": "Handwritten digits", "segment": "Person segmentation",
+          "teach": "Teach a class"}
 
 
 def caption_text(processors: list[str], result: Any, display_fps: float, recording: bool = False,

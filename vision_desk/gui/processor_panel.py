@@ -24,7 +24,8 @@ DEBOUNCE_MS = 120
 RELOAD_DEBOUNCE_MS = 450  # settings that reload a model wait until the user stops moving
 
 SHORT_TITLES = {"faces": "Faces", "objects": "Objects", "pose": "Pose", "style": "Style transfer",
-                "cnn": "CNN layers", "superres": "GAN super-resolution"}
+                "cnn": "CNN layers", "superres": "GAN super-resolution", "digits": "Handwritten digits",
+                "segment": "Person segmentation", "teach": "Teach a class"}
 WHAT_IT_IS = {
     "faces": "Viola-Jones Haar cascades (OpenCV)",
     "objects": "SSDLite MobileNetV2, 90 COCO classes",
@@ -32,6 +33,9 @@ WHAT_IT_IS = {
     "style": "fast neural style transfer, 26 styles",
     "cnn": "EfficientNet-Lite0, 1000 ImageNet classes",
     "superres": "Real-ESRGAN x4 beside bicubic; drag a region",
+    "digits": "an MNIST CNN, pooling layer by layer",
+    "segment": "MediaPipe selfie segmentation",
+    "teach": "EfficientNet-Lite0 embeddings, k-NN; Ctrl+1..5 add examples",
 }
 
 

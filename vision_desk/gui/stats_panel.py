@@ -30,6 +30,7 @@ STAGE_COLOURS = {
     "read": QColor(120, 144, 156), "faces": QColor(67, 160, 71), "objects": QColor(30, 136, 229),
     "pose": QColor(251, 140, 0), "style": QColor(142, 36, 170), "draw": QColor(0, 172, 193),
     "write": QColor(109, 76, 65), "cnn": QColor(216, 27, 96), "superres": QColor(124, 179, 66),
+    "digits": QColor(255, 179, 0), "segment": QColor(0, 137, 123), "teach": QColor(94, 53, 177),
 }
 _DEFAULT_COLOUR = QColor(96, 125, 139)
 
@@ -62,7 +63,24 @@ def summarize_results(results: dict[str, Any]) -> str:
     if superres is not None and getattr(superres, "psnr_gan", None) is not None:
         parts.append(translate("Stats", "PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB").format(
             gan=superres.psnr_gan, bicubic=superres.psnr_bicubic))
+    parts += _recognition_summary(results)
     return " · ".join(parts)
+
+
+def _recognition_summary(results: dict[str, Any]) -> list[str]:
+    """digits, segment and teach: '3805' · 'person 31%' · 'cup 93%'."""
+    parts = []
+    digits = results.get("digits")
+    if digits is not None:
+        parts.append(translate("Stats", "digits: {digits}").format(digits=digits.text()) if digits.digits
+                     else translate("Stats", "no digits"))
+    segment = results.get("segment")
+    if segment is not None:
+        parts.append(translate("Stats", "person {percent}%").format(percent=round(100 * segment.foreground)))
+    teach = results.get("teach")
+    if teach is not None and teach.label is not None:
+        parts.append(f"{teach.label} {100 * teach.score:.0f}%")
+    return parts
 
 
 FIXED_STAGES = ("read", "draw", "write")  # pipeline stages that are not processors

@@ -9,7 +9,7 @@ from vision_desk.errors import SettingsError
 if TYPE_CHECKING:
     from vision_desk.annotate.base import Annotator
 
-PROCESSOR_NAMES = ("faces", "objects", "pose", "style", "cnn", "superres")
+PROCESSOR_NAMES = ("faces", "objects", "pose", "style", "cnn", "superres", "digits", "segment", "teach")
 
 _CLASSES = {
     "faces": ("vision_desk.processors.faces", "FacesProcessor"),
@@ -18,6 +18,9 @@ _CLASSES = {
     "style": ("vision_desk.processors.style", "StyleProcessor"),
     "cnn": ("vision_desk.processors.cnn", "CnnProcessor"),
     "superres": ("vision_desk.processors.superres", "SuperresProcessor"),
+    "digits": ("vision_desk.processors.digits", "DigitsProcessor"),
+    "segment": ("vision_desk.processors.segment", "SegmentProcessor"),
+    "teach": ("vision_desk.processors.teach", "TeachProcessor"),
 }
 _ANNOTATORS = {
     "faces": ("vision_desk.annotate.detections", "FacesAnnotator"),
@@ -25,6 +28,9 @@ _ANNOTATORS = {
     "pose": ("vision_desk.annotate.pose", "PoseAnnotator"),
     "cnn": ("vision_desk.annotate.cnn", "CnnAnnotator"),
     "superres": ("vision_desk.annotate.superres", "SuperresAnnotator"),
+    "digits": ("vision_desk.annotate.digits", "DigitsAnnotator"),
+    "segment": ("vision_desk.annotate.segment", "SegmentAnnotator"),
+    "teach": ("vision_desk.annotate.teach", "TeachAnnotator"),
 }
 
 
