@@ -81,7 +81,7 @@ def test_mnist_crop_fits_20x20_and_centres_by_mass():
     cv2.line(ink, (30, 80), (60, 80), 255, 6)
     mask = (ink > 0).astype(np.uint8) * 255
     box = digit_page.find_boxes(mask)[0]
-    field = digit_page.mnist_crop(ink, mask, box).astype(np.float64)
+    field = digit_page.mnist_crop(ink, mask, box, 0.0, 255.0).astype(np.float64)
     ys, xs = np.nonzero(field)
     assert max(ys.max() - ys.min(), xs.max() - xs.min()) + 1 <= 21  # the long side scaled to 20
     cy, cx = (np.indices(field.shape) * field).reshape(2, -1).sum(axis=1) / field.sum()

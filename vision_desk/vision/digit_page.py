@@ -75,8 +75,16 @@ def find_boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     return [b[:4] for b in boxes[:MAX_DIGITS]]
 
 
-def on_clean_paper(ink: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int]) -> bool:
-    """True when the mark in ``box`` stands alone on an even background (see :data:`MAX_RING_INK`)."""
+def _quantile(values: np.ndarray, q: float) -> float:
+    """The q-quantile by partial sort (np.percentile's bookkeeping costs more than the sort on small arrays)."""
+    k = int(q * (values.size - 1))
+    return float(np.partition(values, k)[k])
+
+
+def paper_and_ink(ink: np.ndarray, mask: np.ndarray,
+                  box: tuple[int, int, int, int]) -> tuple[float, float] | None:
+    """The paper's and the strokes' ink levels around the mark in ``box``, or None when the mark does not
+    stand alone on an even background (see :data:`MAX_RING_INK`): then it is not a digit on paper."""
     x1, y1, x2, y2 = box
     h, w = mask.shape
     m = max(x2 - x1, y2 - y1) // 2
@@ -85,25 +93,28 @@ def on_clean_paper(ink: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, 
     ring = np.ones(around.shape, bool)
     ring[y1 - Y1:y2 - Y1, x1 - X1:x2 - X1] = False
     if not ring.any() or around[ring].mean() > MAX_RING_INK:
-        return False
+        return None
     grey = ink[Y1:Y2, X1:X2]
     paper = grey[ring & ~around]
     strokes = grey[~ring & around]
     if paper.size == 0 or strokes.size == 0:
-        return False
-    contrast = float(np.percentile(strokes, 90)) - float(np.median(paper))
-    return contrast >= MIN_CONTRAST and float(paper.std()) <= MAX_PAPER_NOISE * contrast
+        return None
+    paper_level, stroke_level = _quantile(paper, 0.5), _quantile(strokes, 0.9)
+    contrast = stroke_level - paper_level
+    if contrast < MIN_CONTRAST or float(paper.std()) > MAX_PAPER_NOISE * contrast:
+        return None
+    return paper_level, stroke_level
 
 
-def mnist_crop(ink: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """The mark in ``box`` as MNIST drew its digits: grey strokes scaled into 20 x 20, centred by mass in 28 x 28."""
+def mnist_crop(ink: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int], paper: float,
+               stroke: float) -> np.ndarray:
+    """The mark in ``box`` as MNIST drew its digits: grey strokes scaled into 20 x 20, centred by mass in 28 x 28.
+
+    ``paper`` and ``stroke``: the ink levels of the paper and of the strokes (:func:`paper_and_ink`); the
+    picture is stretched between them, so a faint pencil and a dark marker give the network the same contrast."""
     x1, y1, x2, y2 = box
     piece = ink[y1:y2, x1:x2].astype(np.float32)
     inside = mask[y1:y2, x1:x2] > 0
-    # Paper level from the pixels outside the strokes, stroke level from the strongest ink: stretch to 0-255,
-    # so a faint pencil and a dark marker give the network the same contrast.
-    paper = float(np.median(piece[~inside])) if (~inside).any() else float(piece.min())
-    stroke = float(np.percentile(piece[inside], 90)) if inside.any() else float(piece.max())
     grey = np.clip((piece - paper) / max(stroke - paper, 1.0), 0, 1)
     grey[~cv2.dilate(inside.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)] = 0  # neighbours' ink
     bh, bw = grey.shape
@@ -114,8 +125,8 @@ def mnist_crop(ink: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int]
     if total <= 0:
         cy, cx = nh / 2, nw / 2
     else:
-        ys, xs = np.indices(small.shape)
-        cy, cx = float((ys * small).sum() / total), float((xs * small).sum() / total)
+        cy = float(small.sum(axis=1) @ np.arange(nh)) / total
+        cx = float(small.sum(axis=0) @ np.arange(nw)) / total
     # Place it so that its centre of mass lands on the field's centre, kept inside the field.
     top = int(round(min(max(FIELD / 2 - cy, 0), FIELD - nh)))
     left = int(round(min(max(FIELD / 2 - cx, 0), FIELD - nw)))
@@ -147,5 +158,6 @@ def find_digits(image: np.ndarray, dark_on_light: bool = True, sensitivity: floa
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     ink = ink_image(gray, dark_on_light)
     mask = ink_mask(ink, sensitivity)
-    boxes = [b for b in find_boxes(mask) if on_clean_paper(ink, mask, b)]
-    return [Candidate(boxes[i], mnist_crop(ink, mask, boxes[i])) for i in reading_order(boxes)]
+    found = [(b, levels) for b in find_boxes(mask) if (levels := paper_and_ink(ink, mask, b)) is not None]
+    boxes = [b for b, _ in found]
+    return [Candidate(boxes[i], mnist_crop(ink, mask, boxes[i], *found[i][1])) for i in reading_order(boxes)]
