@@ -17,6 +17,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import lecture_models  # tools/lecture_models.py: the download check both share
+
 MEDIAPIPE_WHEEL = "mediapipe-0.10.14-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
 SOURCES = {
     "ccexam": {
@@ -82,14 +84,7 @@ def fetch(dl: Path, run, sha256) -> dict[str, Path]:
          # Only the model files of this CPython 3.11 Linux wheel are used: fetch it from any Python.
          "--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--only-binary=:all:",
          "mediapipe==0.10.14"], dl)
-    files = {}
-    for key, src in SOURCES.items():
-        path = dl / src["file"]
-        got = sha256(path)
-        if got != src["sha256"]:
-            raise SystemExit(f"{path.name}: sha256 {got} does not match the pinned {src['sha256']}")
-        files[key] = path
-    return files
+    return lecture_models.verified(dl, SOURCES, sha256)
 
 
 def extract(files: dict[str, Path], x: Path) -> None:
