@@ -17,7 +17,6 @@ what is written, row by row, left to right.
 """
 from __future__ import annotations
 
-import io
 import json
 import sys
 import zipfile
