@@ -50,7 +50,8 @@ class TeachAnnotator:
             cv2.rectangle(image, (st.pad, y), (st.pad + width, y + row), PANEL, cv2.FILLED)
             cv2.rectangle(image, (st.pad, y), (st.pad + max(2, int(width * float(score))), y + row),
                           draw.color_for(i), cv2.FILLED)
-            text = translate_label("{label} ({n} examples)").format(label=label, n=count)
+            text = (translate_label("{label} (1 example)") if count == 1
+                    else translate_label("{label} ({n} examples)")).format(label=label, n=count)
             draw.draw_outlined_text(image, text, 2 * st.pad, y + st.pad + th, draw.fitted(text, st, width))
 
     @staticmethod

@@ -22,5 +22,6 @@ RECOGNITION_JA: dict[str, str] = {
     # teach
     "teach: Ctrl+1, Ctrl+2, ... add this picture to class 1, 2, ...": "教える：Ctrl+1、Ctrl+2、… でこの画像をクラス 1、2、… に追加",
     "{label} ({n} examples)": "{label}（例 {n} 枚）",
+    "{label} (1 example)": "{label}（例 1 枚）",
     "map of the examples (PCA)": "例のマップ（主成分分析）",
 }
