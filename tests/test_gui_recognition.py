@@ -31,6 +31,7 @@ def test_keys_switch_segment_on_and_cycle_its_views(qtbot, make_gui):
 
 def test_ctrl_digits_teach_classes_from_the_frame_on_screen(qtbot, make_gui, tmp_path, monkeypatch):
     folder = tmp_path / "examples"
+    folder.mkdir()
     gui = make_gui("sample", [], realtime=False)
     w = gui.window
     gui.logic.apply_settings("teach", {"examples": str(folder)})

@@ -120,6 +120,7 @@ def test_the_map_puts_the_frame_among_its_own_class(clip_classes, coffee):
 
 def test_examples_are_a_folder_that_is_reread_when_it_changes(tmp_path, monkeypatch, chelsea, coffee, rocket):
     monkeypatch.setattr(teach_mod, "RESCAN_S", 0.0)
+    (tmp_path / "classes").mkdir()
     proc = TeachProcessor(examples=str(tmp_path / "classes"))
     first = proc.process(coffee)
     assert first.label is None and first.to_json() == {"label": None, "score": 0.0}
@@ -165,3 +166,5 @@ def test_region_and_bad_settings(tmp_path, coffee):
     picture.write_bytes(b"x")
     with pytest.raises(SettingsError, match="is a file; give a folder"):
         proc.update_settings(examples=str(picture))
+    with pytest.raises(SettingsError, match="does not exist; give a folder"):
+        proc.update_settings(examples=str(tmp_path / "typo"))

@@ -61,11 +61,12 @@ def next_segment_view(logic: WindowLogic) -> None:
 
 
 def examples_folder(logic: WindowLogic) -> Path:
-    """The folder in use; the default one is chosen (and set) when none is."""
+    """The folder in use; the default one is chosen (made, and set) when none is. OSError: it cannot be made."""
     chosen = logic.c.processor_settings("teach").examples
     if chosen:
         return Path(chosen).expanduser()
     folder = default_examples_folder()
+    folder.mkdir(parents=True, exist_ok=True)  # the setting names existing folders only
     logic.apply_settings("teach", {"examples": str(folder)})
     return folder
 
@@ -100,7 +101,6 @@ def add_example(logic: WindowLogic, number: int) -> None:
 
 def ask_class_name(logic: WindowLogic) -> None:
     """One line, 'number name' ('2 pen'): the class's folder becomes '2 pen'."""
-    folder = examples_folder(logic)
     text, ok = QInputDialog.getText(logic.w, translate("Window", "Name a class"),
                                     translate("Window", "Class number and name, e.g. '2 pen':"))
     number, _, label = text.strip().partition(" ")
@@ -110,13 +110,17 @@ def ask_class_name(logic: WindowLogic) -> None:
         logic.show_error(translate("Window", "Start with the class number (1-99), then its name: '2 pen'"))
         return
     try:
-        teach_examples.rename_class(folder, int(number), label)
+        teach_examples.rename_class(examples_folder(logic), int(number), label)
     except (VisionDeskError, OSError) as exc:
         logic.show_error(str(exc))
 
 
 def ask_clear(logic: WindowLogic) -> None:
-    folder = examples_folder(logic)
+    try:
+        folder = examples_folder(logic)
+    except OSError as exc:
+        logic.show_error(str(exc))
+        return
     answer = QMessageBox.question(logic.w, translate("Window", "Clear the classes"),
                                   translate("Window", "Remove every example picture in {folder}?").format(
                                       folder=folder))

@@ -47,12 +47,13 @@ def _order(folder: Path) -> tuple[int, int, str]:
 
 
 def check_folder(path_text: str) -> Path:
-    """The examples folder of a setting: it may not exist yet (it is made on the first example), but what
-    exists there must be a folder."""
+    """The examples folder of a setting: an existing folder (a mistyped path is an error, not an empty class
+    list; the window makes its default folder before it sets it)."""
     path = Path(path_text).expanduser()
-    if path.exists() and not path.is_dir():
-        raise SettingsError(f"teach.examples: {path} is a file; give a folder (one sub-folder of pictures "
-                            "per class)")
+    if not path.is_dir():
+        what = "is a file" if path.exists() else "does not exist"
+        raise SettingsError(f"teach.examples: {path} {what}; give a folder with one sub-folder of example "
+                            "pictures per class (the folder names are the labels)")
     return path
 
 
