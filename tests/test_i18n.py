@@ -37,7 +37,7 @@ KEEP = {"HUD", "Haar", "OpenCV", "SSDLite", "MobileNetV2", "COCO", "OpenPose", "
         "frontal", "alt2", "profile", "vision_desk", "Esc", "Ctrl", "Shift", "Space", "Home", "CPU", "CUDA",
         "English", "off", "person", "cup", "neck", "nose", "r_shoulder",
         # the lecture processors' technical terms, as a Japanese deep-learning course writes them
-        "CNN", "CAM", "GAN", "PSNR", "ImageNet", "EfficientNet", "Lite0", "Real", "ESRGAN",
+        "CNN", "CAM", "GAN", "PSNR", "ImageNet", "EfficientNet", "Lite0", "Real", "ESRGAN", "MNIST", "MediaPipe",
         # model precisions, written so in Japanese too
         "FP32", "INT8"}
 

@@ -89,18 +89,28 @@ def all_on(astronaut_clip, tmp_path_factory) -> list[dict]:
 
 def test_every_documented_field_is_written_and_every_written_field_is_documented(all_on, astronaut_clip,
                                                                                    tmp_path, monkeypatch):
+    from conftest import photo
+
     fail_faces_once(monkeypatch, on_call=2)
     failed = process(tmp_path, str(astronaut_clip), "-p", "faces")
     # The lecture processors (small sizes: the schema is tested here) and a folder of pictures (`source`).
     lecture = [*process(tmp_path, str(astronaut_clip), "-p", "cnn,superres", "--max-frames", "1"),
                *process(tmp_path, str(astronaut_clip), "-p", "cnn,superres", "--max-frames", "1",
                         "--cnn-view", "cam", "--superres-mode", "check")]
+    # The recognition processors on a sheet of handwritten digits, teach with a folder of two classes.
+    examples = tmp_path / "examples"
+    for label, name in (("cup", "coffee"), ("cat", "chelsea")):
+        (examples / label).mkdir(parents=True)
+        cv2.imwrite(str(examples / label / "a.png"), photo(name))
+    sheet = Path(__file__).resolve().parent / "data" / "digit_sheet.jpg"
+    recognition = process(tmp_path, str(sheet), "-p", "digits,segment,teach", "--teach-examples", str(examples))
+    assert recognition[0]["digits"] and set(recognition[0]["teach"]) == {"label", "score"}
     pictures = tmp_path / "pictures"
     pictures.mkdir()
     cv2.imwrite(str(pictures / "astronaut.png"), cv2.imread(str(astronaut_frame(astronaut_clip, tmp_path))))
     from_pictures = process(tmp_path, str(pictures), "-p", "faces")
     assert [r["source"] for r in from_pictures] == ["astronaut.png"]
-    written = keys_in(all_on) | keys_in(failed) | keys_in(lecture) | keys_in(from_pictures)
+    written = keys_in(all_on) | keys_in(failed) | keys_in(lecture) | keys_in(from_pictures) | keys_in(recognition)
     documented = readme_fields()
     assert documented - written == set(), f"documented in docs/jsonl-schema.md, never written: {documented - written}"
     assert written - documented == set(), f"written, not documented in docs/jsonl-schema.md: {written - documented}"

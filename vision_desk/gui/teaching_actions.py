@@ -68,6 +68,12 @@ def _next_cnn_view(s: Settings) -> dict[str, Any]:
     return {"view": VIEWS[(VIEWS.index(s.view) + 1) % len(VIEWS)]}
 
 
+def _next_segment_view(s: Settings) -> dict[str, Any]:
+    from vision_desk.processors.segment import VIEWS
+
+    return {"view": VIEWS[(VIEWS.index(s.view) + 1) % len(VIEWS)]}
+
+
 STEPS: tuple[SettingStep, ...] = (
     SettingStep("prev_style", "style", _style(-1)),
     SettingStep("next_style", "style", _style(+1)),
@@ -75,6 +81,7 @@ STEPS: tuple[SettingStep, ...] = (
     SettingStep("next_layer", "cnn", _layer(+1)),
     SettingStep("cnn_view", "cnn", _next_cnn_view),
     SettingStep("superres_mode", "superres", lambda s: {"mode": "check" if s.mode == "zoom" else "zoom"}),
+    SettingStep("segment_view", "segment", _next_segment_view),
 )
 
 TOGGLES: tuple[TeachingToggle, ...] = (

@@ -20,6 +20,7 @@ from vision_desk.gui import i18n, teaching_actions, ui_scale
 from vision_desk.gui.i18n import translate
 from vision_desk.gui.main_window import MainWindow
 from vision_desk.gui.presenter import Presenter
+from vision_desk.gui import recognition_keys
 from vision_desk.gui.region_drag import RegionDrag
 from vision_desk.gui.settings_store import SettingsStore
 from vision_desk.gui.source_bar import VIDEO_FILTER
@@ -100,6 +101,7 @@ class WindowLogic(QObject):
         for pct, act in self.w.choice_actions.get("ui_scale", {}).items():
             act.setChecked(int(pct) == ui_scale.percent())
             act.triggered.connect(lambda _on=False, pct=pct: self.set_ui_scale(int(pct)))
+        recognition_keys.connect(self)  # digits, segment, teach
         escape = QAction(self.w)
         escape.setShortcut(QKeySequence("Esc"))
         escape.triggered.connect(self._escape)

@@ -23,13 +23,14 @@ from pathlib import Path
 from vision_desk.i18n.ja_imagenet import IMAGENET_JA
 from vision_desk.i18n.ja_labels import JA, PART_EN
 from vision_desk.i18n.ja_lecture import LECTURE_JA
+from vision_desk.i18n.ja_recognition import RECOGNITION_JA
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent
 LANGUAGES: dict[str, str] = {"en": "English", "ja": "日本語"}  # code -> its own name (the menu shows both)
 
 _lock = threading.Lock()
 _language = "en"
-_tables: dict[str, dict[str, str]] = {"ja": {**JA, **LECTURE_JA}}
+_tables: dict[str, dict[str, str]] = {"ja": {**JA, **LECTURE_JA, **RECOGNITION_JA}}
 _domain_tables: dict[tuple[str, str], dict[str, str]] = {("ja", "imagenet"): dict(IMAGENET_JA)}
 
 

@@ -132,6 +132,42 @@
         <translation>超解像</translation>
     </message>
     <message>
+        <source>Handwritten digits</source>
+        <translation>手書き数字</translation>
+    </message>
+    <message>
+        <source>digits read off paper, and the layers before and after pooling, on/off</source>
+        <translation>紙に書いた数字を読み、プーリング前後の層を見る オン/オフ</translation>
+    </message>
+    <message>
+        <source>Digits</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>Person segmentation</source>
+        <translation>人物セグメンテーション</translation>
+    </message>
+    <message>
+        <source>which pixels are a person: mask, cut-out, blurred or replaced background, on/off</source>
+        <translation>どの画素が人か：マスク、切り抜き、背景ぼかし、背景差し替え オン/オフ</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>領域分割</translation>
+    </message>
+    <message>
+        <source>Teach a class</source>
+        <translation>クラスを教える</translation>
+    </message>
+    <message>
+        <source>new classes from a few examples (image embeddings) on/off</source>
+        <translation>少数の例から新しいクラスを学ぶ（画像埋め込み） オン/オフ</translation>
+    </message>
+    <message>
+        <source>Teach</source>
+        <translation>教える</translation>
+    </message>
+    <message>
         <source>Previous style</source>
         <translation>前の画風</translation>
     </message>
@@ -206,6 +242,78 @@
     <message>
         <source>superres: enlarge the region, or shrink it and enlarge it back to score it (PSNR)</source>
         <translation>超解像：領域を拡大する、または縮小してから拡大し直して採点する（PSNR）</translation>
+    </message>
+    <message>
+        <source>Next digit</source>
+        <translation>次の数字</translation>
+    </message>
+    <message>
+        <source>digits: open up the next digit of the page in the layers view</source>
+        <translation>数字：ページの次の数字を層の表示で開く</translation>
+    </message>
+    <message>
+        <source>Segmentation view</source>
+        <translation>セグメンテーションの表示</translation>
+    </message>
+    <message>
+        <source>segment: mask, then cut-out, blurred, replaced background</source>
+        <translation>領域分割：マスク → 切り抜き → 背景ぼかし → 背景差し替え</translation>
+    </message>
+    <message>
+        <source>Add to class 1</source>
+        <translation>クラス 1 に追加</translation>
+    </message>
+    <message>
+        <source>teach: the frame (or the dragged region) becomes an example of class 1</source>
+        <translation>教える：このコマ（またはドラッグした領域）をクラス 1 の例にする</translation>
+    </message>
+    <message>
+        <source>Add to class 2</source>
+        <translation>クラス 2 に追加</translation>
+    </message>
+    <message>
+        <source>teach: the frame (or the dragged region) becomes an example of class 2</source>
+        <translation>教える：このコマ（またはドラッグした領域）をクラス 2 の例にする</translation>
+    </message>
+    <message>
+        <source>Add to class 3</source>
+        <translation>クラス 3 に追加</translation>
+    </message>
+    <message>
+        <source>teach: the frame (or the dragged region) becomes an example of class 3</source>
+        <translation>教える：このコマ（またはドラッグした領域）をクラス 3 の例にする</translation>
+    </message>
+    <message>
+        <source>Add to class 4</source>
+        <translation>クラス 4 に追加</translation>
+    </message>
+    <message>
+        <source>teach: the frame (or the dragged region) becomes an example of class 4</source>
+        <translation>教える：このコマ（またはドラッグした領域）をクラス 4 の例にする</translation>
+    </message>
+    <message>
+        <source>Add to class 5</source>
+        <translation>クラス 5 に追加</translation>
+    </message>
+    <message>
+        <source>teach: the frame (or the dragged region) becomes an example of class 5</source>
+        <translation>教える：このコマ（またはドラッグした領域）をクラス 5 の例にする</translation>
+    </message>
+    <message>
+        <source>Name a class…</source>
+        <translation>クラスに名前を付ける…</translation>
+    </message>
+    <message>
+        <source>teach: give class 1, 2, ... a name</source>
+        <translation>教える：クラス 1、2、… に名前を付ける</translation>
+    </message>
+    <message>
+        <source>Clear the classes…</source>
+        <translation>クラスを消去…</translation>
+    </message>
+    <message>
+        <source>teach: remove every example picture</source>
+        <translation>教える：例の画像をすべて削除</translation>
     </message>
     <message>
         <source>Original beside processed</source>
@@ -520,6 +628,18 @@
     <message>
         <source>Real-ESRGAN x4 beside bicubic; drag a region</source>
         <translation>Real-ESRGAN ×4 とバイキュービックを比較。領域はドラッグで選択</translation>
+    </message>
+    <message>
+        <source>an MNIST CNN, pooling layer by layer</source>
+        <translation>MNIST の CNN、プーリングを層ごとに表示</translation>
+    </message>
+    <message>
+        <source>MediaPipe selfie segmentation</source>
+        <translation>MediaPipe セルフィー・セグメンテーション</translation>
+    </message>
+    <message>
+        <source>EfficientNet-Lite0 embeddings, k-NN; Ctrl+1..5 add examples</source>
+        <translation>EfficientNet-Lite0 の埋め込みと k 近傍法。Ctrl+1..5 で例を追加</translation>
     </message>
     <message>
         <source>off</source>
@@ -881,6 +1001,154 @@
         <source>with no region set and faces on: zoom on the largest face</source>
         <translation>領域が未指定で顔検出がオンのとき、最も大きい顔を拡大</translation>
     </message>
+    <message>
+        <source>ink</source>
+        <translation>インク</translation>
+    </message>
+    <message>
+        <source>dark on light = pen or pencil on paper; light on dark = chalk on a blackboard, or a digit drawn white on black as MNIST stores them</source>
+        <translation>明るい地に暗い字 = 紙にペンや鉛筆。暗い地に明るい字 = 黒板にチョーク、または MNIST の形式（黒地に白）</translation>
+    </message>
+    <message>
+        <source>dark on light</source>
+        <translation>明るい地に暗い字</translation>
+    </message>
+    <message>
+        <source>light on dark</source>
+        <translation>暗い地に明るい字</translation>
+    </message>
+    <message>
+        <source>min score</source>
+        <translation>最小スコア</translation>
+    </message>
+    <message>
+        <source>marks the network is less sure of than this are not reported as digits</source>
+        <translation>ネットワークの確信度がこれより低い印は数字として報告しない</translation>
+    </message>
+    <message>
+        <source>sensitivity</source>
+        <translation>感度</translation>
+    </message>
+    <message>
+        <source>how faint a stroke still counts as ink (higher finds pencil, and more dirt)</source>
+        <translation>どれだけ薄い線までインクとみなすか（高いほど鉛筆も見つかるが、汚れも拾う）</translation>
+    </message>
+    <message>
+        <source>chosen</source>
+        <translation>選択</translation>
+    </message>
+    <message>
+        <source>which digit the teaching view opens up, in reading order (0 = the first)</source>
+        <translation>授業用表示で開く数字（読む順、0 = 最初）</translation>
+    </message>
+    <message>
+        <source>layers view</source>
+        <translation>層の表示</translation>
+    </message>
+    <message>
+        <source>show the chosen digit&apos;s 28 x 28 input, its layers before and after pooling, and the 10 probabilities</source>
+        <translation>選んだ数字の 28 x 28 入力、プーリング前後の層、10 個の確率を表示</translation>
+    </message>
+    <message>
+        <source>mask = the person white on black; cutout = the person on black; blur = the background blurred; replace = a picture behind the person</source>
+        <translation>マスク = 黒地に白で人物。切り抜き = 黒地に人物。ぼかし = 背景をぼかす。差し替え = 人物の後ろに画像</translation>
+    </message>
+    <message>
+        <source>mask</source>
+        <translation>マスク</translation>
+    </message>
+    <message>
+        <source>cutout</source>
+        <translation>切り抜き</translation>
+    </message>
+    <message>
+        <source>blur</source>
+        <translation>ぼかし</translation>
+    </message>
+    <message>
+        <source>replace</source>
+        <translation>差し替え</translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation>しきい値</translation>
+    </message>
+    <message>
+        <source>how sure the network must be that a pixel is a person</source>
+        <translation>画素を人とみなすのに必要なネットワークの確信度</translation>
+    </message>
+    <message>
+        <source>edge smoothing</source>
+        <translation>輪郭のなめらかさ</translation>
+    </message>
+    <message>
+        <source>0 = a hard cut at the threshold; higher = a softer, feathered edge</source>
+        <translation>0 = しきい値でくっきり切る。大きいほど輪郭を柔らかくぼかす</translation>
+    </message>
+    <message>
+        <source>temporal smoothing</source>
+        <translation>時間方向の平滑化</translation>
+    </message>
+    <message>
+        <source>how much of the previous frames&apos; mask is kept where nothing moved, so the edge does not flicker (0 = off)</source>
+        <translation>動きのない所で前のコマのマスクをどれだけ残すか。輪郭のちらつきを抑える（0 = オフ）</translation>
+    </message>
+    <message>
+        <source>how strongly &apos;blur&apos; blurs the background</source>
+        <translation>「ぼかし」で背景をどれだけ強くぼかすか</translation>
+    </message>
+    <message>
+        <source>background picture</source>
+        <translation>背景画像</translation>
+    </message>
+    <message>
+        <source>the picture behind the person in &apos;replace&apos;; empty = a plain backdrop</source>
+        <translation>「差し替え」で人物の後ろに置く画像。空 = 無地の背景</translation>
+    </message>
+    <message>
+        <source>examples folder</source>
+        <translation>例のフォルダー</translation>
+    </message>
+    <message>
+        <source>a folder with one sub-folder of example pictures per class (the folder names are the labels); the window&apos;s Ctrl+1..5 add the frame to it</source>
+        <translation>クラスごとに例の画像のサブフォルダーを持つフォルダー（フォルダー名がラベル）。ウィンドウでは Ctrl+1..5 でコマを追加</translation>
+    </message>
+    <message>
+        <source>method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>nearest = the k most similar examples vote; logistic = a small new last layer fitted to the examples</source>
+        <translation>最近傍 = 最も似た k 個の例が投票。ロジスティック = 例に合わせて学習した小さな最終層</translation>
+    </message>
+    <message>
+        <source>nearest</source>
+        <translation>最近傍</translation>
+    </message>
+    <message>
+        <source>logistic</source>
+        <translation>ロジスティック回帰</translation>
+    </message>
+    <message>
+        <source>k</source>
+        <translation>k</translation>
+    </message>
+    <message>
+        <source>nearest: how many of the most similar examples vote</source>
+        <translation>最近傍：最も似た例のうち何個が投票するか</translation>
+    </message>
+    <message>
+        <source>the part of the frame the network sees, &apos;x,y,width,height&apos; in frame pixels (drag a box in the window); empty = the centre square</source>
+        <translation>ネットワークが見る部分を x,y,幅,高さ（フレームのピクセル）で指定（ウィンドウ上でドラッグしても選べます）。空 = 中央の正方形</translation>
+    </message>
+    <message>
+        <source>map</source>
+        <translation>マップ</translation>
+    </message>
+    <message>
+        <source>draw the 2-D map of the examples with the frame as a dot</source>
+        <translation>例の 2 次元マップを描き、今のコマを点で示す</translation>
+    </message>
 </context>
 <context>
     <name>SourceBar</name>
@@ -965,6 +1233,18 @@
     <message>
         <source>PSNR GAN {gan:.1f} / bicubic {bicubic:.1f} dB</source>
         <translation>PSNR GAN {gan:.1f} / バイキュービック {bicubic:.1f} dB</translation>
+    </message>
+    <message>
+        <source>digits: {digits}</source>
+        <translation>数字：{digits}</translation>
+    </message>
+    <message>
+        <source>no digits</source>
+        <translation>数字なし</translation>
+    </message>
+    <message>
+        <source>person {percent}%</source>
+        <translation>人物 {percent}%</translation>
     </message>
     <message>
         <source>paused</source>
@@ -1097,6 +1377,18 @@
     <message>
         <source>superres</source>
         <translation>超解像</translation>
+    </message>
+    <message>
+        <source>digits</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>segment</source>
+        <translation>領域分割</translation>
+    </message>
+    <message>
+        <source>teach</source>
+        <translation>教える</translation>
     </message>
     <message>
         <source>auto</source>
@@ -1266,6 +1558,38 @@
     <message>
         <source>Output folder: {path}</source>
         <translation>出力フォルダー：{path}</translation>
+    </message>
+    <message>
+        <source>No picture yet: open a camera or a file first</source>
+        <translation>まだ画像がありません：先にカメラかファイルを開いてください</translation>
+    </message>
+    <message>
+        <source>Example {n} of &apos;{label}&apos; saved in {folder}</source>
+        <translation>「{label}」の例 {n} を {folder} に保存しました</translation>
+    </message>
+    <message>
+        <source>Name a class</source>
+        <translation>クラスに名前を付ける</translation>
+    </message>
+    <message>
+        <source>Class number and name, e.g. &apos;2 pen&apos;:</source>
+        <translation>クラス番号と名前（例：&apos;2 ペン&apos;）：</translation>
+    </message>
+    <message>
+        <source>Start with the class number (1-99), then its name: &apos;2 pen&apos;</source>
+        <translation>先頭にクラス番号（1〜99）、続けて名前を書いてください：&apos;2 ペン&apos;</translation>
+    </message>
+    <message>
+        <source>Clear the classes</source>
+        <translation>クラスを消去</translation>
+    </message>
+    <message>
+        <source>Remove every example picture in {folder}?</source>
+        <translation>{folder} の例の画像をすべて削除しますか？</translation>
+    </message>
+    <message>
+        <source>{n} example pictures removed</source>
+        <translation>例の画像を {n} 枚削除しました</translation>
     </message>
 </context>
 </TS>

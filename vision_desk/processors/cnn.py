@@ -29,6 +29,7 @@ from vision_desk.processors.base import Processor
 from vision_desk.processors.settings import setting
 from vision_desk.results import LAYERS, Classification, LayerView
 from vision_desk.vision.imagenet_labels import short_label
+from vision_desk.vision.tensors import normalise_maps
 
 MODEL_ID = "cnn-efficientnet-lite0"
 SIDE = 224
@@ -78,14 +79,6 @@ def to_input(image: np.ndarray, crop: tuple[int, int, int, int]) -> np.ndarray:
 def softmax(logits: np.ndarray) -> np.ndarray:
     e = np.exp(logits - logits.max())
     return e / e.sum()
-
-
-def normalise_maps(maps: np.ndarray) -> np.ndarray:
-    """Each map scaled to 0-1 by its own min and max, so a weak channel's pattern is as visible as a strong one's."""
-    flat = maps.reshape(len(maps), -1)
-    lo = flat.min(axis=1)[:, None, None]
-    span = (flat.max(axis=1) - flat.min(axis=1))[:, None, None]
-    return ((maps - lo) / np.maximum(span, 1e-6)).astype(np.float32)
 
 
 def pick_channels(layer: np.ndarray, s: CnnSettings) -> np.ndarray:

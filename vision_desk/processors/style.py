@@ -141,26 +141,29 @@ def _fit(image: np.ndarray, long_side: int) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
 
 
-def read_picture(path_text: str) -> np.ndarray:
-    """Read a style picture as BGR uint8 (via imdecode, so non-ASCII paths work on Windows too)."""
+def read_picture(path_text: str, owner: str = "style.style_image", what: str = "style image",
+                 instead: str = "leave it empty to use the built-in styles") -> np.ndarray:
+    """Read a picture setting's file as BGR uint8 (via imdecode, so non-ASCII paths work on Windows too).
+
+    ``owner`` names the setting in the error, ``instead`` what the user may do instead of fixing the file."""
     from vision_desk.sources import image_limits
 
     path = Path(path_text).expanduser()
     try:
-        image_limits.check_size(path, "style image")
+        image_limits.check_size(path, what)
     except ValueError as exc:
-        raise SettingsError(f"style.style_image: {exc}") from None
+        raise SettingsError(f"{owner}: {exc}") from None
     try:
         data = np.fromfile(str(path), dtype=np.uint8)
     except OSError as exc:
-        raise SettingsError(f"style.style_image: cannot read {path}: {exc.strerror or exc}") from None
+        raise SettingsError(f"{owner}: cannot read {path}: {exc.strerror or exc}") from None
     try:
         image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     except cv2.error:
         image = None
     if image is None:
-        raise SettingsError(f"style.style_image: {path} could not be decoded as a picture; "
-                            "choose a PNG or JPEG file, or leave it empty to use the built-in styles")
+        raise SettingsError(f"{owner}: {path} could not be decoded as a picture; choose a PNG or JPEG file, "
+                            f"or {instead}")
     return image
 
 

@@ -44,18 +44,18 @@ MAX_INPUT_SIDE = 256  # the network's input is capped: 256x256 -> 1024x1024 alre
 MIN_REGION = 16
 
 
-def parse_region(text: str) -> tuple[int, int, int, int] | None:
-    """``"x,y,w,h"`` (frame pixels) -> (x, y, w, h); ``""`` -> None (automatic)."""
+def parse_region(text: str, owner: str = "superres.region") -> tuple[int, int, int, int] | None:
+    """``"x,y,w,h"`` (frame pixels) -> (x, y, w, h); ``""`` -> None (automatic). ``owner`` names the setting."""
     text = (text or "").strip()
     if not text:
         return None
     try:
         x, y, w, h = (int(round(float(v))) for v in text.split(","))
     except ValueError:
-        raise SettingsError(f"superres.region: cannot read {text!r}; give x,y,width,height in frame pixels "
+        raise SettingsError(f"{owner}: cannot read {text!r}; give x,y,width,height in frame pixels "
                             "(e.g. '100,80,128,128') or leave it empty for the centre") from None
     if w < MIN_REGION or h < MIN_REGION or x < 0 or y < 0:
-        raise SettingsError(f"superres.region: {text!r} must start at 0 or more and be at least {MIN_REGION} "
+        raise SettingsError(f"{owner}: {text!r} must start at 0 or more and be at least {MIN_REGION} "
                             "pixels wide and high")
     return x, y, w, h
 

@@ -45,3 +45,11 @@ def pad_to(image: np.ndarray, height: int, width: int) -> np.ndarray:
     if (h, w) == (height, width):
         return image
     return cv2.copyMakeBorder(image, 0, height - h, 0, width - w, cv2.BORDER_REFLECT_101)
+
+
+def normalise_maps(maps: np.ndarray) -> np.ndarray:
+    """Each map scaled to 0-1 by its own min and max, so a weak channel's pattern is as visible as a strong one's."""
+    flat = maps.reshape(len(maps), -1)
+    lo = flat.min(axis=1)[:, None, None]
+    span = (flat.max(axis=1) - flat.min(axis=1))[:, None, None]
+    return ((maps - lo) / np.maximum(span, 1e-6)).astype(np.float32)
