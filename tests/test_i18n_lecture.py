@@ -91,7 +91,8 @@ def test_a_snapshot_of_the_cnn_view_in_japanese_draws_glyphs_not_tofu(qtbot, mak
     with qtbot.waitSignal(gui.controller.snapshotSaved, timeout=30_000) as saved:
         gui.controller.snapshot(tmp_path / "shots", result)
     shot = cv2.imread([p for p in saved.args[0] if "raw" not in Path(p).name][0])
-    again = CnnAnnotator().annotate(result.image.copy(), cnn)
+    # The snapshot is what was on screen: the view laid out at the view's size.
+    again = CnnAnnotator().compose(result.image, cnn, (shot.shape[1], shot.shape[0]))
     assert np.array_equal(shot, again), "the snapshot is the frame drawn with the Japanese labels"
     # Glyphs, not tofu: the class name's mask differs from a missing-glyph box of the same size.
     renderer = text.QtText(family)
@@ -102,7 +103,7 @@ def test_a_snapshot_of_the_cnn_view_in_japanese_draws_glyphs_not_tofu(qtbot, mak
     assert np.abs(glyphs[:, :width].astype(int) - tofu[:, :width]).mean() > 10
     text.set_renderer(text.HersheyText())
     try:
-        ascii_only = CnnAnnotator().annotate(result.image.copy(), cnn)
+        ascii_only = CnnAnnotator().compose(result.image, cnn, (shot.shape[1], shot.shape[0]))
     finally:
         text.set_renderer(text.QtText(japanese.video_font))
     assert (np.abs(shot.astype(int) - ascii_only).sum(axis=2) > 60).sum() > 500

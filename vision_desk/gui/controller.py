@@ -92,6 +92,7 @@ class Controller(QObject):
         self._runtime = runtime_config if runtime_config is not None else runtime.RuntimeConfig()
         self._mirrored = False
         self._hud = False
+        self._display_size: tuple[int, int] | None = None  # the view's pixels: lecture views are laid out there
         self._loop = False
         self._realtime = True
         self._paused = False
@@ -227,6 +228,7 @@ class Controller(QObject):
         # Changes made on the GUI thread while the pipeline was being built (idempotent).
         pipeline.set_processors(self._processors)
         pipeline.set_hud(self._hud)
+        pipeline.set_display_size(self._display_size)
         pipeline.set_loop(self._loop)
         for name, settings in list(self._settings.items()):
             pipeline.use_settings(name, settings)
@@ -293,6 +295,12 @@ class Controller(QObject):
         self._hud = bool(on)
         if self._pipeline is not None:
             self._pipeline.set_hud(self._hud)
+
+    def set_display_size(self, size: tuple[int, int] | None) -> None:
+        """The pixels the video view shows the picture in (lecture views are laid out at that size)."""
+        self._display_size = size
+        if self._pipeline is not None:
+            self._pipeline.set_display_size(size)
 
     def set_mirrored(self, on: bool) -> None:
         self._mirrored = bool(on)

@@ -40,6 +40,9 @@ def aspect_fit(size: QSize, area: QRect) -> QRect:
     return QRect(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 2, w, h)
 
 
+SIDE_GAP = 8  # pixels between the original and the processed picture, side by side
+
+
 class RateCounter:
     """Events per second over the last ``window`` seconds."""
 
@@ -69,6 +72,7 @@ class VideoView(QWidget):
     """Shows one FrameResult; optionally the original beside it, and a large caption (presenter mode)."""
 
     framePainted = Signal(int)  # index of a newly shown frame (tests and the seek slider listen)
+    canvasSizeChanged = Signal(int, int)  # the pixels a picture is shown in (lecture views are laid out there)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +93,7 @@ class VideoView(QWidget):
         self._toast_timer.setSingleShot(True)
         self._toast_timer.timeout.connect(lambda: self.show_toast(""))
         self._rate = RateCounter()
+        self._announced: tuple[int, int] | None = None
         self._shown = 0
 
     # --- what to show ----------------------------------------------------------
@@ -113,7 +118,27 @@ class VideoView(QWidget):
     def set_side_by_side(self, on: bool) -> None:
         self._side_by_side = bool(on)
         self._rebuild_images()
+        self._announce_canvas()
         self.update()
+
+    def canvas_size(self) -> tuple[int, int]:
+        """Device pixels of the place the processed picture is shown in: the whole view less the caption,
+        or its right half side by side. The pipeline lays lecture views out at this size."""
+        area = self.rect()
+        area.setBottom(area.bottom() - self._caption_height())
+        width = (area.width() - SIDE_GAP) // 2 if self._side_by_side else area.width()
+        ratio = self.devicePixelRatioF()
+        return max(16, round(width * ratio)), max(16, round(area.height() * ratio))
+
+    def _announce_canvas(self) -> None:
+        size = self.canvas_size()
+        if size != self._announced:
+            self._announced = size
+            self.canvasSizeChanged.emit(*size)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._announce_canvas()
 
     @property
     def side_by_side(self) -> bool:
@@ -122,6 +147,7 @@ class VideoView(QWidget):
     def set_caption(self, text: str, scale: float = 1.0) -> None:
         """A line drawn under the picture (presenter mode: what runs and how fast, in large type)."""
         self._caption, self._caption_scale = text, scale
+        self._announce_canvas()
         self.update()
 
     def show_toast(self, text: str, ms: int = 2500) -> None:
@@ -150,9 +176,9 @@ class VideoView(QWidget):
         if r is None:
             self._images = []
         elif self._side_by_side:
-            self._images = [to_qimage(r.frame.image), to_qimage(r.annotated)]
+            self._images = [to_qimage(r.frame.image), to_qimage(r.shown)]
         else:
-            self._images = [to_qimage(r.annotated)]
+            self._images = [to_qimage(r.shown)]
 
     # --- painting ------------------------------------------------------------
     def image_rects(self) -> list[QRect]:
@@ -164,7 +190,7 @@ class VideoView(QWidget):
             return []
         if len(self._images) == 1:
             return [aspect_fit(self._images[0].size(), area)]
-        gap = 8
+        gap = SIDE_GAP
         half_w = (area.width() - gap) // 2
         left = QRect(area.x(), area.y(), half_w, area.height())
         right = QRect(area.x() + half_w + gap, area.y(), area.width() - half_w - gap, area.height())

@@ -55,6 +55,9 @@ class WindowLogic(QObject):
         self._gallery_waiting = False
         self.relaunch_requested = False  # View > Language: app.run makes the window again in the new language
         self._connect_actions()
+        # Lecture views are laid out at the size the view shows them (the pipeline draws them there).
+        window.view.canvasSizeChanged.connect(lambda w, h: controller.set_display_size((w, h)))
+        controller.set_display_size(window.view.canvas_size())
         self._connect_widgets()
         self._connect_controller()
         self._region_drag = RegionDrag(window.view, self._set_superres_region,
