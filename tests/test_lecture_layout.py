@@ -80,13 +80,15 @@ def test_cnn_view_gives_every_element_its_own_place(cnn_results, language, scale
 
 def test_larger_text_grows_the_text_not_over_the_pictures(cnn_results, language) -> None:
     frame, results = cnn_results
-    heights = {}
+    heights, frames = {}, {}
     for scale in (1.0, 2.0):
         draw.set_text_scale(scale)
         ann = CnnAnnotator()
         ann.compose(frame, results["layers"], (1584, 891))
         heights[scale] = dict(ann.last_sheet.boxes("text"))["layer title"].h
-    assert heights[2.0] >= 1.4 * heights[1.0]
+        frames[scale] = dict(ann.last_sheet.boxes("picture"))["frame"].w
+    assert heights[2.0] >= 1.25 * heights[1.0]
+    assert frames[2.0] >= 0.7 * frames[1.0], "200% enlarges the text, it does not shrink the lesson's picture"
 
 
 def _superres(photo: np.ndarray, check: bool) -> SuperResolved:
