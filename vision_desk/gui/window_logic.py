@@ -377,6 +377,8 @@ class WindowLogic(QObject):
     def set_ui_scale(self, percent: int) -> None:
         self.store.ui_scale = percent
         ui_scale.apply(percent)
+        # The settings keep their room, the value boxes their width (after the layout took the new font).
+        QTimer.singleShot(0, lambda: self.w.size_docks(percent))
         self.c.redraw()  # a paused frame shows its labels at the new size at once
 
     # --- messages: the banner, or large and brief over the video in presenter mode ------------------
