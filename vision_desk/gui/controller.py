@@ -30,6 +30,7 @@ from vision_desk import runtime
 from vision_desk.errors import OutputError, SettingsError, VisionDeskError
 from vision_desk.gui import outputs
 from vision_desk.gui.i18n import translate
+from vision_desk.i18n import translate_message
 from vision_desk.gui.pacing import FramePacer
 from vision_desk.pipeline.events import EventKind, Mode, PipelineEvent, PipelineState
 from vision_desk.pipeline.types import FrameResult
@@ -518,7 +519,7 @@ class Controller(QObject):
                     else translate("Controller", "Could not open {spec}").format(spec=redact(spec))
                 # The command-line hint at the end of a camera error ("open sample instead") is what the
                 # window is doing already: keep only the reason.
-                reason = message.replace(ALTERNATIVES_HINT, "").rstrip(" .;")
+                reason = translate_message(message.replace(ALTERNATIVES_HINT, "").rstrip(" .;"))
                 self.notice.emit(translate("Controller", "{what}: playing the bundled sample clip instead ({reason}). Use the Camera menu (C) to try again.").format(what=what, reason=reason))
                 self.open_source(fallback)
                 return

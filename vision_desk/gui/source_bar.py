@@ -15,8 +15,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSlider, QToolBar, QTo
 
 from vision_desk.gui.i18n import translate
 
-VIDEO_FILTER = ("Videos and pictures (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg *.wmv *.gif "
-                "*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)")
+VIDEO_PATTERNS = "*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg *.wmv *.gif *.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp"
+
+
+def video_filter() -> str:
+    """The open dialog's file types, in the window's language."""
+    return "{} ({});;{} (*)".format(translate("SourceBar", "Videos and pictures"), VIDEO_PATTERNS,
+                                    translate("SourceBar", "All files"))
 
 
 class CameraMenu(QMenu):

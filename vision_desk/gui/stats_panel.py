@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from vision_desk.gui.i18n import translate
-from vision_desk.i18n import translate_label
+from vision_desk.i18n import style_name, translate_label, translate_message
 
 # (value, shown text, tooltip); the texts are translated where the combo box is filled.
 PRECISION_CHOICES = (
@@ -54,7 +54,7 @@ def summarize_results(results: dict[str, Any]) -> str:
                      else translate("Stats", "{n} people (pose)").format(n=n))
     style = results.get("style")
     if style is not None and getattr(style, "style", ""):
-        parts.append(translate("Stats", "style: {name}").format(name=style.style))
+        parts.append(translate("Stats", "style: {name}").format(name=translate_message(style_name(style.style))))
     cnn = results.get("cnn")
     if cnn is not None and getattr(cnn, "labels", None):
         parts.append(f"{translate_label(cnn.labels[0], domain='imagenet')} {100 * float(cnn.scores[0]):.0f}%")
@@ -244,7 +244,8 @@ class StatsPanel(QWidget):
             self.precision.setCurrentIndex(index)
 
     def set_device(self, text: str) -> None:
-        self.device.setText("<b>{}</b> {}".format(translate("Stats", "Execution provider:"), text))
+        # The line runtime.py makes (English on the command line) in the window's language.
+        self.device.setText("<b>{}</b> {}".format(translate("Stats", "Execution provider:"), translate_message(text)))
 
     def update_stats(self, stats: Any, display_fps: float, results: dict[str, Any] | None = None, *,
                      paused: bool = False, recording: bool = False, errors: dict[str, Any] | None = None) -> None:

@@ -22,8 +22,9 @@ from vision_desk.gui.main_window import MainWindow
 from vision_desk.gui.presenter import Presenter
 from vision_desk.gui.region_drag import RegionDrag
 from vision_desk.gui.settings_store import SettingsStore
-from vision_desk.gui.source_bar import VIDEO_FILTER
-from vision_desk.gui.setting_widgets import PICTURE_FILTER
+from vision_desk.gui.source_bar import video_filter
+from vision_desk.gui.setting_widgets import picture_filter
+from vision_desk.i18n import translate_message
 from vision_desk.sources.stream import redact
 
 STATS_INTERVAL_MS = 250
@@ -36,6 +37,17 @@ def registry_title(name: str) -> str:
 SOURCE_NAMES = {"camera": "Camera", "video": "Video", "image": "Picture", "folder": "Folder", "stream": "Stream",
                 "sample": "Sample clip", "synthetic": "Test pattern"}  # (translated: "Sources" context)
 TOAST_MS = 2500
+
+
+def source_name(info: Any) -> str:
+    """What the source is called, in the window's language, without the kind its description starts with
+    ("video short3s.mp4" -> "short3s.mp4": the status bar says "Video: " already); "" when that is all."""
+    text = info.description.strip()
+    if text.lower() in (info.kind, "sample clip"):  # "Sample clip: sample clip" said nothing twice
+        return ""
+    if info.kind in ("video", "image", "folder", "stream") and text.lower().startswith(info.kind + " "):
+        text = text[len(info.kind) + 1:]
+    return translate_message(text)
 
 
 def _set_checked_quietly(action: QAction, on: bool) -> None:
@@ -213,7 +225,7 @@ class WindowLogic(QObject):
 
     def ask_open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.w, translate("Window", "Open a video or a picture"),
-                                              self._last_dir(), VIDEO_FILTER)
+                                              self._last_dir(), video_filter())
         if path:
             self.open_source(path)
 
@@ -248,12 +260,11 @@ class WindowLogic(QObject):
     def _source_opened(self, info: Any) -> None:
         kind = translate("Sources", SOURCE_NAMES.get(info.kind, info.kind))
         size = f"{info.width}x{info.height}" if info.width else ""
-        rate = f"{info.fps:.0f} fps" if info.fps else ""
-        # "Sample clip: sample clip" said nothing twice: the description only when it adds something.
-        what = kind if info.description.strip().lower() in (kind.lower(), info.kind, "sample clip") \
-            else f"{kind}: {info.description}"
+        # Pictures have no frame rate of their own (a folder is shown at a steady pace, not "30 fps").
+        rate = f"{info.fps:.0f} fps" if info.fps and info.kind not in ("image", "folder") else ""
+        what = f"{kind}: {name}" if (name := source_name(info)) else kind
         self.w.source_label.setText(" · ".join(p for p in (what, size, rate) if p))
-        self.w.setWindowTitle(f"vision_desk — {info.description}")
+        self.w.setWindowTitle(f"vision_desk — {what}")
         self.w.playback.set_length(info.frame_count)
         self._update_playback_bar()
         self.store.source = self.c.source_spec
@@ -339,12 +350,13 @@ class WindowLogic(QObject):
 
     def _set_superres_region(self, region: str) -> None:
         self.apply_settings("superres", {"region": region})
-        self.w.statusBar().showMessage(f"Super-resolution region: {region} (double-click: back to auto)" if region
-                                       else "Super-resolution region: automatic (centre or face)", 6000)
+        self.w.statusBar().showMessage(
+            translate("Window", "Super-resolution region: {region} (double-click: back to auto)").format(region=region)
+            if region else translate("Window", "Super-resolution region: automatic (centre or face)"), 6000)
 
     def ask_style_image(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.w, translate("Window", "Choose a picture to use as the style"),
-                                              self._last_dir(), PICTURE_FILTER)
+                                              self._last_dir(), picture_filter())
         if path:
             self.apply_settings("style", {"style_image": path}, enable=True)
 

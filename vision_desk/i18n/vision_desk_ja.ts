@@ -488,6 +488,17 @@
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>場所(&amp;L):</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>ファイルの種類(&amp;T):</translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>(changing it reloads the model)</source>
@@ -496,6 +507,10 @@
     <message>
         <source>Choose a picture</source>
         <translation>画像を選ぶ</translation>
+    </message>
+    <message>
+        <source>Choose: {what}</source>
+        <translation>選択：{what}</translation>
     </message>
     <message>
         <source>Viola-Jones Haar cascades (OpenCV)</source>
@@ -885,6 +900,10 @@
 <context>
     <name>SourceBar</name>
     <message>
+        <source>Videos and pictures</source>
+        <translation>動画と画像</translation>
+    </message>
+    <message>
         <source>Camera</source>
         <translation>カメラ</translation>
     </message>
@@ -899,6 +918,14 @@
     <message>
         <source>Look again</source>
         <translation>もう一度探す</translation>
+    </message>
+    <message>
+        <source>Pictures</source>
+        <translation>画像</translation>
+    </message>
+    <message>
+        <source>All files</source>
+        <translation>すべてのファイル</translation>
     </message>
 </context>
 <context>
@@ -1198,6 +1225,14 @@
     <message>
         <source>Opening {spec}…</source>
         <translation>{spec} を開いています…</translation>
+    </message>
+    <message>
+        <source>Super-resolution region: {region} (double-click: back to auto)</source>
+        <translation>超解像の領域：{region}（ダブルクリックで自動に戻す）</translation>
+    </message>
+    <message>
+        <source>Super-resolution region: automatic (centre or face)</source>
+        <translation>超解像の領域：自動（中央または顔）</translation>
     </message>
     <message>
         <source>Choose a picture to use as the style</source>
