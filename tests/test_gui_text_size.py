@@ -70,3 +70,20 @@ def test_a_window_made_at_200_percent_goes_back_to_100(qtbot, make_gui, tmp_path
     assert ui_scale.percent() == 200
     gui.logic.set_ui_scale(100)
     _wait_all_follow(qtbot, gui.window)
+
+
+def test_presenter_caption_and_toasts_are_sized_from_the_screen_and_the_text_size(qtbot, make_gui,
+                                                                                  restore_text_size):
+    gui = make_gui("sample", ["objects"])
+    gui.window.actions_by_name["presenter"].setChecked(True)
+    view = gui.window.view
+    qtbot.waitUntil(lambda: bool(view._caption))
+    screen_h = view.screen().geometry().height()
+    assert view.caption_pixel_size() >= screen_h / 25
+    assert view.toast_pixel_size() >= view.caption_pixel_size()
+    at_100 = view.caption_pixel_size()
+    gui.logic.set_ui_scale(200)
+    assert view.caption_pixel_size() >= 1.8 * at_100
+    # The picture keeps the rest: the caption band is under it, not over it.
+    qtbot.waitUntil(lambda: bool(view.image_rects()))
+    assert view.image_rects()[0].bottom() < view.height() - view.caption_pixel_size()

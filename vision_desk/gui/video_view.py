@@ -15,9 +15,10 @@ from collections import deque
 
 import numpy as np
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from vision_desk.gui import ui_scale
 from vision_desk.gui.i18n import translate
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.sources.stream import redact
@@ -40,6 +41,7 @@ def aspect_fit(size: QSize, area: QRect) -> QRect:
     return QRect(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 2, w, h)
 
 
+SCREEN_FRACTION = 1 / 25  # the caption's and toasts' text height, at least, of the screen's height (at 100%)
 SIDE_GAP = 8  # pixels between the original and the processed picture, side by side
 
 
@@ -162,6 +164,13 @@ class VideoView(QWidget):
             self._toast_timer.stop()
         self.update()
 
+    def caption_pixel_size(self) -> int:
+        """The caption's text height in pixels (tests check it against the screen)."""
+        return self._large_font(self._caption_scale).pixelSize()
+
+    def toast_pixel_size(self) -> int:
+        return self._large_font(max(2.0, self._caption_scale * 1.2)).pixelSize()
+
     @property
     def toast(self) -> str:
         return self._toast
@@ -199,7 +208,19 @@ class VideoView(QWidget):
     def _caption_height(self) -> int:
         if not self._caption:
             return 0
-        return int(self.fontMetrics().height() * 1.6 * self._caption_scale) + 8
+        return int(QFontMetrics(self._large_font(self._caption_scale)).height() * 1.5) + 8
+
+    def _large_font(self, scale: float) -> QFont:
+        """Bold text ``scale`` times the window's, and at least 1/25 of the screen's height times the text
+        size (View > Text size): a caption read from the back of a room is sized by the screen it is on,
+        not by a desk's font (27 px on a 1080p projector was too small)."""
+        font = QFont(self.font())
+        font.setBold(True)
+        screen = self.screen()
+        floor = (screen.geometry().height() if screen is not None else 0) * SCREEN_FRACTION * ui_scale.percent() / 100
+        px = max(QFontMetrics(font).height() * scale, floor)
+        font.setPixelSize(max(8, round(px)))
+        return font
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
@@ -248,19 +269,13 @@ class VideoView(QWidget):
         h = self._caption_height()
         box = QRect(0, self.height() - h, self.width(), h)
         painter.fillRect(box, QColor(0, 0, 0))
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * self._caption_scale)
-        font.setBold(True)
-        painter.setFont(font)
+        painter.setFont(self._large_font(self._caption_scale))
         painter.setPen(QColor(255, 255, 255))
         painter.drawText(box.adjusted(12, 0, -12, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          painter.fontMetrics().elidedText(self._caption, Qt.TextElideMode.ElideRight, box.width() - 24))
 
     def _paint_toast(self, painter: QPainter) -> None:
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * max(2.0, self._caption_scale * 1.2))
-        font.setBold(True)
-        painter.setFont(font)
+        painter.setFont(self._large_font(max(2.0, self._caption_scale * 1.2)))
         fm = painter.fontMetrics()
         area = self.rect().adjusted(20, 0, -20, -self._caption_height())
         text = fm.elidedText(self._toast, Qt.TextElideMode.ElideRight, area.width() - 40)
