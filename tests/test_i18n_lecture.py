@@ -45,11 +45,13 @@ def test_imagenet_names_do_not_replace_the_coco_names() -> None:
 
 def test_lecture_captions_are_english_on_the_command_line_and_japanese_in_the_window() -> None:
     layer = LayerView("stage3", (240, 28, 28), np.arange(1), np.zeros((1, 28, 28), np.float32))
-    assert layer_title(layer) == "stage 3 · 240 channels · 28 x 28"  # the processor's own title, word for word
-    assert layer_title(layer) == layer.title
+    # Which tensor: the maps inside stage 3's last block (240 channels), not the stage's output (40).
+    assert layer_title(layer) == "stage 3 · inside its last block: 240 channels (the stage outputs 40) · 28 x 28"
+    head = LayerView("head", (1280, 7, 7), np.arange(1), np.zeros((1, 7, 7), np.float32))
+    assert layer_title(head) == head.title == "head · 1280 channels · 7 x 7"
     labels.set_language("ja")
     try:
-        assert layer_title(layer) == "ステージ 3 · 240 チャンネル · 28×28"
+        assert layer_title(layer) == "ステージ 3・最後のブロック内部 240 チャンネル（ステージの出力は 40）・28×28"
         assert class_name("tabby") == "トラ猫"
     finally:
         labels.set_language("en")

@@ -27,10 +27,23 @@ BAR: draw.Color = (80, 200, 255)
 PANEL: draw.Color = (25, 25, 25)
 
 
+# What EfficientNet-Lite0's stages put out. The maps shown are the activations inside each stage's last
+# block, after its expansion (6x wider, MODEL_SOURCES.md section 5), so "stage 3 · 240 channels" must say
+# that the stage itself outputs 40: otherwise the class reads 240 as the stage's width.
+STAGE_OUTPUTS = {"stage1": 16, "stage2": 24, "stage3": 40, "stage4": 80, "stage5": 112, "stage6": 192,
+                 "stage7": 320}
+
+
 def layer_title(layer: LayerView) -> str:
-    """'stage 4 · 240 channels · 28 x 28' in the window's language (the command line stays English)."""
+    """'stage 3 · 240 channels · 28 x 28', and for a stage's expanded maps which tensor that is:
+    'stage 3 · inside its last block: 240 channels (the stage outputs 40) · 28 x 28', in the window's
+    language (the command line stays English)."""
     c, h, w = layer.shape
     name = translate_label(LAYER_TITLES.get(layer.name, layer.name))
+    out = STAGE_OUTPUTS.get(layer.name)
+    if out is not None and out != c:
+        return translate_label("{layer} · inside its last block: {c} channels (the stage outputs {out}) · {h} x {w}"
+                               ).format(layer=name, c=c, out=out, h=h, w=w)
     return translate_label("{layer} · {c} channels · {h} x {w}").format(layer=name, c=c, h=h, w=w)
 
 
@@ -137,7 +150,7 @@ class CnnAnnotator:
     def _draw_layer(self, canvas: np.ndarray, sheet: layout.Sheet, layer: LayerView, st: draw.Style,
                     px: int, room: int) -> None:
         h = canvas.shape[0]
-        title = layout.put_text(sheet, canvas, "layer title", layer_title(layer), px, st.pad, st, room)
+        title = layout.put_wrapped(sheet, canvas, "layer title", layer_title(layer), px, st.pad, st, room)
         area_x, area_y, area_w = px, title.bottom + st.pad, room
         area_h = h - area_y - st.pad
         if layer.enlarged is not None:  # grid on the left half of the column, the enlarged channel on the right

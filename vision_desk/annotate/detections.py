@@ -91,7 +91,7 @@ class FacesAnnotator:
         st = draw.style_for(image)
         line = self.thickness or st.line
         if teaching:
-            self._draw_candidates(image, result, line, st)
+            bins = self._draw_candidates(image, result, line, st)
         label = translate_label(self.LABEL)
         for i, box in enumerate(result.boxes):
             draw.draw_box(image, box, self.FACE_COLOR, line, outline=True)
@@ -100,9 +100,12 @@ class FacesAnnotator:
                     draw.draw_box(image, eye, self.EYE_COLOR, max(1, line // 2))
             if self.show_labels:  # last, so an eye box never crosses the text
                 self._label(image, box, line, st, label)
+        if teaching:  # after the faces, in the top corner where it covers none of them (or the least)
+            self._legend(image, bins, st, result.boxes)
         return image
 
-    def _draw_candidates(self, image: np.ndarray, result: Faces, line: int, st: draw.Style) -> None:
+    def _draw_candidates(self, image: np.ndarray, result: Faces, line: int, st: draw.Style
+                         ) -> list[tuple[np.ndarray, float, float]]:
         cands = result.candidates
         bins = size_bins(cands[:, 2] - cands[:, 0], len(SCALE_COLORS))
         # One faint white fill for all (where windows pile up, the picture brightens), then the outlines in
@@ -114,10 +117,12 @@ class FacesAnnotator:
                          st.pad * 2, st.radius)
         # Bottom-right: the bottom-left corner belongs to the HUD and the pose view's caption.
         draw.draw_caption(image, caption_text(len(cands), len(result)), "bottom-right", style=big)
-        self._legend(image, bins, st)
+        return bins
 
-    def _legend(self, image: np.ndarray, bins: list[tuple[np.ndarray, float, float]], st: draw.Style) -> None:
-        """Top right: "window size" and one swatch per colour with its size range in pixels."""
+    def _legend(self, image: np.ndarray, bins: list[tuple[np.ndarray, float, float]], st: draw.Style,
+                faces: np.ndarray) -> None:
+        """"window size" and one swatch per colour with its size range in pixels, at the top right, or the
+        top left when that covers less of the faces found (a face there was hidden under it, or drawn over it)."""
         rows = [(SCALE_COLORS[b], f"{lo:.0f}-{hi:.0f} px" if round(lo) != round(hi) else f"{lo:.0f} px")
                 for b, (members, lo, hi) in enumerate(bins) if len(members)]
         title = translate_label("window size")
@@ -125,9 +130,10 @@ class FacesAnnotator:
         row_h = th + base + 2 * st.pad
         width = max(draw.text_size(t, st)[0] for t in [title, *(r[1] for r in rows)]) + row_h + 3 * st.pad
         h_img, w_img = image.shape[:2]
-        x0 = max(0, w_img - width - st.pad)
         y = st.pad
         box_h = row_h * (len(rows) + 1) + st.pad
+        right, left = max(0, w_img - width - st.pad), st.pad
+        x0 = min((right, left), key=lambda x: _covered(faces, (x, y, x + width, y + box_h)))
         roi = image[y:y + box_h, x0:x0 + width]
         roi[...] = (roi * 0.35).astype(np.uint8)  # darken: the legend must read on a bright wall
         draw.draw_label(image, title, x0, y, (40, 40, 40), st, above=False)
@@ -151,6 +157,14 @@ class FacesAnnotator:
                 draw.draw_label(image, label, x1 + inner, y2 - inner, self.FACE_COLOR, st, above=True)
         else:
             draw.draw_label(image, label, x1 - inner, y2 + inner, self.FACE_COLOR, st, above=False)
+
+
+def _covered(boxes: np.ndarray, area: tuple[float, float, float, float]) -> float:
+    """How many pixels of ``boxes`` (x1 y1 x2 y2 each) lie inside ``area``."""
+    b = np.asarray(boxes, np.float64).reshape(-1, 4)
+    w = np.clip(np.minimum(b[:, 2], area[2]) - np.maximum(b[:, 0], area[0]), 0, None)
+    h = np.clip(np.minimum(b[:, 3], area[3]) - np.maximum(b[:, 1], area[1]), 0, None)
+    return float((w * h).sum())
 
 
 def caption_text(windows: int, faces: int) -> str:

@@ -10,6 +10,7 @@ over a lesson's picture) at any size, text scale and language.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import cv2
@@ -122,3 +123,23 @@ def put_text(sheet: Sheet, canvas: np.ndarray, name: str, text: str, x: int, top
         x = x + room - tw
     draw.draw_outlined_text(canvas, text, x, top + th, st)
     return sheet.add("text", name, Box(x, top, tw, th + base))
+
+
+def put_wrapped(sheet: Sheet, canvas: np.ndarray, name: str, text: str, x: int, top: int, style: draw.Style,
+                room: int, max_lines: int = 2) -> Box:
+    """``text`` on up to ``max_lines`` lines, broken between its parts (" · ", "・", "（"), at full size where
+    that fits (a long title is wrapped, not shrunk to a size nobody at the back can read); the last line is
+    shrunk if it must be. Returns the box around all the lines."""
+    parts = [p for p in re.split(r"(?<= · )|(?<=・)|(?=（)", text) if p]
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines) < max_lines and \
+                draw.text_size(draw.renderable(lines[-1] + part), style)[0] > room:
+            lines.append(part)
+        elif lines:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    boxes = [put_text(sheet, canvas, f"{name} {i}" if i else name, line.strip(" ·"), x,
+                      top + i * line_height(style), style, room) for i, line in enumerate(lines)]
+    return Box(x, top, max(b.w for b in boxes), boxes[-1].bottom - top)
