@@ -121,8 +121,12 @@ class PlaybackBar(QWidget):
             btn.setDefaultAction(actions[name])
             layout.addWidget(btn)
         # On and off must differ at a glance from the back of the room, not only by a faint frame.
+        # Real time / Every frame is a choice of two modes, not on/off: "Every frame" in grey read as
+        # "every frame: off", so both modes are shown as chosen (blue, and green for every frame).
         self.setStyleSheet("QToolButton:checked { background: #1565c0; color: white; border-radius: 3px; "
-                           "font-weight: bold; }")
+                           "font-weight: bold; } "
+                           "QToolButton#realtime_button:!checked { background: #2e7d32; color: white; "
+                           "border-radius: 3px; font-weight: bold; }")
         # While dragging, seek at most every 80 ms (each seek restarts decoding); always on release.
         self._drag_timer = QTimer(self)
         self._drag_timer.setSingleShot(True)

@@ -6,6 +6,7 @@ a second from the newest result, never per frame.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -43,7 +44,9 @@ def summarize_results(results: dict[str, Any]) -> str:
         parts.append(translate("Stats", "1 face") if n == 1 else translate("Stats", "{n} faces").format(n=n))
     objects = results.get("objects")
     if objects is not None:
-        labels = list(dict.fromkeys(translate_label(x) for x in getattr(objects, "labels", [])))
+        # With their counts, like the faces and the people: "2 person, cup", not "person".
+        counts = Counter(translate_label(x) for x in getattr(objects, "labels", []))
+        labels = [f"{n} {name}" if n > 1 else name for name, n in counts.items()]
         comma = translate("Stats", ", ")
         parts.append(comma.join(labels[:4]) + ("…" if len(labels) > 4 else "") if labels
                      else translate("Stats", "no objects"))

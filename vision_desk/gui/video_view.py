@@ -15,7 +15,7 @@ from collections import deque
 
 import numpy as np
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from vision_desk.gui import ui_scale
@@ -233,6 +233,7 @@ class VideoView(QWidget):
             for img, rect in zip(self._images, rects):
                 painter.drawImage(QRectF(rect), img)
             if len(rects) == 2:
+                self._paint_region(painter, rects[0])
                 self._paint_tags(painter, rects)
         if self._caption:
             self._paint_caption(painter)
@@ -260,10 +261,29 @@ class VideoView(QWidget):
         painter.setFont(font)
         fm = painter.fontMetrics()
         for rect, text in zip(rects, (translate("VideoView", "original"), translate("VideoView", "processed"))):
-            box = QRect(rect.x() + 6, rect.y() + 6, fm.horizontalAdvance(text) + 12, fm.height() + 6)
+            w, h = fm.horizontalAdvance(text) + 12, fm.height() + 6
+            # Above the picture where the letterbox leaves room: inside it, the tag hid the top-left label
+            # ("person 0.55" read ".55") and the superres sheet's first title.
+            top = rect.y() - h - 4 if rect.y() - h - 4 >= 0 else rect.y() + 6
+            box = QRect(rect.x() + (0 if top < rect.y() else 6), top, w, h)
             painter.fillRect(box, QColor(0, 0, 0, 160))
             painter.setPen(QColor(255, 255, 255))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_region(self, painter: QPainter, rect: QRect) -> None:
+        """Side by side with superres: its region outlined on the original too (where the zoom comes from)."""
+        result = self._result
+        sr = result.results.get("superres") if result is not None else None
+        if sr is None or getattr(sr, "region", None) is None:
+            return
+        fh, fw = result.frame.image.shape[:2]
+        x1, y1, x2, y2 = sr.region
+        kx, ky = rect.width() / max(1, fw), rect.height() / max(1, fh)
+        pen = QPen(QColor(255, 220, 0))  # the sheet's REGION colour (BGR 0, 220, 255)
+        pen.setWidth(3)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(QRectF(rect.x() + x1 * kx, rect.y() + y1 * ky, (x2 - x1) * kx, (y2 - y1) * ky))
 
     def _paint_caption(self, painter: QPainter) -> None:
         h = self._caption_height()
