@@ -150,7 +150,7 @@ class CnnAnnotator:
     def _draw_layer(self, canvas: np.ndarray, sheet: layout.Sheet, layer: LayerView, st: draw.Style,
                     px: int, room: int) -> None:
         h = canvas.shape[0]
-        title = layout.put_wrapped(sheet, canvas, "layer title", layer_title(layer), px, st.pad, st, room)
+        title = layout.put_wrapped(sheet, canvas, "layer title", layer_title(layer), px, st.pad, st, room, 3)
         area_x, area_y, area_w = px, title.bottom + st.pad, room
         area_h = h - area_y - st.pad
         if layer.enlarged is not None:  # grid on the left half of the column, the enlarged channel on the right

@@ -65,8 +65,8 @@ class FacesAnnotator:
     The teaching view is made to be projected: each raw window is drawn with a
     line as thick as the face boxes' and a faint fill, both translucent so that
     overlaps add up (a real face, found at many shifts and scales, glows; a false
-    alarm stays a lone outline); its colour says its size (legend at the top
-    right, with the size range of each colour), and the count
+    alarm stays a lone outline); its colour says its size (a one-line legend at
+    the top edge, where it covers no face, with the size range of each colour), and the count
     "raw windows N -> faces M" is written large at the bottom right.
     """
 
@@ -101,7 +101,7 @@ class FacesAnnotator:
             if self.show_labels:  # last, so an eye box never crosses the text
                 self._label(image, box, line, st, label)
         if teaching:  # after the faces, in the top corner where it covers none of them (or the least)
-            self._legend(image, bins, st, result.boxes)
+            self._legend(image, bins, st, result.boxes, result.candidates)
         return image
 
     def _draw_candidates(self, image: np.ndarray, result: Faces, line: int, st: draw.Style
@@ -120,28 +120,37 @@ class FacesAnnotator:
         return bins
 
     def _legend(self, image: np.ndarray, bins: list[tuple[np.ndarray, float, float]], st: draw.Style,
-                faces: np.ndarray) -> None:
-        """"window size" and one swatch per colour with its size range in pixels, at the top right, or the
-        top left when that covers less of the faces found (a face there was hidden under it, or drawn over it)."""
-        rows = [(SCALE_COLORS[b], f"{lo:.0f}-{hi:.0f} px" if round(lo) != round(hi) else f"{lo:.0f} px")
+                faces: np.ndarray, candidates: np.ndarray) -> None:
+        """"window size" and one swatch per colour with its size range, on one line at the top edge: left,
+        middle or right, wherever it covers the least of the faces and then of the raw windows (a column in
+        a fixed corner hid a face, or had one drawn over it)."""
+        rows = [(SCALE_COLORS[b], f"{lo:.0f}-{hi:.0f}" if round(lo) != round(hi) else f"{lo:.0f}")
                 for b, (members, lo, hi) in enumerate(bins) if len(members)]
         title = translate_label("window size")
         _, th, base = draw.text_size(title, st)
         row_h = th + base + 2 * st.pad
-        width = max(draw.text_size(t, st)[0] for t in [title, *(r[1] for r in rows)]) + row_h + 3 * st.pad
+        sw = row_h - 2 * st.pad
+        items = [(None, title)] + rows + [(None, "px")]
+        widths = [draw.text_size(t, st)[0] + 2 * st.pad + (sw + st.pad if c is not None else 0) for c, t in items]
+        width, height = sum(widths) + st.pad, row_h
         h_img, w_img = image.shape[:2]
         y = st.pad
-        box_h = row_h * (len(rows) + 1) + st.pad
-        right, left = max(0, w_img - width - st.pad), st.pad
-        x0 = min((right, left), key=lambda x: _covered(faces, (x, y, x + width, y + box_h)))
-        roi = image[y:y + box_h, x0:x0 + width]
-        roi[...] = (roi * 0.35).astype(np.uint8)  # darken: the legend must read on a bright wall
-        draw.draw_label(image, title, x0, y, (40, 40, 40), st, above=False)
-        for color, text in rows:
-            y += row_h
-            sw = row_h - 2 * st.pad
-            image[y + st.pad:y + st.pad + sw, x0 + st.pad:x0 + st.pad + sw] = color
-            draw.draw_label(image, text, x0 + row_h, y, (40, 40, 40), st, above=False)
+        spots = [max(0, w_img - width - st.pad), st.pad, max(0, (w_img - width) // 2)]
+
+        def cost(x: int) -> tuple[float, float]:
+            area = (x, y, x + width, y + height)
+            return _covered(faces, area), _covered(candidates, area)
+
+        x = min(spots, key=cost)
+        roi = image[y:y + height, x:x + width]
+        roi[...] = (roi * 0.3).astype(np.uint8)  # darken: the legend must read on a bright wall
+        for (color, text), w in zip(items, widths):
+            if color is not None:
+                image[y + st.pad:y + st.pad + sw, x + st.pad:x + st.pad + sw] = color
+                draw.draw_label(image, text, x + sw + st.pad, y, (30, 30, 30), st, above=False)
+            else:
+                draw.draw_label(image, text, x, y, (30, 30, 30), st, above=False)
+            x += w
 
     def _label(self, image: np.ndarray, box: np.ndarray, line: int, st: draw.Style, label: str) -> None:
         """Inside the top-left corner of the box; inside its bottom when the box touches the top of the image

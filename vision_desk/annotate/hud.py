@@ -84,15 +84,19 @@ def _fitting(text: str, max_width: int, style: Style, tail: str = "") -> int:
     return lo
 
 
-def _wrap(text: str, max_width: int, style: Style) -> list[str]:
-    """``text`` on one line, or two (broken at a space or after a Japanese comma), the second cut if need be:
-    the device line's reason used to end in '...' on a small frame."""
+def _wrap(text: str, max_width: int, style: Style, lines: int = 3) -> list[str]:
+    """``text`` on up to ``lines`` lines (broken at a space or after Japanese punctuation), the last cut if
+    need be: the device line's reason used to end in '...' on a small frame."""
     if text_size(text, style)[0] <= max_width:
         return [text]
     n = _fitting(text, max_width, style)
     breaks = [i + 1 for i, ch in enumerate(text[:n]) if ch in " 、。）—"]
-    cut = breaks[-1] if breaks and breaks[-1] > n // 2 else n
-    return [text[:cut].rstrip(), _fit(text[cut:].lstrip(), max_width, style)]
+    # Japanese may break between any two characters: only a late break point is worth a shorter line.
+    late = 3 * n // 4 if not text.isascii() else n // 2
+    cut = breaks[-1] if breaks and breaks[-1] > late else n
+    rest = text[cut:].lstrip()
+    tail = _wrap(rest, max_width, style, lines - 1) if lines > 2 else [_fit(rest, max_width, style)]
+    return [text[:cut].rstrip(), *tail]
 
 
 class HudAnnotator:
@@ -107,7 +111,8 @@ class HudAnnotator:
         st = Style(base.line, max(base.font_scale * 0.85, _MIN_FONT_SCALE), base.text, base.pad, base.radius)
         h_img, w_img = image.shape[:2]
         margin = st.pad
-        max_w = max(10, w_img - 2 * margin - 2 * st.pad)
+        # At most 60% of the width: the bottom-right corner is the teaching views' (the Haar count caption).
+        max_w = max(10, int(w_img * 0.6) - 2 * margin - 2 * st.pad)
         lines = [part for line in hud_lines(stats, processors) for part in _wrap(line, max_w, st)]
         sizes = [text_size(line, st) for line in lines]
         line_h = max(h + b for _, h, b in sizes) + st.pad

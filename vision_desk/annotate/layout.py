@@ -140,6 +140,6 @@ def put_wrapped(sheet: Sheet, canvas: np.ndarray, name: str, text: str, x: int, 
             lines[-1] += part
         else:
             lines.append(part)
-    boxes = [put_text(sheet, canvas, f"{name} {i}" if i else name, line.strip(" ·"), x,
+    boxes = [put_text(sheet, canvas, f"{name} {i}" if i else name, line.strip(" ·・"), x,
                       top + i * line_height(style), style, room) for i, line in enumerate(lines)]
     return Box(x, top, max(b.w for b in boxes), boxes[-1].bottom - top)
