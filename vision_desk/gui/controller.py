@@ -97,6 +97,11 @@ class Controller(QObject):
         self._loop = False
         self._realtime = True
         self._paused = False
+        # While paused, the only frame the display takes (None: any). Frames already inside the processors
+        # when Space was pressed finish later: shown, they moved the picture after the pause, and a step
+        # then came after them (339 -> 351 instead of 340).
+        self._hold_index: int | None = None
+        self._shown_index: int | None = None  # the frame index last handed to the view
         self._finished = False
         self._recording: list[Any] = []
         self._record_path: Path | None = None
@@ -192,6 +197,7 @@ class Controller(QObject):
         gen = self._generation
         source = self._source = MirroredSource(inner, self._mirrored)
         self._spec, self._fallback, self._opened, self._paused = spec, fallback, False, paused
+        self._shown_index, self._hold_index = None, ((seek_to or 0) if paused else None)
         self._finished = False
         with self._lock:
             self._latest = None
@@ -338,6 +344,9 @@ class Controller(QObject):
         if self._pipeline is None or not self._seekable():
             return
         self._paused = bool(paused)
+        self._hold_index = self._shown_index if self._paused else None
+        if self._paused:
+            self._pacer.clear()  # results not yet painted came after the frame on screen
         self._pipeline.set_paused(self._paused)
 
     def toggle_play(self) -> None:
@@ -352,7 +361,11 @@ class Controller(QObject):
             return
         if not self._paused:
             self.set_paused(True)
-        self._pipeline.step()
+        if self._shown_index is not None and self._hold_index is not None:
+            # The frame after the one on screen, wherever reading had got to (frames read ahead went by).
+            self.seek(self._shown_index + 1)
+        else:
+            self._pipeline.step()
 
     def seek(self, index: int) -> None:
         if self._finished:
@@ -360,6 +373,8 @@ class Controller(QObject):
             return
         if self._pipeline is not None and self._seekable():
             self._pacer.clear()  # results from before the jump are not worth showing any more
+            if self._paused:
+                self._hold_index = max(0, int(index))
             self._pipeline.seek(max(0, int(index)))
 
     def set_loop(self, on: bool) -> None:
@@ -465,6 +480,9 @@ class Controller(QObject):
     def _on_result(self, gen: int, result: FrameResult) -> None:
         if gen != self._generation:
             return
+        hold = self._hold_index
+        if self._paused and hold is not None and result.frame.index != hold:
+            return  # finished after the pause: the picture stays on the frame paused (or stepped) to
         with self._lock:
             self._latest = result
         self._pacer.push(result)
@@ -547,6 +565,7 @@ class Controller(QObject):
     def _display_tick(self) -> None:
         result = self._pacer.next(time.perf_counter())
         if result is not None:
+            self._shown_index = result.frame.index
             self.frameReady.emit(result)
 
     # --- helpers -----------------------------------------------------------------------------------
