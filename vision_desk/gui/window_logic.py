@@ -483,7 +483,8 @@ class WindowLogic(QObject):
         fps = self.w.view.display_fps()
         if result is not None:
             self.w.stats_panel.update_stats(result.stats, fps, result.results, paused=self.c.paused,
-                                            recording=self.c.recording, errors=result.errors)
+                                            recording=self.c.recording, errors=result.errors,
+                                            ended=self.c.finished)
         self.presenter.update_caption(self.c.processors, result, fps, self.c.paused)
 
     def _update_playback_bar(self) -> None:

@@ -994,12 +994,20 @@
         <translation>PSNR GAN {gan:.1f} / バイキュービック {bicubic:.1f} dB</translation>
     </message>
     <message>
+        <source>ended</source>
+        <translation>再生終了</translation>
+    </message>
+    <message>
         <source>paused</source>
         <translation>一時停止中</translation>
     </message>
     <message>
         <source>{v:.1f} fps</source>
         <translation>{v:.1f} fps</translation>
+    </message>
+    <message>
+        <source>{ms:.0f} ms</source>
+        <translation>{ms:.0f} ms</translation>
     </message>
     <message>
         <source>errors {n}</source>
