@@ -50,6 +50,9 @@ def _jsonable(value: Any) -> Any:
     return value if isinstance(value, (bool, int, float, str)) or value is None else str(value)
 
 
+SLIDE_S = 4.0  # an image folder: seconds per picture while playing
+
+
 class Controller(QObject):
     frameReady = Signal(object)  # FrameResult, on the GUI thread, at most once per display tick
     sourceOpened = Signal(object)  # SourceInfo
@@ -181,8 +184,9 @@ class Controller(QObject):
         spec = spec.strip()
         try:
             # Not opened yet: cheap, raises at once for a spec that cannot be a source.
-            # repeat=True keeps a single picture on screen so processors can be toggled on it.
-            inner = open_source(spec, repeat=True)
+            # repeat=True keeps a single picture on screen so processors can be toggled on it; a folder is a
+            # slide show (a picture every few seconds, "2 / 5", step and seek by picture), not a 30 fps flicker.
+            inner = open_source(spec, repeat=True, per_picture_s=SLIDE_S)
         except VisionDeskError as exc:
             if fallback and fallback != spec:
                 self.notice.emit(translate("Controller", "Could not open {spec}: playing the bundled sample clip instead. ({error})").format(spec=redact(spec), error=exc))
@@ -329,6 +333,13 @@ class Controller(QObject):
         info = self.source_info
         return info is not None and bool(info.seekable)
 
+    def picture_name(self, index: int) -> str:
+        """The file of picture ``index`` of an image folder (the playback bar names it); "" otherwise."""
+        info, inner = self.source_info, getattr(self._source, "inner", None)
+        if info is None or info.kind != "folder" or not hasattr(inner, "file_for"):
+            return ""
+        return inner.file_for(index).name
+
     @property
     def finished(self) -> bool:
         """A file played to its end (without loop): play, step or seek open it again."""
@@ -361,9 +372,14 @@ class Controller(QObject):
             return
         if not self._paused:
             self.set_paused(True)
-        if self._shown_index is not None and self._hold_index is not None:
+        info = self.source_info
+        count = info.frame_count if info is not None else None
+        target = None if self._shown_index is None or self._hold_index is None else self._shown_index + 1
+        if target is not None and count and target >= count:
+            target = 0 if info is not None and info.kind == "folder" else None  # a slide show goes round
+        if target is not None:
             # The frame after the one on screen, wherever reading had got to (frames read ahead went by).
-            self.seek(self._shown_index + 1)
+            self.seek(target)
         else:
             self._pipeline.step()
 

@@ -147,10 +147,11 @@ class PlaybackBar(QWidget):
         self.slider.setRange(0, max(0, self._count - 1))
         self.slider.setEnabled(self._count > 1)
 
-    def set_position(self, index: int) -> None:
+    def set_position(self, index: int, name: str = "") -> None:
+        """Frame (or picture) ``index`` on screen; ``name``: its file, for a folder of pictures."""
         if not self.slider.isSliderDown():
             self.slider.blockSignals(True)
             self.slider.setValue(index)
             self.slider.blockSignals(False)
         total = f" / {self._count}" if self._count else ""
-        self.position.setText(f"{index + 1}{total}")
+        self.position.setText(f"{index + 1}{total}" + (f"  ·  {name}" if name else ""))

@@ -440,7 +440,7 @@ class WindowLogic(QObject):
         self.w.stats_panel.show_found(result.results)
         self.presenter.update_caption(self.c.processors, result, self.w.view.display_fps(), self.c.paused)
         if self.w.playback.isVisible():
-            self.w.playback.set_position(result.frame.index)
+            self.w.playback.set_position(result.frame.index, self.c.picture_name(result.frame.index))
         if self._gallery_waiting:
             self._render_gallery()
 
