@@ -409,7 +409,9 @@ class WindowLogic(QObject):
 
     def _play_pause(self) -> None:
         self.c.toggle_play()
-        self.w.view.show_toast(translate("Window", "Paused") if self.c.paused else "", 0)
+        # For a moment, not until play: a lasting "Paused" covered the lesson's own captions (the cnn view's);
+        # the play button and the presenter caption keep saying it.
+        self.w.view.show_toast(translate("Window", "Paused") if self.c.paused else "", 2 * TOAST_MS)
 
     def _snapshot_saved(self, paths: list[str]) -> None:
         self.w.statusBar().showMessage(translate("Window", "Snapshot saved: {path}").format(path=paths[0]), 8000)
