@@ -126,8 +126,7 @@ class VideoView(QWidget):
     def canvas_size(self) -> tuple[int, int]:
         """Device pixels of the place the processed picture is shown in: the whole view less the caption,
         or its right half side by side. The pipeline lays lecture views out at this size."""
-        area = self.rect()
-        area.setBottom(area.bottom() - self._caption_height())
+        area = self._picture_area()
         width = (area.width() - SIDE_GAP) // 2 if self._side_by_side else area.width()
         ratio = self.devicePixelRatioF()
         return max(16, round(width * ratio)), max(16, round(area.height() * ratio))
@@ -192,9 +191,7 @@ class VideoView(QWidget):
     # --- painting ------------------------------------------------------------
     def image_rects(self) -> list[QRect]:
         """Where each image is drawn (also used by the screenshot check)."""
-        area = self.rect()
-        caption_h = self._caption_height()
-        area.setBottom(area.bottom() - caption_h)
+        area = self._picture_area()
         if not self._images:
             return []
         if len(self._images) == 1:
@@ -204,6 +201,24 @@ class VideoView(QWidget):
         left = QRect(area.x(), area.y(), half_w, area.height())
         right = QRect(area.x() + half_w + gap, area.y(), area.width() - half_w - gap, area.height())
         return [aspect_fit(self._images[0].size(), left), aspect_fit(self._images[1].size(), right)]
+
+    def _picture_area(self) -> QRect:
+        """The view less the caption band, and side by side less a band on top for the "original" and
+        "processed" tags (inside the pictures they hid a label and the superres sheet's first title)."""
+        area = self.rect()
+        area.setBottom(area.bottom() - self._caption_height())
+        if self._side_by_side:
+            area.setTop(area.top() + self._tag_font_metrics().height() + 10)
+        return area
+
+    def _tag_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * max(1.0, self._caption_scale * 0.8))
+        return font
+
+    def _tag_font_metrics(self) -> QFontMetrics:
+        return QFontMetrics(self._tag_font())
 
     def _caption_height(self) -> int:
         if not self._caption:
@@ -255,17 +270,11 @@ class VideoView(QWidget):
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder)
 
     def _paint_tags(self, painter: QPainter, rects: list[QRect]) -> None:
-        font = QFont(self.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * max(1.0, self._caption_scale * 0.8))
-        painter.setFont(font)
+        painter.setFont(self._tag_font())
         fm = painter.fontMetrics()
         for rect, text in zip(rects, (translate("VideoView", "original"), translate("VideoView", "processed"))):
             w, h = fm.horizontalAdvance(text) + 12, fm.height() + 6
-            # Above the picture where the letterbox leaves room: inside it, the tag hid the top-left label
-            # ("person 0.55" read ".55") and the superres sheet's first title.
-            top = rect.y() - h - 4 if rect.y() - h - 4 >= 0 else rect.y() + 6
-            box = QRect(rect.x() + (0 if top < rect.y() else 6), top, w, h)
+            box = QRect(rect.x(), max(0, rect.y() - h - 2), w, h)  # in the band above the picture
             painter.fillRect(box, QColor(0, 0, 0, 160))
             painter.setPen(QColor(255, 255, 255))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
