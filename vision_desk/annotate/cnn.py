@@ -77,7 +77,7 @@ def grid_shape(count: int, width: int, height: int) -> tuple[int, int]:
     return best
 
 
-class CnnAnnotator:
+class CnnAnnotator(layout.LectureView[Classification]):
     """Composes the cnn lecture view on a canvas of its own (:meth:`compose`); ``annotate`` composes it at
     the frame's size (recordings, the command line).
 
@@ -86,21 +86,10 @@ class CnnAnnotator:
     in the right column. Nothing is drawn over another element, at any size or text scale.
     """
 
-    def __init__(self) -> None:
-        self.last_sheet: layout.Sheet | None = None  # what the last view drew where (tests check it)
+    BACKGROUND = PANEL
 
-    def annotate(self, image: np.ndarray, result: Classification) -> np.ndarray:
-        h, w = image.shape[:2]
-        return self.compose(image, result, (w, h))
-
-    def compose(self, picture: np.ndarray, result: Classification, size: tuple[int, int]) -> np.ndarray:
-        """The view at ``size`` (width, height) from ``picture`` (the frame with the other overlays)."""
-        width, height = max(1, int(size[0])), max(1, int(size[1]))
-        if min(width, height) < layout.SMALLEST:  # no room for a lecture view: the picture alone
-            return cv2.resize(picture, (width, height), interpolation=cv2.INTER_AREA)
-        canvas = np.empty((height, width, 3), np.uint8)
-        canvas[:] = PANEL
-        sheet = layout.Sheet(width, height)
+    def lay_out(self, canvas: np.ndarray, sheet: layout.Sheet, picture: np.ndarray, result: Classification) -> None:
+        height, width = canvas.shape[:2]
         st = big_style(height)
         frame = picture.copy()
         fst = draw.style_for(frame)
@@ -125,8 +114,6 @@ class CnnAnnotator:
         self._draw_classes(canvas, sheet, result, st, st.pad, y, left_w - 2 * st.pad, shown, line)
         if result.layer is not None:
             self._draw_layer(canvas, sheet, result.layer, st, left_w, width - left_w - st.pad)
-        self.last_sheet = sheet
-        return canvas
 
     def _draw_classes(self, canvas: np.ndarray, sheet: layout.Sheet, result: Classification, st: draw.Style,
                       x: int, y: int, room: int, shown: int, line: int) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import cv2
 import numpy as np
@@ -71,6 +72,39 @@ class Sheet:
 
     def outside(self) -> list[str]:
         return [name for _, name, box in self.elements if not box.inside(self.width, self.height)]
+
+
+R = TypeVar("R")
+
+
+class LectureView(Generic[R]):
+    """What the lecture views share: ``compose`` lays the view out on a new canvas of any size (the window's
+    view), ``annotate`` at the frame's own size (recordings, the command line); subclasses fill the canvas in
+    ``lay_out`` and record each element in the sheet (kept as ``last_sheet`` for tests)."""
+
+    BACKGROUND: tuple[int, int, int] = (20, 20, 20)
+
+    def __init__(self) -> None:
+        self.last_sheet: Sheet | None = None
+
+    def annotate(self, image: np.ndarray, result: R) -> np.ndarray:
+        h, w = image.shape[:2]
+        return self.compose(image, result, (w, h))
+
+    def compose(self, picture: np.ndarray, result: R, size: tuple[int, int]) -> np.ndarray:
+        """The view at ``size`` (width, height) from ``picture`` (the frame with the other overlays)."""
+        width, height = max(1, int(size[0])), max(1, int(size[1]))
+        if min(width, height) < SMALLEST:  # no room for a lecture view: the picture alone
+            return cv2.resize(picture, (width, height), interpolation=cv2.INTER_AREA)
+        canvas = np.empty((height, width, 3), np.uint8)
+        canvas[:] = self.BACKGROUND
+        sheet = Sheet(width, height)
+        self.lay_out(canvas, sheet, picture, result)
+        self.last_sheet = sheet
+        return canvas
+
+    def lay_out(self, canvas: np.ndarray, sheet: Sheet, picture: np.ndarray, result: R) -> None:
+        raise NotImplementedError
 
 
 def fit_into(width: int, height: int, room_w: int, room_h: int) -> tuple[int, int]:

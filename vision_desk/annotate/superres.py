@@ -42,7 +42,7 @@ def _hint_style(small: draw.Style) -> draw.Style:
     return draw.Style(small.line, small.font_scale * 1.2, small.text, small.pad, small.radius)
 
 
-class SuperresAnnotator:
+class SuperresAnnotator(layout.LectureView[SuperResolved]):
     """Composes the comparison sheet on a canvas of its own (:meth:`compose`); ``annotate`` composes it at
     the frame's size (recordings, the command line).
 
@@ -51,21 +51,11 @@ class SuperresAnnotator:
     left and the whole frame on the right.
     """
 
-    def __init__(self) -> None:
-        self.last_sheet: layout.Sheet | None = None  # what the last sheet drew where (tests check it)
+    BACKGROUND = SHEET
 
-    def annotate(self, image: np.ndarray, result: SuperResolved) -> np.ndarray:
-        h, w = image.shape[:2]
-        return self.compose(image, result, (w, h))
-
-    def compose(self, picture: np.ndarray, result: SuperResolved, size: tuple[int, int]) -> np.ndarray:
-        w, h = max(1, int(size[0])), max(1, int(size[1]))
-        if min(w, h) < layout.SMALLEST:  # no room for a lecture view: the picture alone
-            return cv2.resize(picture, (w, h), interpolation=cv2.INTER_AREA)
+    def lay_out(self, canvas: np.ndarray, sheet: layout.Sheet, picture: np.ndarray, result: SuperResolved) -> None:
+        h, w = canvas.shape[:2]
         fh, fw = picture.shape[:2]
-        canvas = np.empty((h, w, 3), np.uint8)
-        canvas[:] = SHEET
-        sheet = layout.Sheet(w, h)
         small = draw.style_for_height(h)
         st = layout.lecture_style(h, TEXT_SCALE)
         line = layout.line_height(st)
@@ -107,8 +97,6 @@ class SuperresAnnotator:
                                else "check: shrunk x4, enlarged back")
         layout.put_text(sheet, canvas, "mode", mode, st.pad, h - small.pad - layout.line_height(hint_st), hint_st,
                         room)
-        self.last_sheet = sheet
-        return canvas
 
     def _inset(self, picture: np.ndarray, result: SuperResolved, iw: int, ih: int, st: draw.Style) -> np.ndarray:
         """The whole frame, small, with the region outlined."""
