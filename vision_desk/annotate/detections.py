@@ -35,6 +35,7 @@ class DetectionsAnnotator:
     show_labels: bool = True
     show_scores: bool = True
     thickness: int | None = None  # None = scale with the image height
+    legend_box: tuple[int, int, int, int] | None = None  # x1 y1 x2 y2 of the last legend drawn
 
     def text_for(self, label: str, score: float) -> str:
         return f"{label} {score:.2f}" if self.show_scores else label
@@ -81,6 +82,7 @@ class FacesAnnotator:
     fill_alpha: float = 0.03
     show_labels: bool = True
     thickness: int | None = None  # None = scale with the image height
+    legend_box: tuple[int, int, int, int] | None = None  # x1 y1 x2 y2 of the last legend drawn
 
     def annotate(self, image: np.ndarray, result: Faces) -> np.ndarray:
         if result is None:
@@ -142,6 +144,7 @@ class FacesAnnotator:
             return _covered(faces, area), _covered(candidates, area)
 
         x = min(spots, key=cost)
+        self.legend_box = (x, y, x + width, y + height)  # (where it went: tests check it covers no face)
         roi = image[y:y + height, x:x + width]
         roi[...] = (roi * 0.3).astype(np.uint8)  # darken: the legend must read on a bright wall
         for (color, text), w in zip(items, widths):
