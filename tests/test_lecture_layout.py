@@ -22,7 +22,7 @@ from vision_desk.annotate.superres import SuperresAnnotator, inset_geometry  # n
 from vision_desk.processors import create  # noqa: E402
 from vision_desk.processors.superres import SuperResolved  # noqa: E402
 
-SIZES = [(1584, 891), (1000, 560), (640, 360)]
+SIZES = [(1584, 891), (1000, 560), (640, 360), (744, 820)]  # (the last: the right half with B)
 
 
 @pytest.fixture(scope="module")

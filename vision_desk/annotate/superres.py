@@ -72,15 +72,21 @@ class SuperresAnnotator(layout.LectureView[SuperResolved]):
         ix, iy, iw, ih = inset_geometry(w, h, fw, fh)
         gap = st.pad * 2
         band_top = iy - st.pad
-        rows = max(len(notes) for _, _, notes in panels)
-        top = st.pad + line + st.pad  # the titles' band above the pictures
-        avail_h = band_top - top - rows * (line + st.pad // 2) - 2 * st.pad
-        col_w = (w - gap * (len(panels) + 1)) // len(panels)
+        notes_h = max(len(notes) for _, _, notes in panels) * (line + st.pad // 2)
+        # Side by side in one row, or in two columns when that gives larger pictures (a tall, narrow view:
+        # the right half with B).
+        cols = max((len(panels), 2) if len(panels) > 2 else (len(panels),),
+                   key=lambda c: self._side(c, len(panels), w, band_top, gap, line, notes_h, st.pad))
+        n_rows = -(-len(panels) // cols)
+        col_w = (w - gap * (cols + 1)) // cols
+        cell_h = (band_top - st.pad) // n_rows
+        avail_h = cell_h - (line + st.pad) - notes_h - 2 * st.pad
         for i, (title, pic, notes) in enumerate(panels):
-            x = gap + i * (col_w + gap)
-            layout.put_text(sheet, canvas, f"title {i}", title, x, st.pad, st, col_w)  # never into the next column
+            r, c = divmod(i, cols)
+            x, y0 = gap + c * (col_w + gap), st.pad + r * cell_h
+            layout.put_text(sheet, canvas, f"title {i}", title, x, y0, st, col_w)  # never into the next column
             pw, ph = layout.fit_into(pic.shape[1], pic.shape[0], col_w, max(8, avail_h))
-            box = sheet.add("picture", f"picture {i}", layout.Box(x, top, pw, ph))
+            box = sheet.add("picture", f"picture {i}", layout.Box(x, y0 + line + st.pad, pw, ph))
             layout.place(canvas, pic, box, smooth=False)
             y = box.bottom + st.pad
             for k, note in enumerate(notes):
@@ -97,6 +103,12 @@ class SuperresAnnotator(layout.LectureView[SuperResolved]):
                                else "check: shrunk x4, enlarged back")
         layout.put_text(sheet, canvas, "mode", mode, st.pad, h - small.pad - layout.line_height(hint_st), hint_st,
                         room)
+
+    @staticmethod
+    def _side(cols: int, count: int, width: int, height: int, gap: int, line: int, notes_h: int, pad: int) -> int:
+        """The side of a square picture with ``count`` panels in ``cols`` columns on ``width`` x ``height``."""
+        rows = -(-count // cols)
+        return min((width - gap * (cols + 1)) // cols, (height - pad) // rows - line - notes_h - 3 * pad)
 
     def _inset(self, picture: np.ndarray, result: SuperResolved, iw: int, ih: int, st: draw.Style) -> np.ndarray:
         """The whole frame, small, with the region outlined."""
