@@ -3,8 +3,9 @@
 The comparison fills the view (a dark sheet laid out at the size shown,
 annotate/layout.py), because from the back of a classroom only a large picture
 shows hair, fur and letter edges; a small picture in the bottom band shows the
-whole frame with the region outlined, so the class knows where the zoom is. Enlargements are shown with nearest-neighbour
-when scaled up further, so the display adds no smoothing of its own.
+whole frame with the region outlined, so the class knows where the zoom is.
+Enlargements are shown with nearest-neighbour when scaled up further, so the
+display adds no smoothing of its own.
 """
 from __future__ import annotations
 
