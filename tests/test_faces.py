@@ -269,3 +269,22 @@ def test_sample_clip_opening_has_no_false_face() -> None:
                 assert not [b for b in boxes if b[0] > 340], f"frame {index}: a false face on the wall"
     finally:
         source.close()
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_the_teaching_legend_never_covers_a_face_found(faces: FacesProcessor, astronaut: np.ndarray,
+                                                       flip: bool) -> None:
+    """Issue 22: the size legend sat in a fixed corner, over a face there (or had the face drawn over it)."""
+    from vision_desk.annotate.detections import FacesAnnotator
+
+    wide = np.full((360, 640, 3), 128, np.uint8)
+    wide[:300, 340:] = cv2.resize(cv2.flip(astronaut, 1), (300, 300))  # her face at the top right corner
+    wide = cv2.flip(wide, 1) if flip else wide  # then near the top left
+    faces.update_settings(teaching=True)
+    result = faces.process(wide)
+    assert len(result) >= 1 and len(result.candidates) > 0
+    ann = FacesAnnotator()
+    ann.annotate(wide.copy(), result)
+    x1, y1, x2, y2 = ann.legend_box
+    for fx1, fy1, fx2, fy2 in result.boxes:
+        assert fx2 <= x1 or fx1 >= x2 or fy2 <= y1 or fy1 >= y2, "the legend covers a face"

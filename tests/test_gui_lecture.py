@@ -56,15 +56,16 @@ def test_key_6_and_a_drag_on_the_frame_choose_the_superres_region(qtbot, make_gu
     assert result.results["superres"].source == "centre"
     fh, fw = result.frame.image.shape[:2]
     painted = w.view.image_rects()[-1]
+    sh, sw = result.shown.shape[:2]  # the sheet is laid out at the view's size
     # On the comparison sheet, outside the small frame picture: not a region.
-    _drag(qtbot, w.view, _widget_point(painted, fw, fh, 10, 40), _widget_point(painted, fw, fh, 200, 200))
+    _drag(qtbot, w.view, _widget_point(painted, sw, sh, 10, 40), _widget_point(painted, sw, sh, 200, 200))
     assert gui.controller.processor_settings("superres").region == ""
     # Inside the small frame picture (bottom right): mapped to frame pixels.
-    ix, iy, iw, ih = inset_geometry(fw, fh)
-    _drag(qtbot, w.view, _widget_point(painted, fw, fh, ix + 0.2 * iw, iy + 0.2 * ih),
-          _widget_point(painted, fw, fh, ix + 0.6 * iw, iy + 0.7 * ih))
+    ix, iy, iw, ih = inset_geometry(sw, sh, fw, fh)
+    _drag(qtbot, w.view, _widget_point(painted, sw, sh, ix + 0.2 * iw, iy + 0.2 * ih),
+          _widget_point(painted, sw, sh, ix + 0.6 * iw, iy + 0.7 * ih))
     x, y, rw, rh = (int(v) for v in gui.controller.processor_settings("superres").region.split(","))
-    tolerance = 2 * fw / iw  # one widget pixel is a few frame pixels in the small picture
+    tolerance = 2 * fw / iw * sw / painted.width()  # one widget pixel is a few frame pixels in the small picture
     assert abs(x - 0.2 * fw) <= tolerance and abs(y - 0.2 * fh) <= tolerance
     assert abs(rw - 0.4 * fw) <= tolerance and abs(rh - 0.5 * fh) <= tolerance
     dragged = wait_result(qtbot, gui, lambda r: "superres" in r.results and r.results["superres"].source == "region")

@@ -184,7 +184,7 @@ def test_what_was_found_reads_like_a_sentence():
     faces = Faces(np.zeros((2, 4)))
     poses = Poses(np.zeros((1, 18, 3)), np.ones(1))
     assert summarize_results({"faces": faces, "objects": dets, "pose": poses}) == \
-        "2 faces · person, cup · 1 person (pose)"
+        "2 faces · 2 person, cup · 1 person (pose)"  # (objects with their counts too)
     text = caption_text(["faces", "objects"], _result({"faces": faces}), 12.0, recording=True)
     assert text.startswith("Faces + Objects") and "12 fps" in text and "75 ms latency" in text and "REC" in text
     assert "press 1-6" in caption_text([], None, 0.0)

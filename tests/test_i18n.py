@@ -84,7 +84,7 @@ def test_every_coco_class_and_pose_part_has_a_japanese_label() -> None:
     assert labels.untranslated(COCO_NAMES, "ja") == []
     assert labels.translate_label("face", "ja") == "顔"
     assert labels.pose_channel_name("neck-r_hip", "en") == "PAF: neck -> right hip"
-    assert labels.pose_channel_name("r_wrist", "ja") == "ヒートマップ: 右手首"
+    assert labels.pose_channel_name("r_wrist", "ja") == "ヒートマップ：右手首"  # (a full-width colon)
     labels.register_labels("ja", {"goldfish": "金魚"})  # how ImageNet's classes plug in
     assert labels.translate_label("goldfish", "ja") == "金魚" and labels.translate_label("goldfish", "en") == "goldfish"
 

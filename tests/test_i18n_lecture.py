@@ -46,11 +46,13 @@ def test_imagenet_names_do_not_replace_the_coco_names() -> None:
 
 def test_lecture_captions_are_english_on_the_command_line_and_japanese_in_the_window() -> None:
     layer = LayerView("stage3", (240, 28, 28), np.arange(1), np.zeros((1, 28, 28), np.float32))
-    assert layer_title(layer) == "stage 3 · 240 channels · 28 x 28"  # the processor's own title, word for word
-    assert layer_title(layer) == layer.title
+    # Which tensor: the maps inside stage 3's last block (240 channels), not the stage's output (40).
+    assert layer_title(layer) == "stage 3 · inside its last block: 240 channels (the stage outputs 40) · 28 x 28"
+    head = LayerView("head", (1280, 7, 7), np.arange(1), np.zeros((1, 7, 7), np.float32))
+    assert layer_title(head) == head.title == "head · 1280 channels · 7 x 7"
     labels.set_language("ja")
     try:
-        assert layer_title(layer) == "ステージ 3 · 240 チャンネル · 28×28"
+        assert layer_title(layer) == "ステージ 3・最後のブロック内部 240 チャンネル（ステージの出力は 40）・28×28"
         assert class_name("tabby") == "トラ猫"
     finally:
         labels.set_language("en")
@@ -92,7 +94,8 @@ def test_a_snapshot_of_the_cnn_view_in_japanese_draws_glyphs_not_tofu(qtbot, mak
     with qtbot.waitSignal(gui.controller.snapshotSaved, timeout=30_000) as saved:
         gui.controller.snapshot(tmp_path / "shots", result)
     shot = cv2.imread([p for p in saved.args[0] if "raw" not in Path(p).name][0])
-    again = CnnAnnotator().annotate(result.image.copy(), cnn)
+    # The snapshot is what was on screen: the view laid out at the view's size.
+    again = CnnAnnotator().compose(result.image, cnn, (shot.shape[1], shot.shape[0]))
     assert np.array_equal(shot, again), "the snapshot is the frame drawn with the Japanese labels"
     # Glyphs, not tofu: the class name's mask differs from a missing-glyph box of the same size.
     renderer = qt_text.QtText(family)
@@ -103,7 +106,7 @@ def test_a_snapshot_of_the_cnn_view_in_japanese_draws_glyphs_not_tofu(qtbot, mak
     assert np.abs(glyphs[:, :width].astype(int) - tofu[:, :width]).mean() > 10
     text.set_renderer(text.HersheyText())
     try:
-        ascii_only = CnnAnnotator().annotate(result.image.copy(), cnn)
+        ascii_only = CnnAnnotator().compose(result.image, cnn, (shot.shape[1], shot.shape[0]))
     finally:
         text.set_renderer(qt_text.QtText(japanese.video_font))
     assert (np.abs(shot.astype(int) - ascii_only).sum(axis=2) > 60).sum() > 500

@@ -7,6 +7,7 @@ processor's name. Coordinates are always pixels of the frame the processor was g
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,7 +23,8 @@ class Words(Protocol):
         ...
 
     def label(self, name: str, domain: str | None = None) -> str:
-        """A class label (``domain``: "imagenet" for the cnn's classes) in the language shown."""
+        """A class label (``domain``: "imagenet" for the cnn's classes, "style" for a style's name) in the
+        language shown."""
         ...
 
 
@@ -104,8 +106,9 @@ class Detections:
         ]
 
     def summary(self, words: Words = ENGLISH) -> str:
-        """The labels found, each once, at most four: 'person, cup'."""
-        labels = list(dict.fromkeys(words.label(x) for x in self.labels))
+        """The labels found with their counts, at most four: '2 person, cup' (like the faces and the people)."""
+        counts = Counter(words.label(x) for x in self.labels)
+        labels = [f"{n} {name}" if n > 1 else name for name, n in counts.items()]
         if not labels:
             return words.text("no objects")
         return words.text(", ").join(labels[:4]) + ("…" if len(labels) > 4 else "")
@@ -204,7 +207,7 @@ class Stylized:
         return {"style": self.style}
 
     def summary(self, words: Words = ENGLISH) -> str:
-        return words.text("style: {name}").format(name=self.style) if self.style else ""
+        return words.text("style: {name}").format(name=words.label(self.style, domain="style")) if self.style else ""
 
 
 # --- cnn: how a convolutional network sees (vision_desk.processors.cnn) -------------------------------------

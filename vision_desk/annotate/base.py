@@ -27,3 +27,15 @@ class Annotator(Protocol[ResultT]):
     """
 
     def annotate(self, image: np.ndarray, result: ResultT) -> np.ndarray: ...
+
+
+@runtime_checkable
+class Composer(Protocol[ResultT]):
+    """A lecture view (cnn, superres): lays the frame and its teaching pictures out on a canvas of its own.
+
+    ``compose(picture, result, (width, height))`` returns a new picture of that size, made from
+    ``picture`` (the frame with the other overlays) and ``result``; the pipeline calls it last, at the
+    frame's size for recordings and at the window's view size for the screen (see annotate/layout.py).
+    """
+
+    def compose(self, picture: np.ndarray, result: ResultT, size: tuple[int, int]) -> np.ndarray: ...

@@ -35,6 +35,7 @@ class DetectionsAnnotator:
     show_labels: bool = True
     show_scores: bool = True
     thickness: int | None = None  # None = scale with the image height
+    legend_box: tuple[int, int, int, int] | None = None  # x1 y1 x2 y2 of the last legend drawn
 
     def text_for(self, label: str, score: float) -> str:
         return f"{label} {score:.2f}" if self.show_scores else label
@@ -65,8 +66,8 @@ class FacesAnnotator:
     The teaching view is made to be projected: each raw window is drawn with a
     line as thick as the face boxes' and a faint fill, both translucent so that
     overlaps add up (a real face, found at many shifts and scales, glows; a false
-    alarm stays a lone outline); its colour says its size (legend at the top
-    right, with the size range of each colour), and the count
+    alarm stays a lone outline); its colour says its size (a one-line legend at
+    the top edge, where it covers no face, with the size range of each colour), and the count
     "raw windows N -> faces M" is written large at the bottom right.
     """
 
@@ -81,6 +82,7 @@ class FacesAnnotator:
     fill_alpha: float = 0.03
     show_labels: bool = True
     thickness: int | None = None  # None = scale with the image height
+    legend_box: tuple[int, int, int, int] | None = None  # x1 y1 x2 y2 of the last legend drawn
 
     def annotate(self, image: np.ndarray, result: Faces) -> np.ndarray:
         if result is None:
@@ -91,7 +93,7 @@ class FacesAnnotator:
         st = draw.style_for(image)
         line = self.thickness or st.line
         if teaching:
-            self._draw_candidates(image, result, line, st)
+            bins = self._draw_candidates(image, result, line, st)
         label = translate_label(self.LABEL)
         for i, box in enumerate(result.boxes):
             draw.draw_box(image, box, self.FACE_COLOR, line, outline=True)
@@ -100,9 +102,12 @@ class FacesAnnotator:
                     draw.draw_box(image, eye, self.EYE_COLOR, max(1, line // 2))
             if self.show_labels:  # last, so an eye box never crosses the text
                 self._label(image, box, line, st, label)
+        if teaching:  # after the faces, in the top corner where it covers none of them (or the least)
+            self._legend(image, bins, st, result.boxes, result.candidates)
         return image
 
-    def _draw_candidates(self, image: np.ndarray, result: Faces, line: int, st: draw.Style) -> None:
+    def _draw_candidates(self, image: np.ndarray, result: Faces, line: int, st: draw.Style
+                         ) -> list[tuple[np.ndarray, float, float]]:
         cands = result.candidates
         bins = size_bins(cands[:, 2] - cands[:, 0], len(SCALE_COLORS))
         # One faint white fill for all (where windows pile up, the picture brightens), then the outlines in
@@ -114,28 +119,41 @@ class FacesAnnotator:
                          st.pad * 2, st.radius)
         # Bottom-right: the bottom-left corner belongs to the HUD and the pose view's caption.
         draw.draw_caption(image, caption_text(len(cands), len(result)), "bottom-right", style=big)
-        self._legend(image, bins, st)
+        return bins
 
-    def _legend(self, image: np.ndarray, bins: list[tuple[np.ndarray, float, float]], st: draw.Style) -> None:
-        """Top right: "window size" and one swatch per colour with its size range in pixels."""
-        rows = [(SCALE_COLORS[b], f"{lo:.0f}-{hi:.0f} px" if round(lo) != round(hi) else f"{lo:.0f} px")
+    def _legend(self, image: np.ndarray, bins: list[tuple[np.ndarray, float, float]], st: draw.Style,
+                faces: np.ndarray, candidates: np.ndarray) -> None:
+        """"window size" and one swatch per colour with its size range, on one line at the top edge: left,
+        middle or right, wherever it covers the least of the faces and then of the raw windows (a column in
+        a fixed corner hid a face, or had one drawn over it)."""
+        rows = [(SCALE_COLORS[b], f"{lo:.0f}-{hi:.0f}" if round(lo) != round(hi) else f"{lo:.0f}")
                 for b, (members, lo, hi) in enumerate(bins) if len(members)]
         title = translate_label("window size")
         _, th, base = draw.text_size(title, st)
         row_h = th + base + 2 * st.pad
-        width = max(draw.text_size(t, st)[0] for t in [title, *(r[1] for r in rows)]) + row_h + 3 * st.pad
+        sw = row_h - 2 * st.pad
+        items = [(None, title)] + rows + [(None, "px")]
+        widths = [draw.text_size(t, st)[0] + 2 * st.pad + (sw + st.pad if c is not None else 0) for c, t in items]
+        width, height = sum(widths) + st.pad, row_h
         h_img, w_img = image.shape[:2]
-        x0 = max(0, w_img - width - st.pad)
         y = st.pad
-        box_h = row_h * (len(rows) + 1) + st.pad
-        roi = image[y:y + box_h, x0:x0 + width]
-        roi[...] = (roi * 0.35).astype(np.uint8)  # darken: the legend must read on a bright wall
-        draw.draw_label(image, title, x0, y, (40, 40, 40), st, above=False)
-        for color, text in rows:
-            y += row_h
-            sw = row_h - 2 * st.pad
-            image[y + st.pad:y + st.pad + sw, x0 + st.pad:x0 + st.pad + sw] = color
-            draw.draw_label(image, text, x0 + row_h, y, (40, 40, 40), st, above=False)
+        spots = [max(0, w_img - width - st.pad), st.pad, max(0, (w_img - width) // 2)]
+
+        def cost(x: int) -> tuple[float, float]:
+            area = (x, y, x + width, y + height)
+            return _covered(faces, area), _covered(candidates, area)
+
+        x = min(spots, key=cost)
+        self.legend_box = (x, y, x + width, y + height)  # (where it went: tests check it covers no face)
+        roi = image[y:y + height, x:x + width]
+        roi[...] = (roi * 0.3).astype(np.uint8)  # darken: the legend must read on a bright wall
+        for (color, text), w in zip(items, widths):
+            if color is not None:
+                image[y + st.pad:y + st.pad + sw, x + st.pad:x + st.pad + sw] = color
+                draw.draw_label(image, text, x + sw + st.pad, y, (30, 30, 30), st, above=False)
+            else:
+                draw.draw_label(image, text, x, y, (30, 30, 30), st, above=False)
+            x += w
 
     def _label(self, image: np.ndarray, box: np.ndarray, line: int, st: draw.Style, label: str) -> None:
         """Inside the top-left corner of the box; inside its bottom when the box touches the top of the image
@@ -151,6 +169,14 @@ class FacesAnnotator:
                 draw.draw_label(image, label, x1 + inner, y2 - inner, self.FACE_COLOR, st, above=True)
         else:
             draw.draw_label(image, label, x1 - inner, y2 + inner, self.FACE_COLOR, st, above=False)
+
+
+def _covered(boxes: np.ndarray, area: tuple[float, float, float, float]) -> float:
+    """How many pixels of ``boxes`` (x1 y1 x2 y2 each) lie inside ``area``."""
+    b = np.asarray(boxes, np.float64).reshape(-1, 4)
+    w = np.clip(np.minimum(b[:, 2], area[2]) - np.maximum(b[:, 0], area[0]), 0, None)
+    h = np.clip(np.minimum(b[:, 3], area[3]) - np.maximum(b[:, 1], area[1]), 0, None)
+    return float((w * h).sum())
 
 
 def caption_text(windows: int, faces: int) -> str:

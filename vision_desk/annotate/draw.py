@@ -48,12 +48,19 @@ def text_scale() -> float:
     return _text_scale
 
 
+# Text drawn on a frame is at most this fraction of its height, above its 100% size: on a small frame
+# (360p) shown large, 200% used to make labels cover the subject. The panels' text grows in full.
+_MAX_TEXT_FRACTION = 1 / 16
+
+
 @functools.lru_cache(maxsize=64)
 def _style(height: int, text_k: float) -> Style:
     k = max(int(height), 1) / _REFERENCE_HEIGHT
+    normal = max(0.45, 0.6 * k)
+    cap = max(normal, max(int(height), 1) * _MAX_TEXT_FRACTION / text_render.PIXELS_PER_SCALE)
     return Style(
         line=max(2, round(2.5 * k)),
-        font_scale=max(0.45, 0.6 * k) * text_k,
+        font_scale=min(normal * text_k, cap),
         text=max(1, round(1.6 * k * text_k)),
         pad=max(2, round(4 * k * text_k)),
         radius=max(2, round(4 * k)),

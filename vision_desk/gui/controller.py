@@ -30,6 +30,7 @@ from vision_desk import runtime
 from vision_desk.errors import OutputError, SettingsError, VisionDeskError
 from vision_desk.gui import outputs
 from vision_desk.gui.i18n import translate
+from vision_desk.i18n import translate_message
 from vision_desk.gui.pacing import FramePacer
 from vision_desk.gui.workers import GuiThread, in_background
 from vision_desk.pipeline.events import EventKind, Mode, PipelineEvent, PipelineState
@@ -48,6 +49,9 @@ DISPLAY_INTERVAL_MS = 15  # ~60 Hz polling; a frame is painted only when a new o
 
 def _jsonable(value: Any) -> Any:
     return value if isinstance(value, (bool, int, float, str)) or value is None else str(value)
+
+
+SLIDE_S = 4.0  # an image folder: seconds per picture while playing
 
 
 class Controller(QObject):
@@ -92,9 +96,15 @@ class Controller(QObject):
         self._runtime = runtime_config if runtime_config is not None else runtime.RuntimeConfig()
         self._mirrored = False
         self._hud = False
+        self._display_size: tuple[int, int] | None = None  # the view's pixels: lecture views are laid out there
         self._loop = False
         self._realtime = True
         self._paused = False
+        # While paused, the only frame the display takes (None: any). Frames already inside the processors
+        # when Space was pressed finish later: shown, they moved the picture after the pause, and a step
+        # then came after them (339 -> 351 instead of 340).
+        self._hold_index: int | None = None
+        self._shown_index: int | None = None  # the frame index last handed to the view
         self._finished = False
         self._recording: list[Any] = []
         self._record_path: Path | None = None
@@ -174,8 +184,9 @@ class Controller(QObject):
         spec = spec.strip()
         try:
             # Not opened yet: cheap, raises at once for a spec that cannot be a source.
-            # repeat=True keeps a single picture on screen so processors can be toggled on it.
-            inner = open_source(spec, repeat=True)
+            # repeat=True keeps a single picture on screen so processors can be toggled on it; a folder is a
+            # slide show (a picture every few seconds, "2 / 5", step and seek by picture), not a 30 fps flicker.
+            inner = open_source(spec, repeat=True, per_picture_s=SLIDE_S)
         except VisionDeskError as exc:
             if fallback and fallback != spec:
                 self.notice.emit(translate("Controller", "Could not open {spec}: playing the bundled sample clip instead. ({error})").format(spec=redact(spec), error=exc))
@@ -190,6 +201,7 @@ class Controller(QObject):
         gen = self._generation
         source = self._source = MirroredSource(inner, self._mirrored)
         self._spec, self._fallback, self._opened, self._paused = spec, fallback, False, paused
+        self._shown_index, self._hold_index = None, ((seek_to or 0) if paused else None)
         self._finished = False
         with self._lock:
             self._latest = None
@@ -227,6 +239,7 @@ class Controller(QObject):
         # Changes made on the GUI thread while the pipeline was being built (idempotent).
         pipeline.set_processors(self._processors)
         pipeline.set_hud(self._hud)
+        pipeline.set_display_size(self._display_size)
         pipeline.set_loop(self._loop)
         for name, settings in list(self._settings.items()):
             pipeline.use_settings(name, settings)
@@ -294,6 +307,12 @@ class Controller(QObject):
         if self._pipeline is not None:
             self._pipeline.set_hud(self._hud)
 
+    def set_display_size(self, size: tuple[int, int] | None) -> None:
+        """The pixels the video view shows the picture in (lecture views are laid out at that size)."""
+        self._display_size = size
+        if self._pipeline is not None:
+            self._pipeline.set_display_size(size)
+
     def set_mirrored(self, on: bool) -> None:
         self._mirrored = bool(on)
         if self._source is not None:
@@ -314,6 +333,13 @@ class Controller(QObject):
         info = self.source_info
         return info is not None and bool(info.seekable)
 
+    def picture_name(self, index: int) -> str:
+        """The file of picture ``index`` of an image folder (the playback bar names it); "" otherwise."""
+        info, inner = self.source_info, getattr(self._source, "inner", None)
+        if info is None or info.kind != "folder" or not hasattr(inner, "file_for"):
+            return ""
+        return inner.file_for(index).name
+
     @property
     def finished(self) -> bool:
         """A file played to its end (without loop): play, step or seek open it again."""
@@ -329,6 +355,9 @@ class Controller(QObject):
         if self._pipeline is None or not self._seekable():
             return
         self._paused = bool(paused)
+        self._hold_index = self._shown_index if self._paused else None
+        if self._paused:
+            self._pacer.clear()  # results not yet painted came after the frame on screen
         self._pipeline.set_paused(self._paused)
 
     def toggle_play(self) -> None:
@@ -343,7 +372,16 @@ class Controller(QObject):
             return
         if not self._paused:
             self.set_paused(True)
-        self._pipeline.step()
+        info = self.source_info
+        count = info.frame_count if info is not None else None
+        target = None if self._shown_index is None or self._hold_index is None else self._shown_index + 1
+        if target is not None and count and target >= count:
+            target = 0 if info is not None and info.kind == "folder" else None  # a slide show goes round
+        if target is not None:
+            # The frame after the one on screen, wherever reading had got to (frames read ahead went by).
+            self.seek(target)
+        else:
+            self._pipeline.step()
 
     def seek(self, index: int) -> None:
         if self._finished:
@@ -351,6 +389,8 @@ class Controller(QObject):
             return
         if self._pipeline is not None and self._seekable():
             self._pacer.clear()  # results from before the jump are not worth showing any more
+            if self._paused:
+                self._hold_index = max(0, int(index))
             self._pipeline.seek(max(0, int(index)))
 
     def set_loop(self, on: bool) -> None:
@@ -452,6 +492,9 @@ class Controller(QObject):
     def _on_result(self, gen: int, result: FrameResult) -> None:
         if gen != self._generation:
             return
+        hold = self._hold_index
+        if self._paused and hold is not None and result.frame.index != hold:
+            return  # finished after the pause: the picture stays on the frame paused (or stepped) to
         with self._lock:
             self._latest = result
         self._pacer.push(result)
@@ -506,7 +549,7 @@ class Controller(QObject):
                     else translate("Controller", "Could not open {spec}").format(spec=redact(spec))
                 # The command-line hint at the end of a camera error ("open sample instead") is what the
                 # window is doing already: keep only the reason.
-                reason = message.replace(ALTERNATIVES_HINT, "").rstrip(" .;")
+                reason = translate_message(message.replace(ALTERNATIVES_HINT, "").rstrip(" .;"))
                 self.notice.emit(translate("Controller", "{what}: playing the bundled sample clip instead ({reason}). Use the Camera menu (C) to try again.").format(what=what, reason=reason))
                 self.open_source(fallback)
                 return
@@ -534,6 +577,7 @@ class Controller(QObject):
     def _display_tick(self) -> None:
         result = self._pacer.next(time.perf_counter())
         if result is not None:
+            self._shown_index = result.frame.index
             self.frameReady.emit(result)
 
     # --- helpers -----------------------------------------------------------------------------------

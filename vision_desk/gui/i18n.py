@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from vision_desk import i18n as labels
 from vision_desk.annotate import text as text_render
@@ -20,6 +20,11 @@ from vision_desk.gui import qt_text
 from vision_desk.i18n import LANGUAGES, TRANSLATIONS_DIR
 
 FONT_HINT = "install a Japanese font (Debian/Ubuntu: apt install fonts-noto-cjk)"
+
+# Qt's own file dialog (qtbase_ja.qm, shipped with PySide6) lacks these two: Qt 6 added "&" accelerators
+# to their sources, and the Japanese file still has the old ones. Ours fills the gap (Qt asks each
+# installed translator in turn), so the open-file dialog has no English left.
+QT_GAPS = (QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"), QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"))
 
 
 def translate(context: str, text: str) -> str:

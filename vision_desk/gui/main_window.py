@@ -21,7 +21,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from typing import Any
 
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStatusBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QStatusBar, QVBoxLayout, QWidget,
+)
 
 from vision_desk.gui.banner import Banner
 from vision_desk.gui.focus import FocusReturner
@@ -32,6 +34,7 @@ from vision_desk.gui.shortcuts import COMMANDS, HelpOverlay, make_actions
 from vision_desk.gui.source_bar import CameraMenu, PlaybackBar, make_source_toolbar
 from vision_desk.gui.stats_panel import StatsPanel
 from vision_desk.gui.style_gallery import Renderer, Runner, StyleGallery, default_renderer
+from vision_desk.gui import ui_scale
 from vision_desk.gui.video_view import VideoView
 from vision_desk.sources.stream import redact
 
@@ -91,7 +94,13 @@ class MainWindow(QMainWindow):
         self.stats_panel = StatsPanel()
         self.choice_actions: dict[str, dict[str, QAction]] = {}
         self.processor_dock = self._dock("processors", translate("MainWindow", "Processors"), self.processor_panel)
-        self.stats_dock = self._dock("statistics", translate("MainWindow", "Statistics"), self.stats_panel)
+        # In a scroll area: at 200% text the statistics alone were taller than half the screen, and their
+        # minimum height squeezed the settings to a few rows.
+        stats_scroll = QScrollArea()
+        stats_scroll.setWidgetResizable(True)
+        stats_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        stats_scroll.setWidget(self.stats_panel)
+        self.stats_dock = self._dock("statistics", translate("MainWindow", "Statistics"), stats_scroll)
         self._build_menus()
 
         self.help_overlay = HelpOverlay(self)  # over the whole window, docks included
@@ -167,10 +176,17 @@ class MainWindow(QMainWindow):
         """First start (no saved layout): the settings get the height, the statistics what they need."""
         if not self._sized_docks:
             self._sized_docks = True
-            stats_h = self.stats_panel.sizeHint().height() + 40
-            self.resizeDocks([self.processor_dock, self.stats_dock],
-                             [max(300, self.height() - stats_h - 120), stats_h], Qt.Orientation.Vertical)
-            self.resizeDocks([self.processor_dock], [390], Qt.Orientation.Horizontal)
+            self.size_docks(ui_scale.percent())
+
+    def size_docks(self, text_percent: int) -> None:
+        """The settings get at least 55% of the height, the statistics what they need; the docks' width
+        grows with the text size (at 200% the value boxes were cut off), at most a third of the window."""
+        stats_h = self.stats_panel.sizeHint().height() + 40
+        settings_h = max(300, int(self.height() * 0.55), self.height() - stats_h - 120)
+        self.resizeDocks([self.processor_dock, self.stats_dock], [settings_h, max(120, self.height() - settings_h)],
+                         Qt.Orientation.Vertical)
+        width = min(int(390 * text_percent / 100), max(390, self.width() // 3))
+        self.resizeDocks([self.processor_dock], [width], Qt.Orientation.Horizontal)
 
     def keep_dock_sizes(self) -> None:
         self._sized_docks = True

@@ -49,7 +49,7 @@ def write_snapshot(result: FrameResult, folder: Path | str) -> list[Path]:
     folder = ensure_folder(folder)
     stem = f"snapshot-{timestamp()}-{result.frame.index:06d}"
     paths = [folder / f"{stem}.png", folder / f"{stem}-clean.png"]
-    for path, image in zip(paths, (result.annotated, result.image)):
+    for path, image in zip(paths, (result.shown, result.image)):
         ok, data = cv2.imencode(".png", image)
         if not ok:
             raise OutputError(f"could not encode {path.name} as PNG")

@@ -28,9 +28,11 @@ def widget_to_frame(point: QPoint, painted: QRect, frame_w: int, frame_h: int) -
     return min(max(x, 0.0), float(frame_w)), min(max(y, 0.0), float(frame_h))
 
 
-def inset_to_frame(x: float, y: float, frame_w: int, frame_h: int) -> tuple[float, float]:
-    """A position on the superres sheet inside its small frame picture -> frame pixels (clamped)."""
-    ix, iy, iw, ih = inset_geometry(frame_w, frame_h)
+def inset_to_frame(x: float, y: float, frame_w: int, frame_h: int, sheet_w: int | None = None,
+                   sheet_h: int | None = None) -> tuple[float, float]:
+    """A position on the superres sheet (``sheet_w`` x ``sheet_h``, the frame's size if not given) inside its
+    small frame picture -> frame pixels (clamped)."""
+    ix, iy, iw, ih = inset_geometry(sheet_w or frame_w, sheet_h or frame_h, frame_w, frame_h)
     fx, fy = (x - ix) * frame_w / iw, (y - iy) * frame_h / ih
     return min(max(fx, 0.0), float(frame_w)), min(max(fy, 0.0), float(frame_h))
 
@@ -61,11 +63,12 @@ class RegionDrag(QObject):
             return None
         if "superres" not in result.results:  # the frame itself is on screen (the model is still loading)
             return lambda p: widget_to_frame(p, painted, w, h)
-        ix, iy, iw, ih = inset_geometry(w, h)
-        x, y = widget_to_frame(point, painted, w, h)
+        sh, sw = result.shown.shape[:2]  # the sheet on screen: laid out at the view's size
+        ix, iy, iw, ih = inset_geometry(sw, sh, w, h)
+        x, y = widget_to_frame(point, painted, sw, sh)
         if not (ix <= x <= ix + iw and iy <= y <= iy + ih):
             return None
-        return lambda p: inset_to_frame(*widget_to_frame(p, painted, w, h), w, h)
+        return lambda p: inset_to_frame(*widget_to_frame(p, painted, sw, sh), w, h, sw, sh)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         kind = event.type()

@@ -69,7 +69,7 @@ class ScreenshotTrigger(QObject):
             import cv2
 
             frame_path = self.path.with_suffix(".frame.png")
-            cv2.imwrite(str(frame_path), result.annotated)
+            cv2.imwrite(str(frame_path), result.shown)
             meta["frame_png"] = frame_path.name
             meta["frame_index"] = result.frame.index
             meta["results"] = sorted(result.results)

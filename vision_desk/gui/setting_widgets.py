@@ -24,7 +24,13 @@ from vision_desk.gui.i18n import translate
 from vision_desk.i18n import pose_channel_name
 from vision_desk.processors.settings import SettingInfo
 
-PICTURE_FILTER = "Pictures (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)"
+PICTURE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp"
+
+
+def picture_filter() -> str:
+    """A picture dialog's file types, in the window's language."""
+    return "{} ({});;{} (*)".format(translate("SourceBar", "Pictures"), PICTURE_PATTERNS,
+                                    translate("SourceBar", "All files"))
 
 
 def choice_text(owner: str, info: SettingInfo, value: Any) -> str:
@@ -185,7 +191,8 @@ class TextEditor(SettingEditor):
             self.edited.emit(text)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, f"Choose the {self.info.label}", self.line.text(), PICTURE_FILTER)
+        title = translate("Settings", "Choose: {what}").format(what=translate("Settings", self.info.label))
+        path, _ = QFileDialog.getOpenFileName(self, title, self.line.text(), picture_filter())
         if path:
             self.line.setText(path)
             self._finished()

@@ -15,8 +15,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSlider, QToolBar, QTo
 
 from vision_desk.gui.i18n import translate
 
-VIDEO_FILTER = ("Videos and pictures (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg *.wmv *.gif "
-                "*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)")
+VIDEO_PATTERNS = "*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg *.mpeg *.wmv *.gif *.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp"
+
+
+def video_filter() -> str:
+    """The open dialog's file types, in the window's language."""
+    return "{} ({});;{} (*)".format(translate("SourceBar", "Videos and pictures"), VIDEO_PATTERNS,
+                                    translate("SourceBar", "All files"))
 
 
 class CameraMenu(QMenu):
@@ -116,8 +121,12 @@ class PlaybackBar(QWidget):
             btn.setDefaultAction(actions[name])
             layout.addWidget(btn)
         # On and off must differ at a glance from the back of the room, not only by a faint frame.
+        # Real time / Every frame is a choice of two modes, not on/off: "Every frame" in grey read as
+        # "every frame: off", so both modes are shown as chosen (blue, and green for every frame).
         self.setStyleSheet("QToolButton:checked { background: #1565c0; color: white; border-radius: 3px; "
-                           "font-weight: bold; }")
+                           "font-weight: bold; } "
+                           "QToolButton#realtime_button:!checked { background: #2e7d32; color: white; "
+                           "border-radius: 3px; font-weight: bold; }")
         # While dragging, seek at most every 80 ms (each seek restarts decoding); always on release.
         self._drag_timer = QTimer(self)
         self._drag_timer.setSingleShot(True)
@@ -138,10 +147,11 @@ class PlaybackBar(QWidget):
         self.slider.setRange(0, max(0, self._count - 1))
         self.slider.setEnabled(self._count > 1)
 
-    def set_position(self, index: int) -> None:
+    def set_position(self, index: int, name: str = "") -> None:
+        """Frame (or picture) ``index`` on screen; ``name``: its file, for a folder of pictures."""
         if not self.slider.isSliderDown():
             self.slider.blockSignals(True)
             self.slider.setValue(index)
             self.slider.blockSignals(False)
         total = f" / {self._count}" if self._count else ""
-        self.position.setText(f"{index + 1}{total}")
+        self.position.setText(f"{index + 1}{total}" + (f"  ·  {name}" if name else ""))

@@ -6,6 +6,7 @@ a second from the newest result, never per frame.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any, Callable
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QSize
 
 from vision_desk import registry
 from vision_desk.gui.i18n import translate
-from vision_desk.i18n import translate_label
+from vision_desk.i18n import style_name, translate_label, translate_message
 from vision_desk.results import Result
 
 # (value, shown text, tooltip); the texts are translated where the combo box is filled.
@@ -43,6 +44,8 @@ class _WindowWords:
         return translate("Stats", source)
 
     def label(self, name: str, domain: str | None = None) -> str:
+        if domain == "style":  # "7: Woodcut", or a style picture's name
+            return translate_message(style_name(name))
         return translate_label(name, domain=domain)
 
 
@@ -138,10 +141,29 @@ class PanelInput:
     results: dict[str, Any]
     paused: bool = False
     recording: bool = False
+    ended: bool = False  # the file played to its end (loop off): nothing flows, no rate is current
 
 
-def _rate(value: float, paused: bool) -> str:
-    return translate("Stats", "paused") if paused else translate("Stats", "{v:.1f} fps").format(v=value)
+WARMING_FRAMES = 15  # before this many frames a rate is a start-up burst (45.9 fps for a 25 fps clip)
+
+
+def _rate(value: float, i: PanelInput) -> str:
+    if i.ended:
+        return translate("Stats", "ended")
+    if i.paused:
+        return translate("Stats", "paused")
+    if i.stats.frames < WARMING_FRAMES:
+        return "…"
+    return translate("Stats", "{v:.1f} fps").format(v=value)
+
+
+def _latency(i: PanelInput) -> str:
+    """This frame's latency and the median of the last ones; paused or ended, this frame's only (a re-run of
+    the paused frame has no recent ones: "273 ms (median 0 ms)" said nothing)."""
+    if i.paused or i.ended or not i.stats.latency_p50_ms:
+        return translate("Stats", "{ms:.0f} ms").format(ms=i.stats.latency_ms)
+    return translate("Stats", "{ms:.0f} ms (median {median:.0f} ms)").format(
+        ms=i.stats.latency_ms, median=i.stats.latency_p50_ms)
 
 
 def _dropped(i: PanelInput) -> str:
@@ -153,14 +175,14 @@ def _dropped(i: PanelInput) -> str:
 
 STAT_ROWS: list[StatRow] = [
     StatRow("capture", "Capture", "frames per second arriving from the source",
-            lambda i: _rate(i.stats.capture_fps, i.paused)),
+            lambda i: _rate(i.stats.capture_fps, i)),
     StatRow("processed", "Processed", "frames per second through all the active processors",
-            lambda i: _rate(i.stats.processed_fps, i.paused)),
+            # (never above the capture rate: frames finishing in a bunch read as 28.3 > 21.4 for a moment)
+            lambda i: _rate(min(i.stats.processed_fps, i.stats.capture_fps or i.stats.processed_fps), i)),
     StatRow("display", "Display", "new frames per second painted in the window",
-            lambda i: _rate(i.display_fps, i.paused)),
+            lambda i: _rate(i.display_fps, i)),
     StatRow("latency", "Latency", "capture to result ready: this frame (median of the last ones)",
-            lambda i: translate("Stats", "{ms:.0f} ms (median {median:.0f} ms)").format(
-                ms=i.stats.latency_ms, median=i.stats.latency_p50_ms)),
+            _latency),
     StatRow("dropped", "Dropped", "frames skipped because the processors were busy: live sources keep only the "
                                   "newest frame, real-time playback skips frames to keep the file's own clock",
             _dropped),
@@ -235,11 +257,13 @@ class StatsPanel(QWidget):
             self.precision.setCurrentIndex(index)
 
     def set_device(self, text: str) -> None:
-        self.device.setText("<b>{}</b> {}".format(translate("Stats", "Execution provider:"), text))
+        # The line runtime.py makes (English on the command line) in the window's language.
+        self.device.setText("<b>{}</b> {}".format(translate("Stats", "Execution provider:"), translate_message(text)))
 
     def update_stats(self, stats: Any, display_fps: float, results: dict[str, Any] | None = None, *,
-                     paused: bool = False, recording: bool = False, errors: dict[str, Any] | None = None) -> None:
-        panel_input = PanelInput(stats, display_fps, results or {}, paused, recording)
+                     paused: bool = False, recording: bool = False, errors: dict[str, Any] | None = None,
+                     ended: bool = False) -> None:
+        panel_input = PanelInput(stats, display_fps, results or {}, paused, recording, ended)
         for row in STAT_ROWS:
             if row.key in self.labels:
                 self.labels[row.key].setText(row.value(panel_input))

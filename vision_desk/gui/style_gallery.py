@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from vision_desk.gui.i18n import translate
+from vision_desk.i18n import style_name
 from vision_desk.gui.video_view import to_qimage
 
 THUMB = 72  # pixels on screen (rendered at 128 and scaled: crisp on high-DPI screens too)
@@ -83,7 +84,7 @@ class StyleGallery(QWidget):
         self.list.setWordWrap(True)
         self.list.setUniformItemSizes(False)  # (uniform sizes took the first name's one line for all: "Electric ...")
 
-        names = _style_names()
+        names = [style_name(n) for n in _style_names()]  # (in the window's language)
         for i, name in enumerate(names):
             item = QListWidgetItem(QIcon(_placeholder(i)), name)
             item.setData(Qt.ItemDataRole.UserRole, i)

@@ -15,9 +15,10 @@ from collections import deque
 
 import numpy as np
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from vision_desk.gui import ui_scale
 from vision_desk.gui.i18n import translate
 from vision_desk.pipeline.types import FrameResult
 from vision_desk.sources.stream import redact
@@ -38,6 +39,10 @@ def aspect_fit(size: QSize, area: QRect) -> QRect:
     scale = min(area.width() / size.width(), area.height() / size.height())
     w, h = max(1, round(size.width() * scale)), max(1, round(size.height() * scale))
     return QRect(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 2, w, h)
+
+
+SCREEN_FRACTION = 1 / 25  # the caption's and toasts' text height, at least, of the screen's height (at 100%)
+SIDE_GAP = 8  # pixels between the original and the processed picture, side by side
 
 
 class RateCounter:
@@ -69,6 +74,7 @@ class VideoView(QWidget):
     """Shows one FrameResult; optionally the original beside it, and a large caption (presenter mode)."""
 
     framePainted = Signal(int)  # index of a newly shown frame (tests and the seek slider listen)
+    canvasSizeChanged = Signal(int, int)  # the pixels a picture is shown in (lecture views are laid out there)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +95,7 @@ class VideoView(QWidget):
         self._toast_timer.setSingleShot(True)
         self._toast_timer.timeout.connect(lambda: self.show_toast(""))
         self._rate = RateCounter()
+        self._announced: tuple[int, int] | None = None
         self._shown = 0
 
     # --- what to show ----------------------------------------------------------
@@ -113,7 +120,26 @@ class VideoView(QWidget):
     def set_side_by_side(self, on: bool) -> None:
         self._side_by_side = bool(on)
         self._rebuild_images()
+        self._announce_canvas()
         self.update()
+
+    def canvas_size(self) -> tuple[int, int]:
+        """Device pixels of the place the processed picture is shown in: the whole view less the caption,
+        or its right half side by side. The pipeline lays lecture views out at this size."""
+        area = self._picture_area()
+        width = (area.width() - SIDE_GAP) // 2 if self._side_by_side else area.width()
+        ratio = self.devicePixelRatioF()
+        return max(16, round(width * ratio)), max(16, round(area.height() * ratio))
+
+    def _announce_canvas(self) -> None:
+        size = self.canvas_size()
+        if size != self._announced:
+            self._announced = size
+            self.canvasSizeChanged.emit(*size)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._announce_canvas()
 
     @property
     def side_by_side(self) -> bool:
@@ -122,6 +148,7 @@ class VideoView(QWidget):
     def set_caption(self, text: str, scale: float = 1.0) -> None:
         """A line drawn under the picture (presenter mode: what runs and how fast, in large type)."""
         self._caption, self._caption_scale = text, scale
+        self._announce_canvas()
         self.update()
 
     def show_toast(self, text: str, ms: int = 2500) -> None:
@@ -135,6 +162,13 @@ class VideoView(QWidget):
         else:
             self._toast_timer.stop()
         self.update()
+
+    def caption_pixel_size(self) -> int:
+        """The caption's text height in pixels (tests check it against the screen)."""
+        return self._large_font(self._caption_scale).pixelSize()
+
+    def toast_pixel_size(self) -> int:
+        return self._large_font(max(2.0, self._caption_scale * 1.2)).pixelSize()
 
     @property
     def toast(self) -> str:
@@ -150,30 +184,58 @@ class VideoView(QWidget):
         if r is None:
             self._images = []
         elif self._side_by_side:
-            self._images = [to_qimage(r.frame.image), to_qimage(r.annotated)]
+            self._images = [to_qimage(r.frame.image), to_qimage(r.shown)]
         else:
-            self._images = [to_qimage(r.annotated)]
+            self._images = [to_qimage(r.shown)]
 
     # --- painting ------------------------------------------------------------
     def image_rects(self) -> list[QRect]:
         """Where each image is drawn (also used by the screenshot check)."""
-        area = self.rect()
-        caption_h = self._caption_height()
-        area.setBottom(area.bottom() - caption_h)
+        area = self._picture_area()
         if not self._images:
             return []
         if len(self._images) == 1:
             return [aspect_fit(self._images[0].size(), area)]
-        gap = 8
+        gap = SIDE_GAP
         half_w = (area.width() - gap) // 2
         left = QRect(area.x(), area.y(), half_w, area.height())
         right = QRect(area.x() + half_w + gap, area.y(), area.width() - half_w - gap, area.height())
         return [aspect_fit(self._images[0].size(), left), aspect_fit(self._images[1].size(), right)]
 
+    def _picture_area(self) -> QRect:
+        """The view less the caption band, and side by side less a band on top for the "original" and
+        "processed" tags (inside the pictures they hid a label and the superres sheet's first title)."""
+        area = self.rect()
+        area.setBottom(area.bottom() - self._caption_height())
+        if self._side_by_side:
+            area.setTop(area.top() + self._tag_font_metrics().height() + 10)
+        return area
+
+    def _tag_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * max(1.0, self._caption_scale * 0.8))
+        return font
+
+    def _tag_font_metrics(self) -> QFontMetrics:
+        return QFontMetrics(self._tag_font())
+
     def _caption_height(self) -> int:
         if not self._caption:
             return 0
-        return int(self.fontMetrics().height() * 1.6 * self._caption_scale) + 8
+        return int(QFontMetrics(self._large_font(self._caption_scale)).height() * 1.5) + 8
+
+    def _large_font(self, scale: float) -> QFont:
+        """Bold text ``scale`` times the window's, and at least 1/25 of the screen's height times the text
+        size (View > Text size): a caption read from the back of a room is sized by the screen it is on,
+        not by a desk's font (27 px on a 1080p projector was too small)."""
+        font = QFont(self.font())
+        font.setBold(True)
+        screen = self.screen()
+        floor = (screen.geometry().height() if screen is not None else 0) * SCREEN_FRACTION * ui_scale.percent() / 100
+        px = max(QFontMetrics(font).height() * scale, floor)
+        font.setPixelSize(max(8, round(px)))
+        return font
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
@@ -186,6 +248,7 @@ class VideoView(QWidget):
             for img, rect in zip(self._images, rects):
                 painter.drawImage(QRectF(rect), img)
             if len(rects) == 2:
+                self._paint_region(painter, rects[0])
                 self._paint_tags(painter, rects)
         if self._caption:
             self._paint_caption(painter)
@@ -207,34 +270,41 @@ class VideoView(QWidget):
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder)
 
     def _paint_tags(self, painter: QPainter, rects: list[QRect]) -> None:
-        font = QFont(self.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * max(1.0, self._caption_scale * 0.8))
-        painter.setFont(font)
+        painter.setFont(self._tag_font())
         fm = painter.fontMetrics()
         for rect, text in zip(rects, (translate("VideoView", "original"), translate("VideoView", "processed"))):
-            box = QRect(rect.x() + 6, rect.y() + 6, fm.horizontalAdvance(text) + 12, fm.height() + 6)
+            w, h = fm.horizontalAdvance(text) + 12, fm.height() + 6
+            box = QRect(rect.x(), max(0, rect.y() - h - 2), w, h)  # in the band above the picture
             painter.fillRect(box, QColor(0, 0, 0, 160))
             painter.setPen(QColor(255, 255, 255))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_region(self, painter: QPainter, rect: QRect) -> None:
+        """Side by side with superres: its region outlined on the original too (where the zoom comes from)."""
+        result = self._result
+        sr = result.results.get("superres") if result is not None else None
+        if sr is None or getattr(sr, "region", None) is None:
+            return
+        fh, fw = result.frame.image.shape[:2]
+        x1, y1, x2, y2 = sr.region
+        kx, ky = rect.width() / max(1, fw), rect.height() / max(1, fh)
+        pen = QPen(QColor(255, 220, 0))  # the sheet's REGION colour (BGR 0, 220, 255)
+        pen.setWidth(3)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(QRectF(rect.x() + x1 * kx, rect.y() + y1 * ky, (x2 - x1) * kx, (y2 - y1) * ky))
 
     def _paint_caption(self, painter: QPainter) -> None:
         h = self._caption_height()
         box = QRect(0, self.height() - h, self.width(), h)
         painter.fillRect(box, QColor(0, 0, 0))
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * self._caption_scale)
-        font.setBold(True)
-        painter.setFont(font)
+        painter.setFont(self._large_font(self._caption_scale))
         painter.setPen(QColor(255, 255, 255))
         painter.drawText(box.adjusted(12, 0, -12, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          painter.fontMetrics().elidedText(self._caption, Qt.TextElideMode.ElideRight, box.width() - 24))
 
     def _paint_toast(self, painter: QPainter) -> None:
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * max(2.0, self._caption_scale * 1.2))
-        font.setBold(True)
-        painter.setFont(font)
+        painter.setFont(self._large_font(max(2.0, self._caption_scale * 1.2)))
         fm = painter.fontMetrics()
         area = self.rect().adjusted(20, 0, -20, -self._caption_height())
         text = fm.elidedText(self._toast, Qt.TextElideMode.ElideRight, area.width() - 40)

@@ -23,8 +23,9 @@ from vision_desk.gui.presenter import Presenter
 from vision_desk.gui import recognition_keys
 from vision_desk.gui.region_drag import RegionDrag
 from vision_desk.gui.settings_store import SettingsStore
-from vision_desk.gui.source_bar import VIDEO_FILTER
-from vision_desk.gui.setting_widgets import PICTURE_FILTER
+from vision_desk.gui.source_bar import video_filter
+from vision_desk.gui.setting_widgets import picture_filter
+from vision_desk.i18n import translate_message
 from vision_desk.sources.stream import redact
 
 STATS_INTERVAL_MS = 250
@@ -37,6 +38,17 @@ def registry_title(name: str) -> str:
 SOURCE_NAMES = {"camera": "Camera", "video": "Video", "image": "Picture", "folder": "Folder", "stream": "Stream",
                 "sample": "Sample clip", "synthetic": "Test pattern"}  # (translated: "Sources" context)
 TOAST_MS = 2500
+
+
+def source_name(info: Any) -> str:
+    """What the source is called, in the window's language, without the kind its description starts with
+    ("video short3s.mp4" -> "short3s.mp4": the status bar says "Video: " already); "" when that is all."""
+    text = info.description.strip()
+    if text.lower() in (info.kind, "sample clip"):  # "Sample clip: sample clip" said nothing twice
+        return ""
+    if info.kind in ("video", "image", "folder", "stream") and text.lower().startswith(info.kind + " "):
+        text = text[len(info.kind) + 1:]
+    return translate_message(text)
 
 
 def _set_checked_quietly(action: QAction, on: bool) -> None:
@@ -56,6 +68,9 @@ class WindowLogic(QObject):
         self._gallery_waiting = False
         self.relaunch_requested = False  # View > Language: app.run makes the window again in the new language
         self._connect_actions()
+        # Lecture views are laid out at the size the view shows them (the pipeline draws them there).
+        window.view.canvasSizeChanged.connect(lambda w, h: controller.set_display_size((w, h)))
+        controller.set_display_size(window.view.canvas_size())
         self._connect_widgets()
         self._connect_controller()
         self._region_drag = RegionDrag(window.view, self._set_superres_region,
@@ -208,7 +223,7 @@ class WindowLogic(QObject):
 
     def ask_open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.w, translate("Window", "Open a video or a picture"),
-                                              self._last_dir(), VIDEO_FILTER)
+                                              self._last_dir(), video_filter())
         if path:
             self.open_source(path)
 
@@ -243,12 +258,11 @@ class WindowLogic(QObject):
     def _source_opened(self, info: Any) -> None:
         kind = translate("Sources", SOURCE_NAMES.get(info.kind, info.kind))
         size = f"{info.width}x{info.height}" if info.width else ""
-        rate = f"{info.fps:.0f} fps" if info.fps else ""
-        # "Sample clip: sample clip" said nothing twice: the description only when it adds something.
-        what = kind if info.description.strip().lower() in (kind.lower(), info.kind, "sample clip") \
-            else f"{kind}: {info.description}"
+        # Pictures have no frame rate of their own (a folder is shown at a steady pace, not "30 fps").
+        rate = f"{info.fps:.0f} fps" if info.fps and info.kind not in ("image", "folder") else ""
+        what = f"{kind}: {name}" if (name := source_name(info)) else kind
         self.w.source_label.setText(" · ".join(p for p in (what, size, rate) if p))
-        self.w.setWindowTitle(f"vision_desk — {info.description}")
+        self.w.setWindowTitle(f"vision_desk — {what}")
         self.w.playback.set_length(info.frame_count)
         self._update_playback_bar()
         self.store.source = self.c.source_spec
@@ -316,12 +330,13 @@ class WindowLogic(QObject):
 
     def _set_superres_region(self, region: str) -> None:
         self.apply_settings("superres", {"region": region})
-        self.w.statusBar().showMessage(f"Super-resolution region: {region} (double-click: back to auto)" if region
-                                       else "Super-resolution region: automatic (centre or face)", 6000)
+        self.w.statusBar().showMessage(
+            translate("Window", "Super-resolution region: {region} (double-click: back to auto)").format(region=region)
+            if region else translate("Window", "Super-resolution region: automatic (centre or face)"), 6000)
 
     def ask_style_image(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.w, translate("Window", "Choose a picture to use as the style"),
-                                              self._last_dir(), PICTURE_FILTER)
+                                              self._last_dir(), picture_filter())
         if path:
             self.apply_settings("style", {"style_image": path}, enable=True)
 
@@ -354,6 +369,8 @@ class WindowLogic(QObject):
     def set_ui_scale(self, percent: int) -> None:
         self.store.ui_scale = percent
         ui_scale.apply(percent)
+        # The settings keep their room, the value boxes their width (after the layout took the new font).
+        QTimer.singleShot(0, lambda: self.w.size_docks(percent))
         self.c.redraw()  # a paused frame shows its labels at the new size at once
 
     # --- messages: the banner, or large and brief over the video in presenter mode ------------------
@@ -372,7 +389,9 @@ class WindowLogic(QObject):
 
     def _play_pause(self) -> None:
         self.c.toggle_play()
-        self.w.view.show_toast(translate("Window", "Paused") if self.c.paused else "", 0)
+        # For a moment, not until play: a lasting "Paused" covered the lesson's own captions (the cnn view's);
+        # the play button and the presenter caption keep saying it.
+        self.w.view.show_toast(translate("Window", "Paused") if self.c.paused else "", 2 * TOAST_MS)
 
     def _snapshot_saved(self, paths: list[str]) -> None:
         self.w.statusBar().showMessage(translate("Window", "Snapshot saved: {path}").format(path=paths[0]), 8000)
@@ -403,7 +422,7 @@ class WindowLogic(QObject):
         self.w.stats_panel.show_found(result.results)
         self.presenter.update_caption(self.c.processors, result, self.w.view.display_fps(), self.c.paused)
         if self.w.playback.isVisible():
-            self.w.playback.set_position(result.frame.index)
+            self.w.playback.set_position(result.frame.index, self.c.picture_name(result.frame.index))
         if self._gallery_waiting:
             self._render_gallery()
 
@@ -446,7 +465,8 @@ class WindowLogic(QObject):
         fps = self.w.view.display_fps()
         if result is not None:
             self.w.stats_panel.update_stats(result.stats, fps, result.results, paused=self.c.paused,
-                                            recording=self.c.recording, errors=result.errors)
+                                            recording=self.c.recording, errors=result.errors,
+                                            ended=self.c.finished)
         self.presenter.update_caption(self.c.processors, result, fps, self.c.paused)
 
     def _update_playback_bar(self) -> None:

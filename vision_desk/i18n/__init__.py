@@ -17,12 +17,14 @@ label sets share apart: ImageNet's "kite" is the bird (トビ), COCO's "kite" th
 """
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
 from vision_desk.i18n.ja_imagenet import IMAGENET_JA
 from vision_desk.i18n.ja_labels import JA, PART_EN
 from vision_desk.i18n.ja_lecture import LECTURE_JA
+from vision_desk.i18n.ja_messages import HUD_JA, MESSAGES_JA, STYLE_NAMES_JA
 from vision_desk.i18n.ja_recognition import RECOGNITION_JA
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent
@@ -31,7 +33,11 @@ LANGUAGES: dict[str, str] = {"en": "English", "ja": "日本語"}  # code -> its 
 _lock = threading.Lock()
 _language = "en"
 _tables: dict[str, dict[str, str]] = {"ja": {**JA, **LECTURE_JA, **RECOGNITION_JA}}
-_domain_tables: dict[tuple[str, str], dict[str, str]] = {("ja", "imagenet"): dict(IMAGENET_JA)}
+_domain_tables: dict[tuple[str, str], dict[str, str]] = {("ja", "imagenet"): dict(IMAGENET_JA),
+                                                          ("ja", "hud"): dict(HUD_JA),
+                                                          ("ja", "style"): dict(STYLE_NAMES_JA)}
+_messages: dict[str, list[tuple[re.Pattern[str], str]]] = {
+    "ja": [(re.compile(pattern), template) for pattern, template in MESSAGES_JA]}
 
 
 def set_language(code: str) -> None:
@@ -69,6 +75,29 @@ def translate_label(label: str, code: str | None = None, domain: str | None = No
     return _tables.get(lang, {}).get(label, label)
 
 
+def translate_message(text: str, code: str | None = None) -> str:
+    """An English sentence made by Qt-free code (the device line, a camera error, a source's description) in
+    the current language, by the patterns of ``i18n/ja_messages.py``; unchanged when none matches."""
+    lang = code or _language
+    if lang == "en" or not text:
+        return text
+    for pattern, template in _messages.get(lang, ()):
+        match = pattern.fullmatch(text.strip())
+        if match is not None:
+            parts = {k: translate_message(v, lang) if k.endswith("_t") else v
+                     for k, v in match.groupdict().items() if v is not None}
+            return template.format(**parts)
+    return text
+
+
+def style_name(label: str, code: str | None = None) -> str:
+    """A built-in style's name ("Woodcut"), or its label ("22: Woodcut"), in the current language."""
+    number, sep, name = label.partition(": ")
+    if sep and number.isdigit():
+        return f"{number}: {translate_label(name, code, domain='style')}"
+    return translate_label(label, code, domain="style")
+
+
 def untranslated(labels: list[str] | tuple[str, ...], code: str, domain: str | None = None) -> list[str]:
     """The labels that have no translation in ``code`` (tests list them)."""
     table = {**_tables.get(code, {}), **(_domain_tables.get((code, domain), {}) if domain else {})}
@@ -84,16 +113,18 @@ def part_name(keypoint: str, code: str | None = None) -> str:
 
 def pose_channel_name(view: str, code: str | None = None) -> str:
     """A teaching-view channel: "heatmap: right wrist", "PAF: neck -> right hip", "background"."""
+    english = (code or _language) == "en"
+    colon = ": " if english else "："  # (Japanese takes the full-width colon, with no space after it)
     if view in PART_EN:
-        return f"{translate_label('heatmap', code)}: {part_name(view, code)}"
+        return f"{translate_label('heatmap', code)}{colon}{part_name(view, code)}"
     if view == "background":
-        return f"{translate_label('heatmap', code)}: {translate_label('background', code)}"
+        return f"{translate_label('heatmap', code)}{colon}{translate_label('background', code)}"
     if "-" in view:
         a, b = view.split("-", 1)
-        arrow = "->" if (code or _language) == "en" else "→"  # (the command line's font draws ASCII only)
-        return f"{translate_label('PAF', code)}: {part_name(a, code)} {arrow} {part_name(b, code)}"
+        arrow = "->" if english else "→"  # (the command line's font draws ASCII only)
+        return f"{translate_label('PAF', code)}{colon}{part_name(a, code)} {arrow} {part_name(b, code)}"
     return translate_label(view, code)
 
 
 __all__ = ["LANGUAGES", "TRANSLATIONS_DIR", "language", "part_name", "pose_channel_name", "register_labels",
-           "set_language", "translate_label", "untranslated"]
+           "set_language", "style_name", "translate_label", "translate_message", "untranslated"]

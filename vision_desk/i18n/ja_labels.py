@@ -48,7 +48,7 @@ PART_JA: dict[str, str] = {
 OVERLAY_JA: dict[str, str] = {
     "face": "顔",
     "heatmap": "ヒートマップ",
-    "PAF": "PAF（部位の向き）",
+    "PAF": "PAF（部位をつなぐ向き）",
     "background": "背景",
     "raw windows": "候補窓",
     "faces": "顔",

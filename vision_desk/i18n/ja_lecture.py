@@ -10,7 +10,9 @@ LECTURE_JA: dict[str, str] = {
     "stem": "ステム（最初の畳み込み）",
     "head": "ヘッド（最後の畳み込み）",
     **{f"stage {i}": f"ステージ {i}" for i in range(1, 8)},
-    "{layer} · {c} channels · {h} x {w}": "{layer} · {c} チャンネル · {h}×{w}",
+    "{layer} · {c} channels · {h} x {w}": "{layer}・{c} チャンネル・{h}×{w}",
+    "{layer} · inside its last block: {c} channels (the stage outputs {out}) · {h} x {w}":
+        "{layer}・最後のブロック内部 {c} チャンネル（ステージの出力は {out}）・{h}×{w}",
     "channel {n}": "チャンネル {n}",
     "where it looks for '{label}'": "「{label}」の根拠にした場所",
     "where it looks": "注目している場所",

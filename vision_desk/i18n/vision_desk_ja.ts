@@ -49,7 +49,7 @@
     </message>
     <message>
         <source>Open stream URL…</source>
-        <translation>ストリームURLを開く…</translation>
+        <translation>ストリーム URL を開く…</translation>
     </message>
     <message>
         <source>an rtsp:// or http:// stream</source>
@@ -77,7 +77,7 @@
     </message>
     <message>
         <source>face detection on/off</source>
-        <translation>顔検出のオン/オフ</translation>
+        <translation>顔検出のオン／オフ</translation>
     </message>
     <message>
         <source>Processors</source>
@@ -89,7 +89,7 @@
     </message>
     <message>
         <source>object detection on/off</source>
-        <translation>物体検出のオン/オフ</translation>
+        <translation>物体検出のオン／オフ</translation>
     </message>
     <message>
         <source>Pose</source>
@@ -97,7 +97,7 @@
     </message>
     <message>
         <source>body pose on/off</source>
-        <translation>姿勢推定のオン/オフ</translation>
+        <translation>姿勢推定のオン／オフ</translation>
     </message>
     <message>
         <source>Style transfer</source>
@@ -105,7 +105,7 @@
     </message>
     <message>
         <source>style transfer on/off</source>
-        <translation>画風変換のオン/オフ</translation>
+        <translation>画風変換のオン／オフ</translation>
     </message>
     <message>
         <source>CNN layers</source>
@@ -113,7 +113,7 @@
     </message>
     <message>
         <source>ImageNet classes and the feature maps inside the network on/off</source>
-        <translation>ImageNet の分類とネットワーク内部の特徴マップ オン/オフ</translation>
+        <translation>ImageNet の分類とネットワーク内部の特徴マップのオン／オフ</translation>
     </message>
     <message>
         <source>CNN</source>
@@ -125,7 +125,7 @@
     </message>
     <message>
         <source>a region enlarged x4 by a GAN, beside bicubic, on/off</source>
-        <translation>領域を GAN で 4 倍に拡大し、バイキュービックと並べる オン/オフ</translation>
+        <translation>GAN による領域の 4 倍拡大（バイキュービックと比較）のオン／オフ</translation>
     </message>
     <message>
         <source>Super-res</source>
@@ -181,7 +181,7 @@
     </message>
     <message>
         <source>the next of the 26 styles</source>
-        <translation>26種の画風の次へ</translation>
+        <translation>26 種類の画風の次へ</translation>
     </message>
     <message>
         <source>Style from image…</source>
@@ -237,7 +237,7 @@
     </message>
     <message>
         <source>Super-res zoom / check</source>
-        <translation>超解像 拡大 / 検証</translation>
+        <translation>超解像：拡大／検証</translation>
     </message>
     <message>
         <source>superres: enlarge the region, or shrink it and enlarge it back to score it (PSNR)</source>
@@ -341,11 +341,11 @@
     </message>
     <message>
         <source>Play/Pause</source>
-        <translation>再生/停止</translation>
+        <translation>再生／一時停止</translation>
     </message>
     <message>
         <source>Step one frame</source>
-        <translation>1コマ進める</translation>
+        <translation>1 コマ進める</translation>
     </message>
     <message>
         <source>files: pause and show the next frame</source>
@@ -433,7 +433,7 @@
     </message>
     <message>
         <source>Mirror</source>
-        <translation>鏡像</translation>
+        <translation>左右反転</translation>
     </message>
     <message>
         <source>selfie view: flip the picture left-right</source>
@@ -535,7 +535,7 @@
     <name>Language</name>
     <message>
         <source>No Japanese font found: the labels on the video stay in English; {hint}</source>
-        <translation>日本語フォントが見つかりません。映像上のラベルは英語のままです：{hint}</translation>
+        <translation>日本語フォントが見つかりません。映像上のラベルは英語のままです。{hint}</translation>
     </message>
 </context>
 <context>
@@ -596,6 +596,17 @@
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>場所(&amp;L):</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>ファイルの種類(&amp;T):</translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>(changing it reloads the model)</source>
@@ -604,6 +615,10 @@
     <message>
         <source>Choose a picture</source>
         <translation>画像を選ぶ</translation>
+    </message>
+    <message>
+        <source>Choose: {what}</source>
+        <translation>選択：{what}</translation>
     </message>
     <message>
         <source>Viola-Jones Haar cascades (OpenCV)</source>
@@ -655,19 +670,19 @@
     </message>
     <message>
         <source>frontal</source>
-        <translation>正面 (frontal)</translation>
+        <translation>正面（frontal）</translation>
     </message>
     <message>
         <source>frontal_alt2</source>
-        <translation>正面 alt2</translation>
+        <translation>正面（alt2）</translation>
     </message>
     <message>
         <source>profile</source>
-        <translation>横顔 (profile)</translation>
+        <translation>横顔（profile）</translation>
     </message>
     <message>
         <source>scale factor</source>
-        <translation>拡大率</translation>
+        <translation>窓の拡大率</translation>
     </message>
     <message>
         <source>pyramid step between window sizes: lower finds more, slower</source>
@@ -763,7 +778,7 @@
     </message>
     <message>
         <source>network input height</source>
-        <translation>ネットワーク入力の高さ</translation>
+        <translation>入力画像の高さ</translation>
     </message>
     <message>
         <source>height the frame is scaled to for the network (width follows the aspect ratio): 256 is ~2x faster, 432 finds smaller people</source>
@@ -779,11 +794,11 @@
     </message>
     <message>
         <source>limb threshold</source>
-        <translation>肢しきい値</translation>
+        <translation>接続しきい値</translation>
     </message>
     <message>
         <source>how well the limb field must point along a candidate limb for its samples to count; higher links fewer keypoints</source>
-        <translation>候補の肢に沿って PAF がどれだけ向いていれば数えるか。大きいほどつながるキーポイントが減る</translation>
+        <translation>2 つのキーポイントを結ぶ候補の線に沿って、PAF がどれだけその向きを指していれば接続とみなすか。大きいほどつながるキーポイントが減る</translation>
     </message>
     <message>
         <source>min keypoints</source>
@@ -799,7 +814,7 @@
     </message>
     <message>
         <source>show what the network sees: one keypoint heatmap (e.g. nose), the background map, or the strength of one limb&apos;s affinity field (e.g. neck-r_shoulder); off to hide</source>
-        <translation>ネットワークが見ているものを表示：キーポイント 1 つのヒートマップ（例：鼻）、背景マップ、または 1 つの肢の PAF の強さ（例：首→右肩）。off で非表示</translation>
+        <translation>ネットワークが見ているものを表示：キーポイント 1 つのヒートマップ（例：鼻）、背景のマップ、または部位の組 1 つの PAF の強さ（例：首→右肩）。「オフ」で非表示</translation>
     </message>
     <message>
         <source>style</source>
@@ -815,7 +830,7 @@
     </message>
     <message>
         <source>mix built-in styles, e.g. &apos;3:0.5,12:0.5&apos; (style:weight; weights are normalised); empty = use &apos;style&apos; alone</source>
-        <translation>内蔵画風を混ぜる。例 &apos;3:0.5,12:0.5&apos;（画風:重み、重みは正規化）。空 = 「画風」のみ</translation>
+        <translation>内蔵画風を混ぜる。例 &apos;3:0.5,12:0.5&apos;（画風:重み。重みは合計 1 に正規化）。空 = 「画風」の番号のみ</translation>
     </message>
     <message>
         <source>strength</source>
@@ -847,7 +862,7 @@
     </message>
     <message>
         <source>a picture to use as the style instead of the built-in ones (painted at 384x384); empty = built-in styles</source>
-        <translation>内蔵画風の代わりに画風として使う画像（384x384 で描画）。空 = 内蔵画風</translation>
+        <translation>内蔵画風の代わりに画風として使う画像（384×384 で描画）。空 = 内蔵画風</translation>
     </message>
     <message>
         <source>flicker reduction</source>
@@ -1153,6 +1168,10 @@
 <context>
     <name>SourceBar</name>
     <message>
+        <source>Videos and pictures</source>
+        <translation>動画と画像</translation>
+    </message>
+    <message>
         <source>Camera</source>
         <translation>カメラ</translation>
     </message>
@@ -1167,6 +1186,14 @@
     <message>
         <source>Look again</source>
         <translation>もう一度探す</translation>
+    </message>
+    <message>
+        <source>Pictures</source>
+        <translation>画像</translation>
+    </message>
+    <message>
+        <source>All files</source>
+        <translation>すべてのファイル</translation>
     </message>
 </context>
 <context>
@@ -1247,12 +1274,20 @@
         <translation>人物 {percent}%</translation>
     </message>
     <message>
+        <source>ended</source>
+        <translation>再生終了</translation>
+    </message>
+    <message>
         <source>paused</source>
         <translation>一時停止中</translation>
     </message>
     <message>
         <source>{v:.1f} fps</source>
         <translation>{v:.1f} fps</translation>
+    </message>
+    <message>
+        <source>{ms:.0f} ms</source>
+        <translation>{ms:.0f} ms</translation>
     </message>
     <message>
         <source>errors {n}</source>
@@ -1272,19 +1307,19 @@
     </message>
     <message>
         <source>Device: checking…</source>
-        <translation>デバイス：確認中…</translation>
+        <translation>実行環境：確認中…</translation>
     </message>
     <message>
         <source>Precision</source>
-        <translation>精度</translation>
+        <translation>演算精度</translation>
     </message>
     <message>
         <source>model precision; changing it reloads the models</source>
-        <translation>モデルの数値精度（変更するとモデルを読み込み直します）</translation>
+        <translation>モデルの演算精度（変更するとモデルを読み込み直します）</translation>
     </message>
     <message>
         <source>Execution provider:</source>
-        <translation>実行プロバイダー：</translation>
+        <translation>実行環境：</translation>
     </message>
     <message>
         <source>Capture</source>
@@ -1292,7 +1327,7 @@
     </message>
     <message>
         <source>frames per second arriving from the source</source>
-        <translation>入力から届くコマ数／秒</translation>
+        <translation>入力から届く 1 秒あたりのコマ数</translation>
     </message>
     <message>
         <source>Processed</source>
@@ -1300,7 +1335,7 @@
     </message>
     <message>
         <source>frames per second through all the active processors</source>
-        <translation>有効な処理をすべて通ったコマ数／秒</translation>
+        <translation>有効な処理をすべて通った 1 秒あたりのコマ数</translation>
     </message>
     <message>
         <source>Display</source>
@@ -1308,7 +1343,7 @@
     </message>
     <message>
         <source>new frames per second painted in the window</source>
-        <translation>ウィンドウに描かれた新しいコマ数／秒</translation>
+        <translation>ウィンドウに描いた新しいコマの 1 秒あたりの数</translation>
     </message>
     <message>
         <source>Latency</source>
@@ -1320,7 +1355,7 @@
     </message>
     <message>
         <source>Dropped</source>
-        <translation>スキップ</translation>
+        <translation>飛ばしたコマ</translation>
     </message>
     <message>
         <source>frames skipped because the processors were busy: live sources keep only the newest frame, real-time playback skips frames to keep the file&apos;s own clock</source>
@@ -1396,7 +1431,7 @@
     </message>
     <message>
         <source>INT8 models on CPUs with 8-bit dot-product instructions (VNNI/AMX), FP32 otherwise and on the GPU</source>
-        <translation>8ビット内積命令（VNNI/AMX）を持つCPUではINT8モデル、それ以外とGPUではFP32</translation>
+        <translation>8 ビット内積命令（VNNI/AMX）を持つ CPU では INT8 モデル、それ以外の CPU と GPU では FP32</translation>
     </message>
     <message>
         <source>FP32</source>
@@ -1404,7 +1439,7 @@
     </message>
     <message>
         <source>the original 32-bit float models</source>
-        <translation>元の32ビット浮動小数点モデル</translation>
+        <translation>元の 32 ビット浮動小数点モデル</translation>
     </message>
     <message>
         <source>INT8</source>
@@ -1412,7 +1447,7 @@
     </message>
     <message>
         <source>the 8-bit models where one is shipped (objects); faster on CPUs with VNNI/AMX, within the accuracy gates of tests/test_precision.py</source>
-        <translation>8ビットモデルがあるもの（物体検出）で使用。VNNI/AMXを持つCPUで高速、精度は tests/test_precision.py の基準内</translation>
+        <translation>8 ビットモデルがあるもの（物体検出）で使う。VNNI/AMX を持つ CPU で速く、精度は tests/test_precision.py の基準内</translation>
     </message>
 </context>
 <context>
@@ -1492,12 +1527,20 @@
         <translation>{spec} を開いています…</translation>
     </message>
     <message>
+        <source>Super-resolution region: {region} (double-click: back to auto)</source>
+        <translation>超解像の領域：{region}（ダブルクリックで自動に戻す）</translation>
+    </message>
+    <message>
+        <source>Super-resolution region: automatic (centre or face)</source>
+        <translation>超解像の領域：自動（中央または顔）</translation>
+    </message>
+    <message>
         <source>Choose a picture to use as the style</source>
         <translation>画風として使う画像を選ぶ</translation>
     </message>
     <message>
         <source>Loading the {name} model…</source>
-        <translation>{name}のモデルを読み込んでいます…</translation>
+        <translation>{name} のモデルを読み込んでいます…</translation>
     </message>
     <message>
         <source>Paused</source>
@@ -1513,7 +1556,7 @@
     </message>
     <message>
         <source>End of the video: Space plays it again</source>
-        <translation>動画の終わりです：スペースキーでもう一度再生</translation>
+        <translation>動画の終わりです。スペースキーでもう一度再生します</translation>
     </message>
     <message>
         <source>Real time</source>
@@ -1525,7 +1568,7 @@
     </message>
     <message>
         <source>Real time (T): the file&apos;s own speed; frames the processors cannot keep up with are skipped and counted as dropped</source>
-        <translation>実時間（T）：ファイル本来の速さ。処理が追いつかないコマは飛ばし、スキップとして数える</translation>
+        <translation>実時間（T）：ファイル本来の速さ。処理が追いつかないコマは飛ばし、「飛ばしたコマ」に数える</translation>
     </message>
     <message>
         <source>Every frame (T): no frame skipped, as fast as the processors go (slower than real time when they are slow)</source>
@@ -1545,7 +1588,7 @@
     </message>
     <message>
         <source>● Recording</source>
-        <translation>● 録画開始</translation>
+        <translation>● 録画中</translation>
     </message>
     <message>
         <source>Recording saved</source>

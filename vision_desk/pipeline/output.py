@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from vision_desk.annotate.base import Annotator
+from vision_desk.annotate.base import Annotator, Composer
 from vision_desk.annotate.hud import HudAnnotator
 from vision_desk.errors import OutputError, VisionDeskError, caused_by, one_line, typed_line
 from vision_desk.pipeline.events import EventKind, PipelineEvent
@@ -50,6 +50,7 @@ class OutputStage:
         self._emit = emit
         self.hud_on = hud
         self._hud = HudAnnotator()
+        self.display_size: tuple[int, int] | None = None  # the window's view in pixels (set_display_size)
         self._on_result = on_result
         self._annotators: dict[str, Annotator[Any] | None] = {}
         self._cond = threading.Condition()
@@ -167,9 +168,13 @@ class OutputStage:
         t0 = time.perf_counter()
         annotated = p.image
         copied = False
+        lecture: tuple[str, Composer[Any], Any] | None = None
         for name, res in p.results.items():
             ann = self._annotator(name)
             if ann is None:
+                continue
+            if isinstance(ann, Composer):
+                lecture = (name, ann, res)  # laid out last, on a canvas of its own (the last one shown wins)
                 continue
             if not copied:
                 annotated, copied = p.image.copy(), True
@@ -188,11 +193,22 @@ class OutputStage:
         stage = dict(p.stage_ms)
         stage["draw"] = draw_ms
         snap = self._stats.snapshot(stage, latency_ms)
-        if hud:
-            t1 = time.perf_counter()
+        t1 = time.perf_counter()
+        if hud:  # on the frame: in a lecture view it stays with the frame, never over the view's own text
             self._hud.annotate(annotated, snap, processors=list(p.results) or self._procs.loaded_names)
-            snap.stage_ms["draw"] = draw_ms + (time.perf_counter() - t1) * 1000
-        return FrameResult(p.frame, p.image, annotated, p.results, p.errors, snap)
+        display = None
+        if lecture is not None:
+            name, composer, res = lecture
+            picture = annotated
+            try:
+                annotated = composer.compose(picture, res, (picture.shape[1], picture.shape[0]))
+                size = self.display_size
+                if size is not None and size != (picture.shape[1], picture.shape[0]):
+                    display = composer.compose(picture, res, size)
+            except Exception as exc:
+                p.errors[f"{name}.draw"] = exc
+        snap.stage_ms["draw"] = draw_ms + (time.perf_counter() - t1) * 1000
+        return FrameResult(p.frame, p.image, annotated, p.results, p.errors, snap, display=display)
 
     # --- writer thread ----------------------------------------------------------------------
     def _has_sinks(self) -> bool:

@@ -308,6 +308,14 @@ class Pipeline:
         self._output.hud_on = bool(on)
         self._transport.request_redo()
 
+    def set_display_size(self, size: tuple[int, int] | None) -> None:
+        """The pixels the window shows the picture in: lecture views are laid out at that size for the screen
+        (recordings keep the frame's size). None: the frame's size."""
+        changed = self._output.display_size != size
+        self._output.display_size = size
+        if changed and size is not None:
+            self._transport.request_redo()  # a paused frame is laid out again at the new size
+
     def add_sink(self, sink: Sink) -> None:
         self._output.add_sink(sink)  # opened by the writer at its first frame, with the source info then known
 

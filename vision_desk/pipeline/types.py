@@ -42,6 +42,13 @@ class FrameResult:
     results: dict[str, Result] = field(default_factory=dict)
     errors: dict[str, BaseException] = field(default_factory=dict)
     stats: Stats = field(default_factory=Stats)
+    # A lecture view laid out at the window's size (the screen's picture); None: ``annotated`` is shown.
+    display: np.ndarray | None = None
+
+    @property
+    def shown(self) -> np.ndarray:
+        """The picture for the screen (and snapshots): ``display`` if laid out for it, else ``annotated``."""
+        return self.display if self.display is not None else self.annotated
 
     def to_json(self) -> dict[str, Any]:
         """One JSON-lines record (schema: docs/jsonl-schema.md)."""

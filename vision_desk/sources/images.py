@@ -103,9 +103,13 @@ class ImageSource(Source):
         background: tuple[int, int, int] = NEUTRAL_BACKGROUND,
         warnings: Sequence[str] = (),
         max_pixels: int | None = None,
+        per_picture_s: float = 0.0,
     ) -> None:
         """``max_pixels``: refuse (skip, in a folder) pictures larger than this, from their header
-        (default: :func:`~vision_desk.sources.image_limits.max_pixels`)."""
+        (default: :func:`~vision_desk.sources.image_limits.max_pixels`). ``per_picture_s`` (with ``repeat``
+        and several pictures): a slide show, each picture held this long, its frames numbered by the
+        picture's position (the window shows "2 / 5", steps and seeks by picture); 0 = each picture once
+        per pass."""
         if not files:
             raise SourceError("no image files given")
         self._files = [Path(f) for f in files]
@@ -129,6 +133,9 @@ class ImageSource(Source):
         self._bad: set[int] = set()  # positions that failed to decode
         self._closed = False
         self._last_pos: int | None = None
+        self._per_picture_s = float(per_picture_s) if repeat and len(self._files) > 1 else 0.0
+        self._held_pos: int | None = None  # slide show: the picture on now, until _held_until
+        self._held_until = 0.0
         self._source_id = self._files[0].name if len(self._files) == 1 else self._files[0].parent.name
 
     @property
@@ -166,7 +173,7 @@ class ImageSource(Source):
             kind=self._kind,
             description=self._description,
             fps=self._fps,
-            frame_count=None if self._repeat else len(self._files),
+            frame_count=len(self._files) if not self._repeat or self._per_picture_s else None,
             width=w,
             height=h,
             is_live=False,
@@ -217,6 +224,8 @@ class ImageSource(Source):
         if self._info is None:
             self.open()
         misses = 0
+        if self._per_picture_s and self._held_pos is not None and time.perf_counter() < self._held_until:
+            self._pos = self._held_pos  # a slide show: the same picture until its time is up
         while True:
             if self._pos >= len(self._files):
                 if not self._repeat:
@@ -237,11 +246,17 @@ class ImageSource(Source):
                 time.sleep(self._next_due - now)
             self._next_due = max(self._next_due, now) + 1.0 / self._fps
             index = self._delivered
+            if self._per_picture_s:
+                index = pos
+                if self._held_pos != pos:
+                    self._held_pos, self._held_until = pos, now + self._per_picture_s
         else:
             index = pos
+        # (a slide show's time runs on with every frame, though its frames keep their picture's number)
+        pts = self._delivered * 1000.0 / self._fps if self._per_picture_s else (
+            index * 1000.0 / self._fps if self._fps > 0 else 0.0)
         self._delivered += 1
         self._last_pos = pos
-        pts = index * 1000.0 / self._fps if self._fps > 0 else 0.0
         return Frame(image=img, index=index, timestamp=time.perf_counter(), source_id=self._source_id, pts_ms=pts)
 
     def seek(self, index: int) -> None:
@@ -249,6 +264,7 @@ class ImageSource(Source):
             n = len(self._files)
             raise SourceError(f"cannot seek to image {index}: there are {n} images (0..{n - 1})")
         self._pos = index
+        self._held_pos = None  # a slide show starts the picture sought to afresh
 
     def close(self) -> None:
         self._closed = True
