@@ -146,3 +146,18 @@ def test_bad_settings_say_what_to_do(segment, tmp_path):
     empty = Segmentation(np.zeros((256, 256), np.float32), 0.0, "cutout")
     assert empty.is_empty()
     SegmentAnnotator().annotate(np.zeros((90, 160, 3), np.uint8), empty)
+
+
+def test_the_other_processors_overlays_stay_visible_over_the_mask(tmp_path, astronaut, capsys):
+    """The mask view paints the picture grey: a coloured pixel in the output is an overlay drawn after it
+    (objects' boxes and labels; registry order puts objects first in the chain)."""
+    from vision_desk.cli import main
+
+    photo = tmp_path / "astronaut.png"
+    cv2.imwrite(str(photo), astronaut)
+    out = tmp_path / "out"
+    assert main(["process", str(photo), "-p", "objects,segment", "--segment-view", "mask", "--precision", "fp32",
+                 "-o", str(out)]) == 0
+    image = cv2.imread(str(next(out.glob("*.png"))))
+    spread = image.max(axis=2).astype(int) - image.min(axis=2)
+    assert (spread > 60).sum() > 200, "no coloured overlay left on the mask view"

@@ -28,6 +28,9 @@ class Annotator(Protocol[ResultT]):
 
     def annotate(self, image: np.ndarray, result: ResultT) -> np.ndarray: ...
 
+    # An annotator may set ``repaints = True`` (a class attribute): it changes the whole picture (segment's
+    # mask or background), so the pipeline draws it before the others' overlays instead of over them.
+
 
 @runtime_checkable
 class Composer(Protocol[ResultT]):

@@ -22,6 +22,8 @@ CAPTIONS = {"mask": "person mask", "cutout": "person cut out", "blur": "backgrou
 class SegmentAnnotator:
     """``annotate(image, result)`` draws IN PLACE on the BGR uint8 frame and returns it."""
 
+    repaints = True  # drawn before the other processors' overlays (pipeline/output.py)
+
     def __init__(self) -> None:
         self._backdrop: tuple[tuple[int, int, int], np.ndarray] | None = None  # (id, w, h) -> scaled picture
 

@@ -169,8 +169,11 @@ class OutputStage:
         annotated = p.image
         copied = False
         lecture: tuple[str, Composer[Any], Any] | None = None
-        for name, res in p.results.items():
-            ann = self._annotator(name)
+        # An annotator that repaints the whole picture (segment's background effects) goes first, so that the
+        # other processors' boxes and labels stay visible on top of it, as they do on a styled frame.
+        drawing = sorted(((name, res, self._annotator(name)) for name, res in p.results.items()),
+                         key=lambda item: not getattr(item[2], "repaints", False))
+        for name, res, ann in drawing:
             if ann is None:
                 continue
             if isinstance(ann, Composer):
