@@ -61,3 +61,17 @@ def rocket() -> np.ndarray:
 @pytest.fixture(scope="session")
 def motorcycle() -> np.ndarray:
     return photo("stereo_motorcycle")
+
+
+@pytest.fixture
+def cpu_class(monkeypatch: pytest.MonkeyPatch):
+    """Pretend to be a CPU of another class: ``cpu_class("avx2")`` (see ``runtime.CPU_CLASSES``). Through the
+    environment variable the app reads, so subprocesses (the CLI) see the same class."""
+    from vision_desk import runtime
+
+    def use(name: str) -> str:
+        assert name in runtime.CPU_CLASSES, name
+        monkeypatch.setenv(runtime.CPU_FLAGS_ENV, name)
+        return name
+
+    return use

@@ -99,7 +99,7 @@ def test_truncated_model_gives_clear_error(models_copy: Path) -> None:
 def test_missing_model_gives_clear_error(models_copy: Path) -> None:
     (models_copy / "ssdlite_mobilenet_v2_coco.onnx").unlink()
     with pytest.raises(ModelError, match=r"ssdlite_mobilenet_v2_coco\.onnx.*is missing.*git checkout"):
-        runtime.create_session("objects-ssdlite-mobilenetv2-coco", config=runtime.RuntimeConfig())
+        runtime.create_session("objects-ssdlite-mobilenetv2-coco", config=runtime.RuntimeConfig(precision="fp32"))
 
 
 def test_models_verify_cli(models_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

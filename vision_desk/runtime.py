@@ -198,30 +198,70 @@ def provider_label(provider: str) -> str:
     return {CUDA: "CUDA", CPU: "CPU"}.get(provider, provider.replace("ExecutionProvider", ""))
 
 
-def _cpu_flags() -> set[str]:
+CPU_FLAGS_ENV = "VISION_DESK_CPU_FLAGS"
+# Named CPU classes for VISION_DESK_CPU_FLAGS: the flags /proc/cpuinfo shows on such a CPU (those that
+# matter here). Tests and developers use them to exercise every class's decisions on any machine.
+CPU_CLASSES: dict[str, tuple[str, ...]] = {
+    "avx2": ("sse4_2", "avx2", "fma"),
+    "avx512": ("sse4_2", "avx2", "fma", "avx512f", "avx512bw"),
+    "avx512-vnni": ("sse4_2", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni"),
+    "avx-vnni": ("sse4_2", "avx2", "fma", "avx_vnni"),
+    "amx": ("sse4_2", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "amx_tile", "amx_int8"),
+    "arm": ("asimd",),
+    "arm-dotprod": ("asimd", "asimddp"),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _proc_cpu_flags() -> frozenset[str]:
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 if line.startswith(("flags", "Features")):
-                    return set(line.partition(":")[2].split())
+                    return frozenset(line.partition(":")[2].split())
     except OSError:
         pass
-    return set()
+    return frozenset()
+
+
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags: ``$VISION_DESK_CPU_FLAGS`` when set (a class name of :data:`CPU_CLASSES`,
+    or flags separated by spaces or commas), else those /proc/cpuinfo lists.
+
+    Read at every call (not cached) so that a test or a developer can switch the class a decision sees.
+    """
+    override = os.environ.get(CPU_FLAGS_ENV, "").strip()
+    if not override:
+        return _proc_cpu_flags()
+    if override.lower() in CPU_CLASSES:
+        return frozenset(CPU_CLASSES[override.lower()])
+    return frozenset(override.replace(",", " ").split())
 
 
 # 8-bit dot-product instructions: with them onnxruntime's U8S8 convolutions run ~2x faster than FP32
 # (measured on AVX512-VNNI); without them INT8 gains little or loses (see README "INT8 on the CPU").
-_INT8_DOT_FLAGS = ("avx512_vnni", "avx_vnni", "amx_int8", "asimddp")
+_INT8_DOT_FLAGS = ("amx_int8", "avx512_vnni", "avx_vnni", "asimddp")
 
 
-@functools.lru_cache(maxsize=1)
+def cpu_class() -> str:
+    """The class of this CPU as far as the precision choice goes: one of :data:`CPU_CLASSES`' names, or
+    "other" (no AVX2 and no NEON). The strongest class whose flags are all present wins."""
+    flags = cpu_flags()
+    for name in ("amx", "avx512-vnni", "avx-vnni", "avx512", "avx2", "arm-dotprod", "arm"):
+        needed = {f for f in CPU_CLASSES[name] if f in _INT8_DOT_FLAGS or f in ("avx2", "avx512f", "asimd")}
+        if needed <= flags:
+            return name
+    return "other"
+
+
 def int8_pays() -> tuple[bool, str]:
-    """Whether INT8 models are worth it on this CPU, and the flag (or the missing flags) that decide it."""
-    flags = _cpu_flags()
+    """Whether this CPU has 8-bit dot products (INT8 may pay), and the flag (or the missing flags) that decide it."""
+    flags = cpu_flags()
     found = [f for f in _INT8_DOT_FLAGS if f in flags]
+    source = " (VISION_DESK_CPU_FLAGS)" if os.environ.get(CPU_FLAGS_ENV, "").strip() else ""
     if found:
-        return True, found[0]
-    return False, "no VNNI/AMX/dotprod on this CPU"
+        return True, found[0] + source
+    return False, "no VNNI/AMX/dotprod on this CPU" + source
 
 
 def resolve_precision(cfg: RuntimeConfig, provider: str) -> str:
@@ -257,7 +297,13 @@ def create_session(model_id: str, *, config: RuntimeConfig) -> ModelSession:
     variant = int8_variant(model_id) if resolve_precision(config, providers[0]) == "int8" else None
     precision = "INT8" if variant else "FP32"
     model_id = variant or model_id
-    path, model_bytes = model_store.verified_bytes(model_id)  # onnxruntime gets exactly the bytes checked
+    try:
+        path, model_bytes = model_store.verified_bytes(model_id)  # onnxruntime gets exactly the bytes checked
+    except ModelError as exc:
+        if variant is None:
+            raise
+        # Only the INT8 file is needed (a missing FP32 file is no error here); say how to do without it.
+        raise ModelError(f"{exc}; or run with --precision fp32") from None
     opts = ort.SessionOptions()
     opts.log_severity_level = quiet.onnxruntime_severity()  # run-time errors are reported by the caller
     opts.intra_op_num_threads = config.intra_threads
