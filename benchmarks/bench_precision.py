@@ -78,7 +78,7 @@ def live_all_four(seconds: float, rounds: int) -> None:
     results: dict[str, list[tuple[float, float]]] = {p: [] for p in PRECISIONS}
     for r in range(rounds):
         for p in PRECISIONS if r % 2 == 0 else PRECISIONS[::-1]:
-            fps, med, p95 = _live_run(names, runtime.RuntimeConfig("cpu", None, p), seconds)
+            fps, med, p95 = live_run(names, runtime.RuntimeConfig("cpu", None, p), seconds)
             results[p].append((fps, med))
             print(f"{r:>5} {p:>9} {fps:>9.2f} {med:>10.0f}ms {p95:>6.0f}ms")
     f32 = statistics.median(x[0] for x in results["fp32"])
@@ -86,7 +86,9 @@ def live_all_four(seconds: float, rounds: int) -> None:
     print(f"median frames/s: FP32 {f32:.2f}, INT8 {i8:.2f} ({i8 / f32:.2f}x)")
 
 
-def _live_run(names: list[str], cfg: runtime.RuntimeConfig, seconds: float) -> tuple[float, float, float]:
+def live_run(names: list[str], cfg: runtime.RuntimeConfig, seconds: float,
+             settings: dict | None = None) -> tuple[float, float, float]:
+    """The sample clip played in real time (looped) through ``names``: (frames/s, latency median, p95)."""
     stamps: list[tuple[float, float]] = []
     lock = threading.Lock()
 
@@ -95,7 +97,7 @@ def _live_run(names: list[str], cfg: runtime.RuntimeConfig, seconds: float) -> t
             stamps.append((time.perf_counter(), res.stats.latency_ms))
 
     pipe = Pipeline(open_source("sample"), names, mode=Mode.REALTIME, loop=True, on_result=on_result,
-                    runtime_config=cfg)
+                    runtime_config=cfg, settings=settings)
     pipe.start()
     try:
         while True:  # measure from the first result (models loaded), for `seconds`
