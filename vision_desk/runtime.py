@@ -255,11 +255,12 @@ def cpu_class() -> str:
     return "other"
 
 
-def int8_pays() -> tuple[bool, str]:
-    """Whether this CPU has 8-bit dot products (INT8 may pay), and the flag (or the missing flags) that decide it."""
-    flags = cpu_flags()
+def int8_pays(*, hardware: bool = False) -> tuple[bool, str]:
+    """Whether this CPU has 8-bit dot products (INT8 may pay), and the flag (or the missing flags) that decide it.
+    ``hardware=True``: the real CPU's, whatever VISION_DESK_CPU_FLAGS says (what a file can actually run on)."""
+    flags = _proc_cpu_flags() if hardware else cpu_flags()
     found = [f for f in _INT8_DOT_FLAGS if f in flags]
-    source = " (VISION_DESK_CPU_FLAGS)" if os.environ.get(CPU_FLAGS_ENV, "").strip() else ""
+    source = " (VISION_DESK_CPU_FLAGS)" if os.environ.get(CPU_FLAGS_ENV, "").strip() and not hardware else ""
     if found:
         return True, found[0] + source
     return False, "no VNNI/AMX/dotprod on this CPU" + source
