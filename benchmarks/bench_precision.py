@@ -116,7 +116,7 @@ def process_objects(frames: int, rounds: int) -> None:
         for r in range(rounds):
             for p in CHOICES if r % 2 == 0 else CHOICES[::-1]:
                 pipe = Pipeline(open_source("sample"), ["objects"], mode=Mode.LOSSLESS, loop=True, max_frames=frames,
-                                sinks=[JsonlSink(Path(tmp) / f"{p}.jsonl")],
+                                sinks=[JsonlSink(Path(tmp) / f"{p}-{r}.jsonl")],
                                 runtime_config=runtime.RuntimeConfig("cpu", None, p))
                 pipe.start()
                 while not pipe.wait(0.5):
