@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -123,3 +124,36 @@ def test_the_command_line_option(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "vision_desk", "process", "sample", "-p", "pose", "--pose-model",
                           "blazepose", "--max-frames", "1"], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "blazepose" in bad.stderr
+
+
+def test_the_window_has_the_pose_model_choice(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """The setting's widget comes from the schema: picking MoveNet reloads pose on it, frames keep coming."""
+    pytest.importorskip("pytestqt")
+    from vision_desk.gui.app import LaunchOptions, build
+    from vision_desk.gui.settings_store import SettingsStore
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "settings.ini"
+    gui = build(LaunchOptions(source="sample", processors=["pose"], settings_path=str(path), fresh=True,
+                              language="en"), SettingsStore(path))
+    qtbot.addWidget(gui.window)
+    gui.window.show()
+
+    def pose_model_id() -> str:
+        pipe = gui.controller.pipeline
+        proc = pipe.processor_instance("pose") if pipe is not None else None
+        session = getattr(proc, "_session", None)
+        return session.model_id if session is not None else ""
+
+    qtbot.waitUntil(lambda: pose_model_id() == "pose-openpose-mobilenet-thin", timeout=60_000)  # the default
+    group = gui.window.processor_panel.groups["pose"]
+    combo = group.editors["model"].combo
+    combo.setCurrentIndex(combo.findData("movenet"))
+    combo.activated.emit(combo.currentIndex())  # what a user's pick emits
+    group.flush()
+    qtbot.waitUntil(lambda: pose_model_id() == MOVENET_ID, timeout=60_000)
+    mark = gui.controller.latest().frame.index if gui.controller.latest() else -1
+    qtbot.waitUntil(lambda: gui.controller.latest() is not None and gui.controller.latest().frame.index > mark,
+                    timeout=60_000)
+    gui.window.close()
+    qtbot.waitUntil(lambda: not [t for t in threading.enumerate() if t.name.startswith("vd-")], timeout=15_000)
