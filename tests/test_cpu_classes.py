@@ -27,6 +27,15 @@ def _int8_file(model_id: str = OBJECTS) -> str:
     return model_store.entry(variant).file
 
 
+@pytest.fixture(autouse=True)
+def no_timings_yet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache of auto's timings of each test's own, empty: what these tests specify is the behaviour before
+    anything was measured (figures measured by another test would decide auto instead)."""
+    from vision_desk import auto_precision
+
+    monkeypatch.setenv(auto_precision.CACHE_ENV, str(tmp_path / "timings" / "precision_timings.json"))
+
+
 @pytest.fixture
 def models_dir_with(tmp_path: Path):
     """Use a models folder in which one file is damaged (see robust_inputs.models_with)."""
