@@ -53,9 +53,11 @@ class Timing:
 
     def line(self) -> str:
         """'INT8 7.7 ms vs FP32 13.8 ms (1 thread)'"""
-        first, second = (("INT8", self.int8_ms), ("FP32", self.fp32_ms))[:: 1 if self.choice == "int8" else -1]
-        return (f"{first[0]} {first[1]:.1f} ms vs {second[0]} {second[1]:.1f} ms "
-                f"({self.threads} thread{'' if self.threads == 1 else 's'})")
+        pair = [("INT8", self.int8_ms), ("FP32", self.fp32_ms)]
+        if self.choice == "fp32":
+            pair.reverse()  # the chosen one first
+        (first, a), (second, b) = pair
+        return f"{first} {a:.1f} ms vs {second} {b:.1f} ms ({self.threads} thread{'' if self.threads == 1 else 's'})"
 
 
 def cache_path() -> Path:
