@@ -244,15 +244,16 @@ def cpu_flags() -> frozenset[str]:
 _INT8_DOT_FLAGS = ("amx_int8", "avx512_vnni", "avx_vnni", "asimddp")
 
 
+# The flag that makes each class, strongest first.
+_CLASS_FLAGS = (("amx", "amx_int8"), ("avx512-vnni", "avx512_vnni"), ("avx-vnni", "avx_vnni"),
+                ("avx512", "avx512f"), ("avx2", "avx2"), ("arm-dotprod", "asimddp"), ("arm", "asimd"))
+
+
 def cpu_class() -> str:
     """The class of this CPU as far as the precision choice goes: one of :data:`CPU_CLASSES`' names, or
-    "other" (no AVX2 and no NEON). The strongest class whose flags are all present wins."""
+    "other" (no AVX2 and no NEON)."""
     flags = cpu_flags()
-    for name in ("amx", "avx512-vnni", "avx-vnni", "avx512", "avx2", "arm-dotprod", "arm"):
-        needed = {f for f in CPU_CLASSES[name] if f in _INT8_DOT_FLAGS or f in ("avx2", "avx512f", "asimd")}
-        if needed <= flags:
-            return name
-    return "other"
+    return next((name for name, flag in _CLASS_FLAGS if flag in flags), "other")
 
 
 def int8_pays(*, hardware: bool = False) -> tuple[bool, str]:
