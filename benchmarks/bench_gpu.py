@@ -7,7 +7,7 @@
 What it prints, as Markdown tables ready for docs/PERFORMANCE.md:
 
 1. ``vision-desk info`` (versions, providers, why CUDA is or is not used);
-2. each processor per frame at 640x480 and 1920x1080: the bare model call
+2. each processor (and pose with MoveNet) per frame at 640x480 and 1920x1080: the bare model call
    (``Processor.core_call``) and the whole ``process()``, medians;
 3. all four processors at once in the pipeline (lossless, frames in flight) on
    the sample clip: frames/s and median latency;
@@ -47,6 +47,8 @@ from vision_desk import registry, runtime  # noqa: E402
 from vision_desk.errors import VisionDeskError  # noqa: E402
 
 NAMES = ("faces", "objects", "pose", "style")
+# Per frame: each processor, and pose with MoveNet too (label, processor, settings).
+PER_FRAME = (*((n, n, {}) for n in NAMES), ("pose (MoveNet)", "pose", {"model": "movenet"}))
 SIZES = ((640, 480), (1920, 1080))
 
 
@@ -63,8 +65,8 @@ def per_frame(cfg: runtime.RuntimeConfig, frames: int, warmup: int = 2) -> None:
     print("## Per frame (median ms)\n")
     print("| processor | size | bare model | process() | provider |")
     print("|---|---|---|---|---|")
-    for name in NAMES:
-        proc = registry.create(name)
+    for label, name, settings in PER_FRAME:
+        proc = registry.create(name, **settings)
         proc.runtime_config = cfg
         proc.load()
         for w, h in SIZES:
@@ -76,7 +78,7 @@ def per_frame(cfg: runtime.RuntimeConfig, frames: int, warmup: int = 2) -> None:
                 core = proc.core_call(f)
                 bare.append(median_ms(core, 1))
                 whole.append(median_ms(lambda: proc.process(f), 1))
-            print(f"| {name} | {w}x{h} | {statistics.median(bare):.1f} | {statistics.median(whole):.1f} | "
+            print(f"| {label} | {w}x{h} | {statistics.median(bare):.1f} | {statistics.median(whole):.1f} | "
                   f"{proc.provider}{', ' + proc.precision if proc.precision else ''} |")
         proc.close()
     print()

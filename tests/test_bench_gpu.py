@@ -17,7 +17,7 @@ def test_bench_gpu_runs_on_the_cpu_on_a_few_frames() -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     text = out.stdout
     assert "## vision-desk info" in text and "onnxruntime" in text
-    for name in ("faces", "objects", "pose", "style"):
+    for name in ("faces", "objects", "pose", "style", "pose (MoveNet)"):
         for size in ("640x480", "1920x1080"):
             assert f"| {name} | {size} |" in text
     assert "## All four processors at once" in text and "| 8 |" in text

@@ -65,3 +65,27 @@ def test_the_provider_line_names_the_threads_the_source_runs_on(qtbot, tmp_path:
     qtbot.waitUntil(lambda: "CPU (3 threads" in panel.device.text(), timeout=LOAD_TIMEOUT)
     gui.window.close()
     qtbot.waitUntil(lambda: not _pipeline_threads(), timeout=15_000)
+
+
+def test_auto_shows_its_choice_and_the_measured_figures(qtbot, tmp_path: Path, monkeypatch, cpu_class) -> None:
+    """--precision auto: the stats panel says which file was chosen and the timings it was chosen on (injected
+    here, for whichever thread count the source runs at)."""
+    from vision_desk import auto_precision, runtime
+
+    cpu_class("avx512-vnni")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv(auto_precision.CACHE_ENV, str(tmp_path / "cache" / "timings.json"))
+    model = "objects-ssdlite-mobilenetv2-coco"
+    for threads in {runtime.default_threads(), runtime.live_threads()}:
+        auto_precision.remember(auto_precision.Timing(model, runtime.int8_variant(model), threads, 13.8, 7.7))
+    path = tmp_path / "settings.ini"
+    gui = build(LaunchOptions(source="sample", processors=["objects"], settings_path=str(path), fresh=True), SettingsStore(path))
+    qtbot.addWidget(gui.window)
+    gui.window.show()
+    panel = gui.window.stats_panel
+    assert panel.precision.currentData() == "auto"
+    qtbot.waitUntil(lambda: "INT8 (auto: measured objects INT8 7.7 ms vs FP32 13.8 ms" in panel.device.text(),
+                    timeout=LOAD_TIMEOUT)
+    qtbot.waitUntil(lambda: _objects_precision(gui) == "INT8", timeout=LOAD_TIMEOUT)
+    gui.window.close()
+    qtbot.waitUntil(lambda: not _pipeline_threads(), timeout=15_000)

@@ -39,7 +39,7 @@ KEEP = {"HUD", "Haar", "OpenCV", "SSDLite", "MobileNetV2", "COCO", "OpenPose", "
         # the lecture processors' technical terms, as a Japanese deep-learning course writes them
         "CNN", "CAM", "GAN", "PSNR", "ImageNet", "EfficientNet", "Lite0", "Real", "ESRGAN", "MNIST", "MediaPipe",
         # model precisions, written so in Japanese too
-        "FP32", "INT8"}
+        "FP32", "INT8", "MoveNet"}
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def test_file_matches_manifest(entry: model_store.ModelEntry) -> None:
     assert model_store.sha256_file(path) == entry.sha256
     assert entry.license in ("Apache-2.0", "MIT", "BSD-3-Clause")
     if entry.source["registry"] == "derived":  # made here from an FP32 file (tools/quantize_models.py)
-        assert model_store.entry(entry.id.removesuffix("-int8")).file in entry.source["package"]
+        assert model_store.entry(entry.id.split("-int8")[0]).file in entry.source["package"]  # -int8, -int8-dot
     else:
         assert entry.source["registry"] in ("npm", "pypi") and "@" in entry.source["package"]
 
@@ -40,6 +40,8 @@ def _feeds(entry: model_store.ModelEntry, photo: np.ndarray) -> tuple[dict[str, 
         shape = _dims(spec["shape"], h, w)
         if entry.id.startswith("objects"):
             feeds[name] = cv2.resize(rgb, (w, h))[None]
+        elif entry.id.startswith("pose-movenet"):  # NHWC RGB int32, sides multiples of 32
+            feeds[name] = cv2.resize(rgb, (w, h))[None].astype(np.int32)
         elif entry.id.startswith("pose"):
             feeds[name] = cv2.resize(photo, (w, h)).transpose(2, 0, 1)[None].astype(np.float32)
         elif name == "style_weights":
@@ -99,7 +101,7 @@ def test_truncated_model_gives_clear_error(models_copy: Path) -> None:
 def test_missing_model_gives_clear_error(models_copy: Path) -> None:
     (models_copy / "ssdlite_mobilenet_v2_coco.onnx").unlink()
     with pytest.raises(ModelError, match=r"ssdlite_mobilenet_v2_coco\.onnx.*is missing.*git checkout"):
-        runtime.create_session("objects-ssdlite-mobilenetv2-coco", config=runtime.RuntimeConfig())
+        runtime.create_session("objects-ssdlite-mobilenetv2-coco", config=runtime.RuntimeConfig(precision="fp32"))
 
 
 def test_models_verify_cli(models_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

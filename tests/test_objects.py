@@ -7,6 +7,7 @@ import pytest
 
 from vision_desk.errors import SettingsError
 from vision_desk.registry import create
+from vision_desk.runtime import RuntimeConfig
 from vision_desk.processors.objects import ObjectsProcessor, ObjectsSettings, batched_nms
 from vision_desk.vision.coco_labels import COCO_LABELS, COCO_NAMES, label_for, parse_class_filter
 
@@ -14,6 +15,9 @@ from vision_desk.vision.coco_labels import COCO_LABELS, COCO_NAMES, label_for, p
 @pytest.fixture(scope="module")
 def objects() -> ObjectsProcessor:
     proc = ObjectsProcessor()
+    # The FP32 model: these tests hold its boxes to tight tolerances; the INT8 files have their own accuracy
+    # gate (tests/test_precision.py), and auto would pick one on CPUs with 8-bit dot products.
+    proc.runtime_config = RuntimeConfig("auto", None, "fp32")
     proc.load()
     return proc
 

@@ -108,11 +108,12 @@ def test_pictures_with_the_same_stem_each_get_their_own_output_and_json_names_th
 def test_a_run_that_fails_before_its_first_frame_leaves_no_empty_outputs(tmp_path, clip):
     models = models_with(tmp_path, "missing", "ssdlite_mobilenet_v2_coco.onnx")
     out, log, folder = tmp_path / "out.mp4", tmp_path / "r.jsonl", tmp_path / "annotated"
-    run = process(clip, "-p", "objects", "--models-dir", models, "-o", out, "--json", log)
+    # --precision fp32: the FP32 file is the one missing (auto would load the INT8 file on a VNNI CPU)
+    run = process(clip, "-p", "objects", "--models-dir", models, "--precision", "fp32", "-o", out, "--json", log)
     assert run.returncode == 2
     assert not out.exists() and not log.exists()
     pics = tmp_path / "pics"
     pics.mkdir()
     cv2.imwrite(str(pics / "a.png"), numbered_frame(1))
-    run = process(pics, "-p", "objects", "--models-dir", models, "-o", folder)
+    run = process(pics, "-p", "objects", "--models-dir", models, "--precision", "fp32", "-o", folder)
     assert run.returncode == 2 and not folder.exists()

@@ -45,19 +45,42 @@ def test_check_frames_are_not_calibration_frames() -> None:
     assert len(gates.check_indices()) == 50
 
 
-def test_objects_int8_is_shipped_and_loaded_when_asked() -> None:
-    assert runtime.int8_variant(OBJECTS) == OBJECTS + "-int8"
-    entry = model_store.entry(OBJECTS + "-int8")
-    assert entry.bytes < 0.6 * model_store.entry(OBJECTS).bytes  # 8-bit weights (the class heads stay float)
-    assert _loaded("objects", "int8").precision == "INT8"
+# Every INT8 SSDLite file shipped: the 7-bit one for CPUs without 8-bit dot products, the full-range one for
+# CPUs with them (the same gate for each).
+OBJECTS_INT8 = [m.id for m in model_store.load_manifest() if m.id.startswith(OBJECTS + runtime.INT8_SUFFIX)]
+
+
+@pytest.mark.parametrize("name, expected", [("avx2", OBJECTS + runtime.INT8_SUFFIX),
+                                            ("avx512", OBJECTS + runtime.INT8_SUFFIX),
+                                            ("avx512-vnni", OBJECTS + runtime.DOT_SUFFIX),
+                                            ("amx", OBJECTS + runtime.DOT_SUFFIX)])
+def test_objects_int8_for_each_cpu_class_is_shipped_and_loaded_when_asked(cpu_class, name: str, expected: str) -> None:
+    cpu_class(name)
+    assert set(OBJECTS_INT8) == {OBJECTS + runtime.INT8_SUFFIX, OBJECTS + runtime.DOT_SUFFIX}
+    assert runtime.int8_variant(OBJECTS) == expected
+    for model_id in OBJECTS_INT8:
+        assert model_store.entry(model_id).bytes < 0.6 * model_store.entry(OBJECTS).bytes  # 8-bit weights
+    proc = _loaded("objects", "int8")
+    assert proc.precision == "INT8" and proc._session.model_id == expected
     assert _loaded("objects", "fp32").precision == "FP32"
 
 
+def _objects_running(model_id: str):  # noqa: ANN202
+    """The objects processor running exactly this manifest file."""
+    proc = _loaded("objects", "fp32")
+    proc._session = runtime.open_session(model_id, proc.runtime_config, [runtime.CPU])
+    return proc
+
+
 @pytest.mark.slow
-def test_objects_int8_accuracy_gate(check_frames: list[np.ndarray]) -> None:
+@pytest.mark.parametrize("model_id", OBJECTS_INT8)
+def test_objects_int8_accuracy_gate(check_frames: list[np.ndarray], model_id: str) -> None:
     """Every FP32 detection above 0.6 is found by INT8 with IoU >= 0.85 and the same label."""
+    if model_id.endswith(runtime.DOT_SUFFIX) and not runtime.int8_pays(hardware=True)[0]:
+        pytest.skip("the full-range INT8 file needs 8-bit dot products (VNNI, AMX, ARM dotprod), which this CPU "
+                    "lacks: its int16 sums would saturate here, and the app never loads it on such a CPU")
     frames = check_frames + _photos()
-    fp32, int8 = _loaded("objects", "fp32"), _loaded("objects", "int8")
+    fp32, int8 = _loaded("objects", "fp32"), _objects_running(model_id)
     report = gates.compare_objects([fp32.process(f) for f in frames], [int8.process(f) for f in frames])
     assert report.checked >= 20, report.line()  # the gate must have something to judge
     assert report.passed, report.line()

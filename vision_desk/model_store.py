@@ -107,6 +107,9 @@ def sha256_file(path: Path) -> str:
 
 
 def _restore_hint(m: ModelEntry) -> str:
+    if m.source.get("registry") == "derived":  # an INT8 variant, made from the FP32 file in this repository
+        return (f"restore it with `git checkout -- models/{m.file}` in the vision_desk checkout, "
+                "or rebuild it with `python tools/quantize_models.py` (see models/README.md)")
     return (
         f"restore it with `git checkout -- models/{m.file}` in the vision_desk checkout, "
         f"or rebuild it from {m.source.get('package', 'its source package')} with "

@@ -48,6 +48,9 @@ def run(args: argparse.Namespace, config: runtime.RuntimeConfig) -> int:
     if runtime.CUDA not in ort.get_available_providers():
         print(f"  {'CUDAExecutionProvider':<28} not usable: {cuda.reason}")
     print(f"in use       {runtime.describe_device(config)}  (--device {config.device})")
+    live = config.for_live()
+    if live.intra_threads != config.intra_threads:  # a camera's sessions use every core: auto times them apart
+        print(f"  (camera)   {runtime.describe_device(live)}")
     print()
     print(f"models ({model_store.models_dir()}):")
     for s in model_store.verify_all(hash_files=False):

@@ -15,6 +15,15 @@ MESSAGES_JA: tuple[tuple[str, str], ...] = (
     (r"CPU \((?P<n>\d+) threads?, (?P<prec_t>.+?); --device cpu\)", "CPU（{n} スレッド、{prec_t}、--device cpu の指定）"),
     (r"CUDA \((?P<prec_t>.+)\)", "CUDA（{prec_t}）"),
     (r"(?P<p>INT8|FP32) \(auto: GPU\)", "{p}（自動選択：GPU）"),
+    # auto's measured choice (auto_precision.Timing.line): "INT8 (auto: measured objects INT8 16.5 ms vs FP32
+    # 32.7 ms (1 thread))", and the CPU class's prior where nothing could be timed.
+    (r"(?P<p>INT8|FP32) \(auto: measured (?P<model_t>\w+) (?P<a>INT8|FP32) (?P<x>[\d.]+) ms vs (?P<b>INT8|FP32) "
+     r"(?P<y>[\d.]+) ms \((?P<n>\d+) threads?\)\)",
+     "{p}（自動選択：{model_t}の実測 {a} {x} ms・{b} {y} ms、{n} スレッド）"),
+    (r"objects", "物体検出"),
+    (r"(?P<p>INT8|FP32) \(auto: no VNNI/AMX/dotprod on this CPU; not measured\)",
+     "{p}（自動選択：この CPU には VNNI/AMX/dotprod がありません・未計測）"),
+    (r"(?P<p>INT8|FP32) \(auto: (?P<why>[\w ,/.-]+); not measured\)", "{p}（自動選択：{why}・未計測）"),
     (r"(?P<p>INT8|FP32) \(auto: no VNNI/AMX/dotprod on this CPU\)",
      "{p}（自動選択：この CPU には VNNI/AMX/dotprod がありません）"),
     (r"(?P<p>INT8|FP32) \(auto: (?P<why>[\w ,/.-]+)\)", "{p}（自動選択：{why}）"),

@@ -777,6 +777,22 @@
         <translation>1 コマあたりの枠の上限（スコアの高い順）</translation>
     </message>
     <message>
+        <source>pose model</source>
+        <translation>姿勢モデル</translation>
+    </message>
+    <message>
+        <source>openpose: OpenPose MobileNet-thin (heatmaps and limb fields, the teaching view); movenet: MoveNet MultiPose Lightning, ~3x faster, up to 6 people, no teaching view (a view on runs OpenPose)</source>
+        <translation>openpose: OpenPose MobileNet-thin（ヒートマップと手足の場、教材ビューあり）／movenet: MoveNet MultiPose Lightning（約 3 倍速い、最大 6 人、教材ビューなし。ビューを表示すると OpenPose で動きます）</translation>
+    </message>
+    <message>
+        <source>openpose</source>
+        <translation>OpenPose</translation>
+    </message>
+    <message>
+        <source>movenet</source>
+        <translation>MoveNet</translation>
+    </message>
+    <message>
         <source>network input height</source>
         <translation>入力画像の高さ</translation>
     </message>

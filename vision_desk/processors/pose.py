@@ -1,4 +1,4 @@
-"""Body pose: OpenPose (heatmaps + Part Affinity Fields) on MobileNet-thin, many people at once.
+"""Body pose: OpenPose (heatmaps + Part Affinity Fields) on MobileNet-thin, or MoveNet MultiPose Lightning.
 
 How it works, briefly: the network looks at the whole frame once and gives, at
 1/8 of the input resolution, a "where is a nose / a neck / ..." heatmap for
@@ -12,6 +12,13 @@ The model takes raw BGR 0-255 (no mean, no scaling) and any input size that is
 a multiple of 8. The frame is scaled to ``input_height`` keeping its aspect
 ratio (a squashed person splits in two) and padded to a multiple of 8.
 The teaching view shows one heatmap or the strength of one limb's field.
+
+``model = "movenet"`` runs MoveNet MultiPose Lightning instead (Google; up to 6 people, decoded inside the
+network, ~3x faster): :mod:`vision_desk.vision.movenet` maps its 17 COCO keypoints onto the same 18-entry
+order, so the JSON and the drawing stay the same. It has no heatmaps or fields, so the teaching view
+needs OpenPose: with a view on, OpenPose runs (and the settings say so) whatever the model setting.
+OpenPose stays the default: a fresh install shows the lecture's heatmap/PAF view, and its figures in the
+README were measured with it; MoveNet is the choice for speed (README, "Pose: MoveNet or OpenPose").
 """
 from __future__ import annotations
 
@@ -25,6 +32,7 @@ from vision_desk import runtime
 from vision_desk.processors.base import Processor
 from vision_desk.processors.settings import setting
 from vision_desk.results import KEYPOINT_NAMES, Poses
+from vision_desk.vision import movenet
 from vision_desk.vision.letterbox import LetterboxMeta, fit_size, letterbox
 from vision_desk.vision.paf_decoder import (
     BACKGROUND_CHANNEL,
@@ -35,11 +43,17 @@ from vision_desk.vision.paf_decoder import (
 )
 
 MODEL_ID = "pose-openpose-mobilenet-thin"
+MOVENET_ID = "pose-movenet-multipose-lightning"
+OPENPOSE, MOVENET = "openpose", "movenet"
 STRIDE = 8
 INPUT_HEIGHTS = (256, 368, 432)
 # Padding colour: mid grey, as CMU's own demo pads. The width follows the frame's aspect ratio, so the
 # padding is a few columns (to a multiple of 8) unless the frame is wider than 4:1.
 PAD_VALUE = 128
+# MoveNet's scores are calibrated differently from OpenPose's heatmap values: the keypoint threshold is at
+# least 0.3 and a person needs a score of 0.25 (the thresholds of TensorFlow.js's pose-detection demos).
+MOVENET_MIN_KEYPOINT_SCORE = 0.3
+MOVENET_MIN_PERSON_SCORE = 0.25
 VIEW_OFF = "off"
 VIEW_BACKGROUND = "background"
 VIEW_CHOICES: tuple[str, ...] = (VIEW_OFF, *KEYPOINT_NAMES, VIEW_BACKGROUND, *LIMB_NAMES)
@@ -47,6 +61,10 @@ VIEW_CHOICES: tuple[str, ...] = (VIEW_OFF, *KEYPOINT_NAMES, VIEW_BACKGROUND, *LI
 
 @dataclass(frozen=True)
 class PoseSettings:
+    model: str = setting(OPENPOSE, choices=(OPENPOSE, MOVENET), reload=True, label="pose model",
+                         help="openpose: OpenPose MobileNet-thin (heatmaps and limb fields, the teaching view); "
+                              "movenet: MoveNet MultiPose Lightning, ~3x faster, up to 6 people, no teaching "
+                              "view (a view on runs OpenPose)")
     input_height: int = setting(368, choices=INPUT_HEIGHTS, label="network input height",
                                 help="height the frame is scaled to for the network (width follows the aspect "
                                      "ratio): 256 is ~2x faster, 432 finds smaller people")
@@ -85,18 +103,31 @@ class PoseProcessor(Processor[PoseSettings, Poses]):
         return PafDecoder(keypoint_threshold=s.keypoint_threshold, limb_threshold=s.limb_threshold,
                           min_keypoints=s.min_keypoints)
 
+    def runs_movenet(self, settings: PoseSettings | None = None) -> bool:
+        """MoveNet where chosen, unless the teaching view (OpenPose's maps) is on."""
+        s = settings or self._settings
+        return s.model == MOVENET and s.view == VIEW_OFF
+
     def _load(self) -> None:
-        self._session = runtime.create_session(MODEL_ID, config=self.runtime_config)
+        model_id = MOVENET_ID if self.runs_movenet() else MODEL_ID
+        self._session = runtime.create_session(model_id, config=self.runtime_config)
         self._input_name = self._session.input_names[0]
         self._decoder = self._make_decoder(self._settings)
 
     def _settings_changed(self, old: PoseSettings, new: PoseSettings) -> None:
+        if self.runs_movenet(old) != self.runs_movenet(new):  # the view switched the network
+            self._loaded = False
+            self.load()
+            return
         # A new object rather than mutating the old one: a frame being decoded keeps its own.
         self._decoder = self._make_decoder(new)
 
     # --- the pipeline -------------------------------------------------------------------
     def prepare(self, image: np.ndarray) -> tuple[np.ndarray, LetterboxMeta]:
-        """The network input (1 x 3 x H x W float32 BGR 0-255) and how the frame sits in it."""
+        """The network input (OpenPose: 1 x 3 x H x W float32 BGR 0-255; MoveNet: see
+        :func:`vision_desk.vision.movenet.prepare`) and how the frame sits in it."""
+        if self.runs_movenet():
+            return movenet.prepare(image)
         h, w = image.shape[:2]
         size = fit_size(w, h, self._settings.input_height, multiple=STRIDE)
         # Shrinking a lot (1080p -> 368) with bilinear sampling aliases thin limbs away; area
@@ -109,9 +140,11 @@ class PoseProcessor(Processor[PoseSettings, Poses]):
 
     def _run(self, blob: np.ndarray) -> np.ndarray:
         assert self._session is not None, "load() first"
-        return self._session.run({self._input_name: blob})[0][0]  # h/8 x w/8 x 57
+        return self._session.run({self._input_name: blob})[0][0]  # OpenPose h/8 x w/8 x 57; MoveNet 6 x 56
 
     def _process(self, image: np.ndarray) -> Poses:
+        if self.runs_movenet():
+            return self._process_movenet(image)
         decoder, view = self._decoder, self._settings.view
         blob, meta = self.prepare(image)
         maps = self._run(blob)
@@ -122,6 +155,15 @@ class PoseProcessor(Processor[PoseSettings, Poses]):
             poses.overlay = teaching_overlay(maps, view, meta, image.shape[:2])
             poses.overlay_name = overlay_title(view)
         return poses
+
+    def _process_movenet(self, image: np.ndarray) -> Poses:
+        s = self._settings
+        x, meta = movenet.prepare(image)
+        keypoints, scores = movenet.decode(self._run(x), meta.dst_size,
+                                           keypoint_threshold=max(s.keypoint_threshold, MOVENET_MIN_KEYPOINT_SCORE),
+                                           person_threshold=MOVENET_MIN_PERSON_SCORE, min_keypoints=s.min_keypoints)
+        keypoints[:, :, :2] = meta.to_source(keypoints[:, :, :2])
+        return Poses(keypoints, scores)
 
     def core_call(self, image: np.ndarray) -> Callable[[], object]:
         """The bare ``session.run`` on this frame's already letterboxed input (at the settings the next frame uses)."""
