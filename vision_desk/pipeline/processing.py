@@ -60,6 +60,9 @@ class ProcessingStage:
         self.workers = workers
         self.live = False
         self.live_inflight = workers
+        # Set once the source is open and its mode applied: until then a thread takes no slot, or all of them
+        # would wait for a frame under the file limit and a live source would start with several in flight.
+        self._mode_known = threading.Event()
         self._next_start = 0.0  # live: the earliest perf_counter() the next frame may start at
         self._chain_s = 0.0  # live: recent time of the whole chain on one frame (moving average)
         self._dispatch_lock = threading.Lock()
@@ -72,6 +75,7 @@ class ProcessingStage:
 
     def set_live(self, on: bool) -> None:
         self.live = on
+        self._mode_known.set()
         self.wake()
 
     def wake(self) -> None:
@@ -84,6 +88,11 @@ class ProcessingStage:
     def run(self) -> None:
         """One processing thread: until the input ends or the pipeline stops."""
         try:
+            while not self._mode_known.wait(0.2):
+                if self._stop.is_set():
+                    return
+                if self._input.closed:  # the source never opened: nothing will come (dispatch says so)
+                    break
             while not self._stop.is_set():
                 with self._slots:
                     while self._in_flight >= self._limit() and not self._stop.is_set():

@@ -100,6 +100,10 @@ class Channel(Generic[T]):
             self._cond.notify_all()
             return items
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         with self._cond:
             self._closed = True
