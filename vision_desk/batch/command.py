@@ -86,15 +86,22 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
     worker's threads are its share of the cores (see :func:`_plan_workers`)."""
     from vision_desk.batch import inputs
     from vision_desk.batch.file_run import BatchSettings, FileOutcome
-    from vision_desk.batch.manifest import Manifest, file_identity, settings_digest
-    from vision_desk.batch.progress import BatchProgress, print_table
+    from vision_desk.batch import safety
+    from vision_desk.batch.manifest import Manifest, file_identity, recorded_outputs, settings_digest
+    from vision_desk.batch.progress import BatchProgress, print_table, printable
     from vision_desk.cli import process_cmd
 
     names, settings = process_cmd._check_args(args)
     if args.duration is not None:
         raise SettingsError("--duration applies to a camera or stream; a batch processes whole files "
                             "(use --max-frames N to shorten each)")
-    jobs = inputs.collect_jobs([args.input, *args.more_inputs], args.output, args.json)
+    folder = Path(args.output or args.json or ".").expanduser().resolve()  # (collect_jobs: one is needed)
+    notes: list[str] = []
+    jobs = inputs.collect_jobs([args.input, *args.more_inputs], args.output, args.json, notes=notes,
+                               skip=recorded_outputs(folder) if args.output or args.json else frozenset())
+    for note in notes:
+        print(f"vision-desk: warning: {note}", file=sys.stderr)
+    safety.refuse_outputs_onto_inputs(jobs)
     workers, inflight, threads = _plan_workers(args)
     if args.ray is not None:
         from vision_desk.batch import ray_runner
@@ -107,10 +114,15 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
                           models_dir=args.models_dir, debug=args.debug)
     digest = settings_digest(names, settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
                              precision=config.precision)
-    folder = Path(args.output if args.output else args.json).expanduser().resolve()
     with Manifest(folder) as manifest:
+        for warning in manifest.warnings:
+            print(f"vision-desk: warning: {warning}", file=sys.stderr)
         todo = [j for j in jobs if not manifest.finished(j, digest)]
-        _check_foreign_outputs(todo, manifest, overwrite=bool(getattr(args, "overwrite", False)))
+        overwrite = bool(getattr(args, "overwrite", False))
+        safety.refuse_replacing_other_inputs_results(todo, manifest, overwrite=overwrite)
+        _check_foreign_outputs(todo, manifest, overwrite=overwrite)
+        if todo:
+            safety.check_models(names, config)
         identities: dict[str, dict[str, int]] = {}
         for job in todo:
             identities[job.rel] = file_identity(job.input)
@@ -161,7 +173,9 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
                 signal.signal(s, handler)
             progress.close()
         elapsed = time.monotonic() - started
-    ordered = [outcomes[j.rel] for j in jobs if j.rel in outcomes]
+    # Every file has its row, also those an interruption left unfinished or unstarted.
+    ordered = [outcomes.get(j.rel) or FileOutcome(j.rel, j.input, ok=False, error="not finished (interrupted)")
+               for j in jobs]
     print_table(ordered, elapsed)
     if caught:
         left = len([j for j in jobs if j.rel not in outcomes or not outcomes[j.rel].ok])
@@ -174,7 +188,7 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
         print(f"vision-desk: error: {len(failed)} of {len(ordered)} files failed:", file=sys.stderr)
         for o in failed:
             error = o.error or "failed"
-            print(f"  {error if o.input in error else f'{o.input}: {error}'}", file=sys.stderr)
+            print(f"  {printable(error if o.input in error else f'{o.input}: {error}')}", file=sys.stderr)
         return EXIT_FAILED_FILES
     return 0
 
@@ -185,7 +199,7 @@ def _check_foreign_outputs(todo: list[FileJob], manifest: Manifest, overwrite: b
         return
     for job in todo:
         for path in (job.output, job.json):
-            if path is not None and os.path.exists(path) and not manifest.owns(path):
+            if path is not None and os.path.exists(path) and not manifest.owns(path, job.rel):
                 raise OutputError(f"{path} exists and was not written by a batch in {manifest.folder}; "
                                   "add --overwrite to replace it, or choose another output folder")
 

@@ -117,6 +117,7 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
     started = time.monotonic()
     pipe = None
     source = None
+    sinks: list[Any] = []
     try:
         for out in (job.output, job.json):
             if out is not None:
@@ -180,6 +181,8 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
         ended = (PipelineState.FINISHED, PipelineState.STOPPED, PipelineState.FAULTED)
         if pipe is not None and pipe.state not in ended:
             pipe.stop(timeout=10.0)
+        if not outcome.ok and outcome.frames == 0:
+            process_cmd._discard(sinks)  # a failed file leaves no empty output behind, as a single-file run
     outcome.elapsed_s = outcome.elapsed_s or time.monotonic() - started
     # The pipeline, its sinks and the encoder behind them hold reference cycles; collect them now, so a
     # worker's memory and native encoder threads after file N are those after file 1, not N files' worth

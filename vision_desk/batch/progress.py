@@ -103,10 +103,15 @@ class BatchProgress:
                 self._bar.close()
 
 
+def printable(text: str) -> str:
+    """``text`` on one line: control characters (a newline in a file name) written as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def print_table(outcomes: list[FileOutcome], elapsed_s: float, out: IO[str] | None = None) -> None:
     """One row per file (frames, FPS, damaged frames, errors, status) and a total line."""
     out = out or sys.stdout
-    width = max([len("file"), *(len(o.rel) for o in outcomes)])
+    width = max([len("file"), *(len(printable(o.rel)) for o in outcomes)])
     print(f"{'file':<{width}}  {'frames':>7}  {'FPS':>7}  {'damaged':>7}  {'errors':>6}  status", file=out)
     for o in outcomes:
         if o.skipped:
@@ -115,7 +120,8 @@ def print_table(outcomes: list[FileOutcome], elapsed_s: float, out: IO[str] | No
             status, fps = "ok" + (f" ({'; '.join(o.warnings)})" if o.warnings else ""), f"{o.fps:.1f}"
         else:
             status, fps = f"FAILED: {o.error}", f"{o.fps:.1f}" if o.frames else "-"
-        print(f"{o.rel:<{width}}  {o.frames:>7}  {fps:>7}  {o.damaged:>7}  {o.errors:>6}  {status}", file=out)
+        print(f"{printable(o.rel):<{width}}  {o.frames:>7}  {fps:>7}  {o.damaged:>7}  {o.errors:>6}  "
+              f"{printable(status)}", file=out)
     ran = [o for o in outcomes if not o.skipped]
     ok = sum(o.ok for o in ran)
     skipped = len(outcomes) - len(ran)
