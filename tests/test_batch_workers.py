@@ -76,9 +76,9 @@ def test_a_dying_worker_charges_only_its_own_file(three, tmp_path):
     try:
         killed: set[int] = set()
         for attempt in (1, 2):
-            def s1_running() -> bool:
-                return bool(holders(out / "s1.jsonl") - killed)
-            wait_for(s1_running, what=f"s1 running (attempt {attempt})")
+            def both_running() -> bool:  # s1 on a fresh worker, s2 on the other one (its worker never dies)
+                return bool(holders(out / "s1.jsonl") - killed) and bool(holders(out / "s2.jsonl") - killed)
+            wait_for(both_running, what=f"s1 and s2 running (attempt {attempt})")
             pid = (holders(out / "s1.jsonl") - killed).pop()
             os.kill(pid, signal.SIGKILL)
             killed.add(pid)
