@@ -103,15 +103,16 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
         print(f"vision-desk: warning: {note}", file=sys.stderr)
     safety.refuse_outputs_onto_inputs(jobs)
     workers, inflight, threads = _plan_workers(args)
-    if args.ray is not None:
-        from vision_desk.batch import ray_runner
+    from vision_desk.batch import ray_runner
 
+    if args.ray is not None:
         ray_runner.check_installed()
         inflight = args.inflight or 1
         threads = args.threads or 1
     batch = BatchSettings(tuple(names), settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
                           inflight=inflight, device=config.device, threads=threads, precision=config.precision,
-                          models_dir=args.models_dir, debug=args.debug)
+                          models_dir=args.models_dir or os.environ.get("VISION_DESK_MODELS") or None,
+                          debug=args.debug)
     digest = settings_digest(names, settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
                              precision=config.precision)
     with Manifest(folder) as manifest:
@@ -123,6 +124,9 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
         _check_foreign_outputs(todo, manifest, overwrite=overwrite)
         if todo:
             safety.check_models(names, config)
+        # Ray is joined before the manifest is written: an unreachable cluster leaves nothing behind, and
+        # the signal handlers below are installed after ray.init(), which replaces them with its own.
+        ray_started = ray_runner.connect(args.ray, args.debug) if todo and args.ray is not None else False
         identities: dict[str, dict[str, int]] = {}
         for job in todo:
             identities[job.rel] = file_identity(job.input)
@@ -143,7 +147,8 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
                 outcomes[job.rel] = outcome
                 progress.file_done(outcome)
                 if outcome.ok:
-                    manifest.mark_done(job, digest, identities[job.rel], outcome.outputs, outcome.frames)
+                    manifest.mark_done(job, digest, identities[job.rel], outcome.outputs, outcome.frames,
+                                      outcome.precision, outcome.worker)
                     manifest.save()
 
         stop = threading.Event()
@@ -159,7 +164,7 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
             if not todo:
                 pass
             elif args.ray is not None:
-                ray_runner.run_on_ray(todo, batch, args.ray, args.jobs, progress.report, on_outcome, stop)
+                ray_runner.run_on_ray(todo, batch, args.jobs, progress.report, on_outcome, stop)
             elif workers == 1 or len(todo) == 1:
                 from vision_desk.batch.local import run_in_process
 
@@ -172,6 +177,8 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
             for s, handler in old.items():
                 signal.signal(s, handler)
             progress.close()
+            if args.ray is not None:
+                ray_runner.shutdown(ray_started)
         elapsed = time.monotonic() - started
     # Every file has its row, also those an interruption left unfinished or unstarted.
     ordered = [outcomes.get(j.rel) or FileOutcome(j.rel, j.input, ok=False, error="not finished (interrupted)")

@@ -73,6 +73,7 @@ class FileOutcome:
     outputs: dict[str, Any] = field(default_factory=dict)  # kind -> {path, size, sha256}
     worker: str = ""
     skipped: bool = False  # finished by an earlier run (manifest)
+    precision: dict[str, str] = field(default_factory=dict)  # processor -> "INT8"/"FP32" its model ran at
 
 
 def setup_worker(batch: BatchSettings) -> RuntimeConfig:
@@ -168,6 +169,7 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
         else:
             outcome.outputs = {kind: checksum(path) for kind, path in (("video", job.output), ("json", job.json))
                                if path is not None}
+            outcome.precision = pool.precisions(batch.processors)
             outcome.ok = True
     except VisionDeskError as exc:
         outcome.error = str(exc).splitlines()[0]

@@ -223,10 +223,12 @@ class Manifest:
                                "expected": expected_outputs(job), "started": _now()}
 
     def mark_done(self, job: FileJob, digest: str, identity: Mapping[str, int], outputs: Mapping[str, Any],
-                  frames: int) -> None:
+                  frames: int, precision: Mapping[str, str] | None = None, worker: str = "") -> None:
+        """``precision``: per processor, what its model ran at (``--precision auto`` decides per machine, so
+        on a mixed cluster this is the record of which file got INT8 and which FP32); ``worker``: where."""
         self.files[job.rel] = {"state": DONE, "input": job.input, **identity, "settings": digest,
                                "expected": expected_outputs(job), "outputs": dict(outputs), "frames": frames,
-                               "finished": _now()}
+                               "precision": dict(precision or {}), "worker": worker, "finished": _now()}
 
 
 def recorded_outputs(folder: Path | str) -> frozenset[str]:

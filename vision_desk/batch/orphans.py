@@ -46,3 +46,32 @@ def _watch(parent: int) -> None:
     while not done.wait(WATCH_EVERY_S):
         if os.getppid() != parent:  # re-parented: the parent is gone
             os._exit(1)
+
+
+def wait_for_release(paths: list[str], timeout: float) -> bool:
+    """Wait (up to ``timeout`` seconds) until no process holds the output lock of any of ``paths``: a run on
+    a node that was cut off ends itself within :data:`WATCH_EVERY_S`, and its retry must not be refused by
+    that dead run's lock. True when all are free (or cannot be checked here)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no flock to wait for
+        return True
+    import time
+
+    deadline = time.monotonic() + timeout
+    for path in paths:
+        while True:
+            try:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            except OSError:
+                break  # not there yet: nothing holds it
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() >= deadline:
+                    return False
+                threading.Event().wait(0.1)
+            finally:
+                os.close(fd)  # (also drops the probe's lock)
+    return True
