@@ -84,7 +84,10 @@ class BatchWorker:
         self._stop = threading.Event()
 
     def ready(self) -> dict[str, Any]:
-        return {**fingerprint(self._batch), "node": socket.gethostname(), "pid": os.getpid()}
+        import ray
+
+        node = f"{socket.gethostname()} (node id {ray.get_runtime_context().get_node_id()[:12]})"
+        return {**fingerprint(self._batch), "node": node, "pid": os.getpid()}
 
     def stop(self) -> None:
         self._stop.set()
