@@ -10,7 +10,6 @@ a process gone), bounded by a deadline.
 """
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -22,7 +21,7 @@ import pytest
 
 from robust_inputs import count_frames_cv2, models_with
 from test_batch import CLIP_FRAMES, batch, cut_clip, manifest_of, records
-from test_batch_workers import alive, holders, wait_for
+from test_batch_workers import alive, busy, holders, wait_for
 
 ray = pytest.importorskip("ray", reason="the cluster extra is not installed (pip install -e '.[cluster]')")
 
@@ -91,10 +90,18 @@ def clips(tmp_path_factory) -> Path:
 FRAMES = {"l1": LONG, "l2": LONG, "s3": CLIP_FRAMES, "s4": CLIP_FRAMES}
 
 
+def argv(cluster, folder: Path, out: Path, *extra: str) -> list[str]:
+    return [*CLI, "process", str(folder), "-p", "objects", "--json", str(out), "--no-progress",
+            "--ray", cluster.address, "--jobs", "2", *extra]
+
+
 def driver(cluster, folder: Path, out: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([*CLI, "process", str(folder), "-p", "objects", "--json", str(out), "--no-progress",
-                             "--ray", cluster.address, "--jobs", "2", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(argv(cluster, folder, out, *extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def rerun(cluster, folder: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(argv(cluster, folder, out, *extra), capture_output=True, text=True, timeout=240)
 
 
 def assert_all_whole(out: Path) -> None:
@@ -127,7 +134,7 @@ def test_a_lost_node_costs_only_the_file_it_was_running(cluster, clips, tmp_path
     out = tmp_path / "out"
     proc = driver(cluster, clips, out)
     try:
-        wait_for(lambda: holders(out / "l1.jsonl") and holders(out / "l2.jsonl"), what="both actors busy")
+        wait_for(busy(out, "l1", "l2"), what="both actors busy")
         lost = node_of(cluster, holders(out / "l1.jsonl").pop())
         cluster.remove_node(lost, allow_graceful=False)
         stdout, stderr = proc.communicate(timeout=240)
@@ -158,8 +165,7 @@ def test_an_actor_killed_three_times_fails_only_its_file_and_the_rerun_redoes_on
     assert proc.returncode == 1, stderr
     assert "1 of 4 files failed" in stderr and "l1.mp4" in stderr and "died 3 times" in stderr
     assert "3 processed, 0 done earlier, 1 failed" in stdout
-    again = subprocess.run([*CLI, "process", str(clips), "-p", "objects", "--json", str(out), "--no-progress",
-                            "--ray", cluster.address, "--jobs", "2"], capture_output=True, text=True, timeout=240)
+    again = rerun(cluster, clips, out)
     assert again.returncode == 0, again.stderr
     assert "1 processed, 3 done earlier" in again.stdout
     assert_all_whole(out)
@@ -171,7 +177,7 @@ def test_a_worker_cut_off_from_its_node_stops_and_its_file_is_redone(cluster, cl
     out = tmp_path / "out"
     proc = driver(cluster, clips, out)
     try:
-        wait_for(lambda: holders(out / "l1.jsonl") and holders(out / "l2.jsonl"), what="both actors busy")
+        wait_for(busy(out, "l1", "l2"), what="both actors busy")
         orphan = holders(out / "l1.jsonl").pop()
         cut = node_of(cluster, orphan)
         os.kill(raylet_pid(cut), signal.SIGKILL)
@@ -209,9 +215,7 @@ def test_a_signal_stops_a_ray_batch_cleanly_and_the_rerun_does_the_rest(cluster,
     for rel in ("l1", "l2"):
         assert 0 < len(records(out / f"{rel}.jsonl")) < LONG
         assert count_frames_cv2(out / f"{rel}.mp4") > 0  # (19) a playable partial video, not a killed one
-    again = subprocess.run([*CLI, "process", str(clips), "-p", "objects", "--json", str(out), "-o", str(out),
-                            "--no-progress", "--ray", cluster.address, "--jobs", "2"],
-                           capture_output=True, text=True, timeout=240)
+    again = rerun(cluster, clips, out, "-o", str(out))
     assert again.returncode == 0, again.stderr
     assert_all_whole(out)
 
@@ -296,4 +300,3 @@ def test_vision_desk_models_reaches_every_actor(cluster, damaged_node, three_sho
     entries = manifest_of(tmp_path / "out")
     assert all(e["precision"] == {"objects": "FP32"} for e in entries.values())
     assert len({e["worker"] for e in entries.values()}) >= 2  # (the files really were spread over the nodes)
-    json.dumps(entries)

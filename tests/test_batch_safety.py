@@ -91,7 +91,7 @@ def test_no_output_is_ever_an_input_even_with_overwrite(two_clips, tmp_path, cap
     before = victim.read_bytes()
     code, _, err = batch(capsys, str(mkv), str(victim), "-p", "objects", "-o", str(inp / "out"), "--overwrite")
     assert code == 2 and len(err.strip().splitlines()) == 1, err
-    assert f"the output {victim} of {mkv} is an input of this batch" in err
+    assert f"the output {victim} of {mkv} is another input of this batch" in err
     assert victim.read_bytes() == before
     # The same through a hard link to an input.
     os.link(victim, tmp_path / "hard.mp4")
@@ -99,7 +99,7 @@ def test_no_output_is_ever_an_input_even_with_overwrite(two_clips, tmp_path, cap
     os.link(victim, tmp_path / "o" / "hard.mp4")
     code, _, err = batch(capsys, str(tmp_path / "hard.mp4"), str(mkv), "-p", "objects", "-o", str(tmp_path / "o"),
                          "--overwrite")
-    assert code == 2 and "is an input of this batch" in err
+    assert code == 2 and "is its own input" in err
     assert victim.read_bytes() == before
 
 
@@ -117,7 +117,7 @@ def test_an_output_folder_equal_to_the_input_folder_never_reads_its_outputs_back
     mp4s = tmp_path / "mp4s"
     cut_clip(mp4s / "a.mp4", 0, CLIP_FRAMES)
     code, _, err = batch(capsys, str(mp4s), "-p", "objects", "-o", str(mp4s))
-    assert code == 2 and "is an input of this batch" in err and "outside the input folders" in err
+    assert code == 2 and "is its own input" in err and "outside the input folders" in err
     assert sorted(p.name for p in mp4s.iterdir()) == ["a.mp4"]  # no lock file, no manifest
 
 

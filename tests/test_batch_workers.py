@@ -54,10 +54,18 @@ def wait_for(condition, timeout: float = 120.0, what: str = "") -> None:
         time.sleep(0.02)  # polling interval of the condition, not a wait for time to pass
 
 
-def start(folder: Path, out: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([*CLI, "process", str(folder), "-p", "objects", "--json", str(out), "--no-progress",
-                             "--jobs", "2", "--threads", "1", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def busy(out: Path, *rels: str):
+    """A condition: each of ``rels`` has its JSON lines open in some process (a worker is on it)."""
+    return lambda: all(holders(out / f"{rel}.jsonl") for rel in rels)
+
+
+def argv(folder: Path, out: Path) -> list[str]:
+    return [*CLI, "process", str(folder), "-p", "objects", "--json", str(out), "--no-progress", "--jobs", "2",
+            "--threads", "1"]
+
+
+def start(folder: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen(argv(folder, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.fixture
@@ -97,15 +105,14 @@ def test_a_killed_driver_takes_its_workers_with_it_and_the_rerun_succeeds_at_onc
     out = tmp_path / "out"
     proc = start(three, out)
     try:
-        wait_for(lambda: holders(out / "s1.jsonl") and holders(out / "s2.jsonl"), what="both workers busy")
+        wait_for(busy(out, "s1", "s2"), what="both workers busy")
         workers = holders(out / "s1.jsonl") | holders(out / "s2.jsonl")
         proc.kill()  # SIGKILL: no handler runs in the driver
         proc.wait(timeout=30)
     finally:
         proc.kill()
     wait_for(lambda: not any(alive(p) for p in workers), timeout=30, what="the orphaned workers to end")
-    again = subprocess.run([*CLI, "process", str(three), "-p", "objects", "--json", str(out), "--no-progress",
-                            "--jobs", "2", "--threads", "1"], capture_output=True, text=True, timeout=300)
+    again = subprocess.run(argv(three, out), capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     for rel in ("s1", "s2"):
         assert [r["frame"] for r in records(out / f"{rel}.jsonl")] == list(range(LONG))
@@ -117,7 +124,7 @@ def test_sigterm_starts_no_queued_file_and_the_table_lists_every_file(three, tmp
     out = tmp_path / "out"
     proc = start(three, out)
     try:
-        wait_for(lambda: holders(out / "s1.jsonl") and holders(out / "s2.jsonl"), what="both workers busy")
+        wait_for(busy(out, "s1", "s2"), what="both workers busy")
         proc.send_signal(signal.SIGTERM)
         stdout, stderr = proc.communicate(timeout=120)
     finally:

@@ -38,6 +38,7 @@ from typing import IO, Any
 from vision_desk import __version__
 from vision_desk.batch.inputs import FileJob
 from vision_desk.errors import OutputError
+from vision_desk.pipeline.output_claim import same_file
 
 MANIFEST_NAME = "vision-desk-batch.json"
 LOCK_NAME = "vision-desk-batch.lock"
@@ -163,7 +164,7 @@ class Manifest:
             self.warnings.append(f"the manifest entry for {rel!r} in {self.path} cannot be trusted ({problem}); "
                                  "that file is done again")
             # Kept as unfinished, with whatever output paths it names: they are still this folder's own.
-            files[rel] = {"state": STARTED, "untrusted": True, "expected": _paths_in(entry)}
+            files[rel] = {"state": STARTED, "untrusted": True, "expected": recorded_paths(entry)}
         return files
 
     def save(self) -> None:
@@ -187,8 +188,8 @@ class Manifest:
         entry = self.files.get(job.rel)
         if not entry or entry.get("state") != DONE or entry.get("settings") != digest:
             return False
-        if entry.get("input") != job.input:
-            return False
+        if entry.get("input") != job.input and not same_file(entry["input"], job.input):
+            return False  # (the same file under another name, e.g. recorded through a link, is the same input)
         try:
             if file_identity(job.input) != {"size": entry.get("size"), "mtime_ns": entry.get("mtime_ns")}:
                 return False
@@ -239,10 +240,10 @@ def recorded_outputs(folder: Path | str) -> frozenset[str]:
         files = doc["files"] if isinstance(doc, dict) and isinstance(doc.get("files"), dict) else {}
     except (OSError, ValueError):
         return frozenset()
-    return frozenset(p for entry in files.values() for p in _paths_in(entry).values())
+    return frozenset(p for entry in files.values() for p in recorded_paths(entry).values())
 
 
-def _paths_in(entry: Any) -> dict[str, str]:
+def recorded_paths(entry: Any) -> dict[str, str]:
     """The output paths an entry names, whatever its shape (kind -> path; only what is a string)."""
     paths: dict[str, str] = {}
     if not isinstance(entry, dict):

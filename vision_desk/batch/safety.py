@@ -17,6 +17,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from vision_desk.batch.manifest import recorded_paths
 from vision_desk.errors import ModelError, OutputError
 from vision_desk.pipeline.output_claim import file_id, same_file
 
@@ -39,8 +40,9 @@ def refuse_outputs_onto_inputs(jobs: Sequence[FileJob]) -> None:
             victim = by_id.get(file_id(out)) if file_id(out) is not None else None
             victim = victim or by_path.get(os.path.realpath(out))
             if victim is not None:
-                raise OutputError(f"the output {out} of {job.input} is an input of this batch ({victim}): it would "
-                                  "be destroyed; choose an output folder (-o/--json) outside the input folders")
+                whose = "its own input" if victim == job.input else f"another input of this batch ({victim})"
+                raise OutputError(f"the output {out} of {job.input} is {whose}: it would be destroyed; "
+                                  "choose an output folder (-o/--json) outside the input folders")
 
 
 def refuse_replacing_other_inputs_results(todo: Sequence[FileJob], manifest: Manifest, *, overwrite: bool) -> None:
@@ -53,18 +55,12 @@ def refuse_replacing_other_inputs_results(todo: Sequence[FileJob], manifest: Man
         if not isinstance(recorded, str) or recorded == job.input or same_file(recorded, job.input):
             continue
         mine = set(_outputs(job))
-        held = [p for p in _recorded_paths(entry) if p in mine and os.path.exists(p)]
+        held = [p for p in recorded_paths(entry).values() if p in mine and os.path.exists(p)]
         if held:
             names = " and ".join(held)
             raise OutputError(f"{names} hold the results of {recorded}; {job.input} would replace them. To keep "
                               "both, process both folders in one batch (each input keeps its own sub-folder) or "
                               "choose another -o/--json; add --overwrite to replace them")
-
-
-def _recorded_paths(entry: dict) -> list[str]:
-    from vision_desk.batch.manifest import _paths_in
-
-    return list(_paths_in(entry).values())
 
 
 def check_models(processors: Sequence[str], config: RuntimeConfig) -> None:
