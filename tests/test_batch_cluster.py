@@ -236,22 +236,42 @@ def test_ray_auto_with_a_stale_address_file_starts_a_local_instance(clips, tmp_p
 
 
 # --- 16: a cluster with token authentication ------------------------------------------------------------------
-def test_a_cluster_that_wants_a_token_says_exactly_what_to_do(monkeypatch, tmp_path):
-    from vision_desk.batch import ray_runner
-    from vision_desk.errors import SettingsError
+TOKEN_HEAD = """
+import os, sys, tempfile
+os.environ["RAY_TMPDIR"] = tempfile.mkdtemp(prefix="vdauth")
+from ray.cluster_utils import Cluster
+c = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
+print(c.address, flush=True)
+sys.stdin.read()  # until the test closes it
+c.shutdown()
+"""
 
-    monkeypatch.delenv("RAY_AUTH_MODE", raising=False)
-    monkeypatch.setattr(ray_runner, "_reachable", lambda address, timeout=0: None)
 
-    def refused(**_kw):  # what Ray 2.60's ray.init raises against a head with token authentication
-        raise ray.exceptions.AuthenticationError("Authentication failed: InvalidAuthToken")
-
-    monkeypatch.setattr(ray, "is_initialized", lambda: False)
-    monkeypatch.setattr(ray, "init", refused)
-    with pytest.raises(SettingsError) as err:
-        ray_runner.connect("10.0.0.1:6379", debug=False)
-    assert "RAY_AUTH_MODE=token" in str(err.value) and "~/.ray/auth_token" in str(err.value).replace(
-        str(Path.home()), "~")
+@pytest.mark.slow
+def test_a_cluster_that_wants_a_token_says_exactly_what_to_do_and_the_recipe_works(clips, tmp_path):
+    token = "0123456789abcdef0123456789abcdef"
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "HOME": str(tmp_path)}  # (no ~/.ray/auth_token here)
+    head = subprocess.Popen([sys.executable, "-c", TOKEN_HEAD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True, env={**env, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": token})
+    try:
+        address = head.stdout.readline().strip()
+        assert address, "the token cluster did not start"
+        argv = [*CLI, "process", str(clips / "s3.mp4"), str(clips / "s4.mp4"), "-p", "objects", "--no-progress",
+                "--ray", address]
+        env.pop("RAY_AUTH_MODE", None)
+        refused = subprocess.run([*argv, "--json", str(tmp_path / "o1")], capture_output=True, text=True,
+                                 timeout=120, env=env)
+        assert refused.returncode == 2
+        assert refused.stderr.strip().splitlines() == [refused.stderr.strip()]  # one line, no Ray warnings
+        assert "RAY_AUTH_MODE=token" in refused.stderr and "auth_token" in refused.stderr
+        assert not (tmp_path / "o1").exists()
+        # What the line says to do, done: the driver with the head's token.
+        works = subprocess.run([*argv, "--json", str(tmp_path / "o2")], capture_output=True, text=True,
+                               timeout=240, env={**env, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": token})
+        assert works.returncode == 0, works.stderr
+    finally:
+        head.stdin.close()
+        head.wait(timeout=60)
 
 
 # --- 17, 18: every node computes the same thing ---------------------------------------------------------------

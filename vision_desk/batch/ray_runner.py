@@ -26,12 +26,15 @@ which the README's cluster section shows how to set up.
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import os
 import socket
+import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from vision_desk.batch.file_run import BatchSettings, FileOutcome, Report, run_file, setup_worker
@@ -50,6 +53,7 @@ INSTALL_HINT = "pip install 'vision-desk[cluster]'  (or: pip install ray)"
 
 def check_installed() -> None:
     try:
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nothing leaves the machine unasked
         import ray  # noqa: F401
     except ImportError:
         raise SettingsError(f"--ray needs Ray, which is not installed; install it with: {INSTALL_HINT}") from None
@@ -159,13 +163,10 @@ def _auth_hint() -> str:
 
 def connect(address: str, debug: bool) -> bool:
     """Join or start Ray; True when this call started a local instance (then it is shut down at the end).
-    SettingsError (one line, within about :data:`REACH_TIMEOUT_S`) for an address that cannot be reached."""
+    SettingsError (one line, within about :data:`REACH_TIMEOUT_S`) for an address that cannot be reached;
+    one line saying what to do for a cluster that wants a token this driver does not have."""
     import ray
 
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nothing leaves the machine unasked
-    if not debug:
-        # Ray's C++ core logs retries and state to stderr; they stay in its session logs (--debug shows them).
-        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     if ray.is_initialized():
         return False
     options: dict[str, Any] = {"log_to_driver": debug, "logging_level": logging.INFO if debug else logging.ERROR,
@@ -182,19 +183,50 @@ def connect(address: str, debug: bool) -> bool:
                                 "`ray start --head --port PORT`, check the address and the firewall, or use "
                                 "--ray auto for this machine alone")
         target = address
+    # Ray's C++ client writes its retries straight to stderr (20 lines for a refused token): without --debug
+    # they go to a log file instead, which the error names, and which tells why a connection failed.
+    log = None if debug else os.path.join(tempfile.gettempdir(), f"vision-desk-ray-{os.getpid()}.log")
     try:
-        ray.init(address=target, **options)
+        with _native_stderr_to(log):
+            ray.init(address=target, **options)
     except Exception as exc:
-        reason = _first_line(exc)
-        if "auth" in f"{type(exc).__name__} {reason}".lower():
-            raise SettingsError(f"--ray {address}: {_auth_hint()}") from None
-        raise SettingsError(f"--ray {address}: cannot connect to Ray ({type(exc).__name__}: {reason}); start "
-                            "the cluster first (ray start --head) or use --ray auto") from None
+        said = _read(log)
+        where = f"; Ray's messages: {log}" if log else ""
+        if "InvalidAuthToken" in said or "auth" in f"{type(exc).__name__} {exc}".lower():
+            raise SettingsError(f"--ray {address}: {_auth_hint()}{where}") from None
+        raise SettingsError(f"--ray {address}: cannot connect to Ray ({type(exc).__name__}: {_first_line(exc)}); "
+                            f"start the cluster first (ray start --head) or use --ray auto{where}") from None
+    if log is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(log)
     if debug:
-        import sys
-
         print(f"vision-desk: Ray's own logs: {_session_logs()}", file=sys.stderr)
     return target == "local"
+
+
+@contextlib.contextmanager
+def _native_stderr_to(path: str | None) -> Iterator[None]:
+    """Send what native code writes to file descriptor 2 into ``path`` for a while (None: leave it)."""
+    if path is None:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(path, "ab") as log:
+            os.dup2(log.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _read(path: str | None) -> str:
+    try:
+        with open(path or "", encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
 
 
 def _session_logs() -> str:
