@@ -27,7 +27,7 @@ ray = pytest.importorskip("ray", reason="the cluster extra is not installed (pip
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds worker processes in /proc")
 
-LONG = 200
+LONG = 120
 CLI = [sys.executable, "-c", "import sys; from vision_desk.cli import main; sys.exit(main(sys.argv[1:]))"]
 
 

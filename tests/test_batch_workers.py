@@ -19,7 +19,7 @@ from vision_desk.batch.manifest import MANIFEST_NAME
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds worker processes in /proc")
 
-LONG = 400  # frames: long enough to be running when the test acts
+LONG = 200  # frames: long enough to be running when the test acts
 CLI = [sys.executable, "-c", "import sys; from vision_desk.cli import main; sys.exit(main(sys.argv[1:]))"]
 
 
