@@ -103,10 +103,10 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
         print(f"vision-desk: warning: {note}", file=sys.stderr)
     safety.refuse_outputs_onto_inputs(jobs)
     workers, inflight, threads = _plan_workers(args)
-    from vision_desk.batch import ray_runner
+    from vision_desk.batch import ray_connect
 
     if args.ray is not None:
-        ray_runner.check_installed()
+        ray_connect.check_installed()
         inflight = args.inflight or 1
         threads = args.threads or 1
     batch = BatchSettings(tuple(names), settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
@@ -126,7 +126,7 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
             safety.check_models(names, config)
         # Ray is joined before the manifest is written: an unreachable cluster leaves nothing behind, and
         # the signal handlers below are installed after ray.init(), which replaces them with its own.
-        ray_started = ray_runner.connect(args.ray, args.debug) if todo and args.ray is not None else False
+        ray_started = ray_connect.connect(args.ray, args.debug) if todo and args.ray is not None else False
         identities: dict[str, dict[str, int]] = {}
         for job in todo:
             identities[job.rel] = file_identity(job.input)
@@ -164,6 +164,8 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
             if not todo:
                 pass
             elif args.ray is not None:
+                from vision_desk.batch import ray_runner
+
                 ray_runner.run_on_ray(todo, batch, args.jobs, progress.report, on_outcome, stop)
             elif workers == 1 or len(todo) == 1:
                 from vision_desk.batch.local import run_in_process
@@ -178,7 +180,7 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
                 signal.signal(s, handler)
             progress.close()
             if args.ray is not None:
-                ray_runner.shutdown(ray_started)
+                ray_connect.shutdown(ray_started)
         elapsed = time.monotonic() - started
     # Every file has its row, also those an interruption left unfinished or unstarted.
     ordered = [outcomes.get(j.rel) or FileOutcome(j.rel, j.input, ok=False, error="not finished (interrupted)")

@@ -26,37 +26,24 @@ which the README's cluster section shows how to set up.
 from __future__ import annotations
 
 import collections
-import contextlib
-import logging
 import os
 import socket
-import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from vision_desk.batch.file_run import BatchSettings, FileOutcome, Report, run_file, setup_worker
 from vision_desk.batch.inputs import FileJob
+from vision_desk.batch.ray_connect import first_line
 from vision_desk.errors import SettingsError, VisionDeskError
 
 ATTEMPTS = 3  # a file whose actor dies while running it is run this many times in all
 POLL_S = 0.2
-REACH_TIMEOUT_S = 10.0  # an address that does not answer a TCP connection in this time is unreachable
 STOP_WAIT_S = 15.0  # after Ctrl-C: how long the files in progress get to stop cleanly
 START_TIMEOUT_S = 180.0  # no actor at all could start in this time: the cluster cannot run the batch
 ACTOR_MEMORY_BASE = 256 << 20  # bytes Ray reserves per actor: the runtime, decoder and encoder ...
 ACTOR_MEMORY_PER_PROCESSOR = 128 << 20  # ... and each processor's model (faces+pose measured ~360 MB)
-INSTALL_HINT = "pip install 'vision-desk[cluster]'  (or: pip install ray)"
-
-
-def check_installed() -> None:
-    try:
-        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nothing leaves the machine unasked
-        import ray  # noqa: F401
-    except ImportError:
-        raise SettingsError(f"--ray needs Ray, which is not installed; install it with: {INSTALL_HINT}") from None
 
 
 def fingerprint(batch: BatchSettings) -> dict[str, Any]:
@@ -113,136 +100,6 @@ class BatchWorker:
 
 
 NOT_STARTED = "not started (the batch was stopped)"
-
-
-def _split_address(address: str) -> tuple[str, int] | None:
-    host, sep, port = address.rpartition(":")
-    if not sep or not port.isdigit() or "://" in address:
-        return None
-    return host.strip("[]"), int(port)
-
-
-def _reachable(address: str, timeout: float = REACH_TIMEOUT_S) -> str | None:
-    """None when something accepts a TCP connection at ``address``, else why not (one phrase)."""
-    parts = _split_address(address)
-    if parts is None:
-        return None  # not HOST:PORT (a ray:// client address): Ray says what is wrong with it
-    try:
-        with socket.create_connection(parts, timeout=timeout):
-            return None
-    except socket.gaierror:
-        return f"the host name {parts[0]} cannot be resolved"
-    except TimeoutError:
-        return f"no answer within {timeout:g} s"
-    except OSError as exc:
-        return (exc.strerror or str(exc)).lower()
-
-
-def _local_address() -> str | None:
-    """The address `ray.init(address="auto")` would join (RAY_ADDRESS, the last `ray start` on this machine, a
-    running local instance), or None."""
-    try:
-        from ray._private import services
-
-        return services.get_ray_address_from_environment("auto", None)
-    except Exception:
-        return None
-
-
-def _auth_hint() -> str:
-    """What to do when a cluster refuses this driver's token (Ray >= 2.5x's token authentication)."""
-    token = os.path.expanduser("~/.ray/auth_token")
-    if os.environ.get("RAY_AUTH_MODE", "").lower() == "token":
-        return (f"the cluster did not accept this driver's token ({token} or RAY_AUTH_TOKEN): use the token of "
-                "the head node")
-    return ("the cluster uses Ray's token authentication (`ray start --head` turns it on when "
-            f"{token} exists): run with RAY_AUTH_MODE=token set, with the head's token in {token} on this "
-            "machine and on every worker node (before `ray start --address`); or start the head with "
-            "RAY_AUTH_MODE=disabled")
-
-
-def connect(address: str, debug: bool) -> bool:
-    """Join or start Ray; True when this call started a local instance (then it is shut down at the end).
-    SettingsError (one line, within about :data:`REACH_TIMEOUT_S`) for an address that cannot be reached;
-    one line saying what to do for a cluster that wants a token this driver does not have."""
-    import ray
-
-    if ray.is_initialized():
-        return False
-    options: dict[str, Any] = {"log_to_driver": debug, "logging_level": logging.INFO if debug else logging.ERROR,
-                               "include_dashboard": False}
-    if address == "auto":
-        # Join the instance running on this machine, if one answers (a `ray_current_cluster` file left by an
-        # instance that ended without `ray stop` names a dead one); else start one here.
-        found = _local_address()
-        target = found if found and _reachable(found, timeout=2.0) is None else "local"
-    else:
-        problem = _reachable(address)
-        if problem is not None:
-            raise SettingsError(f"cannot reach a Ray cluster at {address} ({problem}); start it there with "
-                                "`ray start --head --port PORT`, check the address and the firewall, or use "
-                                "--ray auto for this machine alone")
-        target = address
-    # Ray's C++ client writes its retries straight to stderr (20 lines for a refused token): without --debug
-    # they go to a log file instead, which the error names, and which tells why a connection failed.
-    log = None if debug else os.path.join(tempfile.gettempdir(), f"vision-desk-ray-{os.getpid()}.log")
-    try:
-        with _native_stderr_to(log):
-            ray.init(address=target, **options)
-    except Exception as exc:
-        said = _read(log)
-        where = f"; Ray's messages: {log}" if log else ""
-        if "InvalidAuthToken" in said or "auth" in f"{type(exc).__name__} {exc}".lower():
-            raise SettingsError(f"--ray {address}: {_auth_hint()}{where}") from None
-        raise SettingsError(f"--ray {address}: cannot connect to Ray ({type(exc).__name__}: {_first_line(exc)}); "
-                            f"start the cluster first (ray start --head) or use --ray auto{where}") from None
-    if log is not None:
-        with contextlib.suppress(OSError):
-            os.unlink(log)
-    if debug:
-        print(f"vision-desk: Ray's own logs: {_session_logs()}", file=sys.stderr)
-    return target == "local"
-
-
-@contextlib.contextmanager
-def _native_stderr_to(path: str | None) -> Iterator[None]:
-    """Send what native code writes to file descriptor 2 into ``path`` for a while (None: leave it)."""
-    if path is None:
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(path, "ab") as log:
-            os.dup2(log.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-def _read(path: str | None) -> str:
-    try:
-        with open(path or "", encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-def _session_logs() -> str:
-    try:
-        import ray
-
-        return os.path.join(ray._private.worker._global_node.get_session_dir_path(), "logs")
-    except Exception:
-        return "/tmp/ray/session_latest/logs"
-
-
-def shutdown(started_here: bool) -> None:
-    if started_here:
-        import ray
-
-        ray.shutdown()
 
 
 def _actor_count(requested: int | None, batch: BatchSettings, files: int) -> int:
@@ -350,7 +207,7 @@ class _Scheduler:
         except self.ray.exceptions.RayError as exc:  # it died starting (a lost node): start another
             self._drop(actor)
             if isinstance(exc, self.ray.exceptions.RayTaskError):  # its constructor raised: every one would
-                raise VisionDeskError(f"a Ray actor could not start: {_first_line(exc)}") from None
+                raise VisionDeskError(f"a Ray actor could not start: {first_line(exc)}") from None
             self._start_actor()
             return
         refusal = _refusal(self.mine, theirs)
@@ -370,12 +227,12 @@ class _Scheduler:
             if n >= ATTEMPTS:
                 self.on_outcome(job, FileOutcome(job.rel, job.input, ok=False,
                                                  error=f"its Ray actor died {n} times while running it "
-                                                       f"({_first_line(exc)})"))
+                                                       f"({first_line(exc)})"))
             else:
                 self.queue.appendleft(job)
             return
         except ray.exceptions.RayError as exc:
-            outcome = FileOutcome(job.rel, job.input, ok=False, error=f"Ray failed: {_first_line(exc)}")
+            outcome = FileOutcome(job.rel, job.input, ok=False, error=f"Ray failed: {first_line(exc)}")
         self.idle.append(actor)
         if outcome.error != NOT_STARTED:
             self.on_outcome(job, outcome)
@@ -427,13 +284,8 @@ def run_on_ray(jobs: list[FileJob], batch: BatchSettings, requested: int | None,
         raise
     except Exception as exc:
         if isinstance(exc, ray.exceptions.RayError) or type(exc).__module__.startswith("ray"):
-            raise VisionDeskError(f"Ray failed: {_first_line(exc)}") from None
+            raise VisionDeskError(f"Ray failed: {first_line(exc)}") from None
         raise
     finally:
         if scheduler is not None:
             scheduler.close()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
