@@ -131,7 +131,8 @@ def test_sigterm_starts_no_queued_file_and_the_table_lists_every_file(three, tmp
         proc.kill()
     assert proc.returncode == 143, stderr
     assert not (out / "s3.jsonl").exists()  # queued when SIGTERM came: never started
-    assert "total: 3 files" in stdout and "3 file(s) not finished" in stderr
+    assert "total: 3 files: 0 processed, 0 done earlier, 0 failed, 3 not finished" in stdout
+    assert "3 file(s) not finished" in stderr
     assert (out / MANIFEST_NAME).exists()
 
 
