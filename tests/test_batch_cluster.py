@@ -21,7 +21,7 @@ import pytest
 
 from robust_inputs import count_frames_cv2, models_with
 from test_batch import CLIP_FRAMES, batch, cut_clip, manifest_of, records
-from test_batch_workers import alive, busy, holders, wait_for
+from test_batch_workers import alive, busy, holders, kill_each_run, wait_for
 
 ray = pytest.importorskip("ray", reason="the cluster extra is not installed (pip install -e '.[cluster]')")
 
@@ -134,7 +134,7 @@ def test_a_lost_node_costs_only_the_file_it_was_running(cluster, clips, tmp_path
     out = tmp_path / "out"
     proc = driver(cluster, clips, out)
     try:
-        wait_for(busy(out, "l1", "l2"), what="both actors busy")
+        wait_for(busy(out, "l1", "l2"), what="both actors busy", proc=proc)
         lost = node_of(cluster, holders(out / "l1.jsonl").pop())
         cluster.remove_node(lost, allow_graceful=False)
         stdout, stderr = proc.communicate(timeout=240)
@@ -153,12 +153,7 @@ def test_an_actor_killed_three_times_fails_only_its_file_and_the_rerun_redoes_on
     out = tmp_path / "out"
     proc = driver(cluster, clips, out)
     try:
-        killed: set[int] = set()
-        for attempt in (1, 2, 3):
-            wait_for(lambda: bool(holders(out / "l1.jsonl") - killed), what=f"l1 running (attempt {attempt})")
-            pid = (holders(out / "l1.jsonl") - killed).pop()
-            os.kill(pid, signal.SIGKILL)
-            killed.add(pid)
+        kill_each_run(proc, out, "l1", 3)
         stdout, stderr = proc.communicate(timeout=240)
     finally:
         proc.kill()
@@ -177,7 +172,7 @@ def test_a_worker_cut_off_from_its_node_stops_and_its_file_is_redone(cluster, cl
     out = tmp_path / "out"
     proc = driver(cluster, clips, out)
     try:
-        wait_for(busy(out, "l1", "l2"), what="both actors busy")
+        wait_for(busy(out, "l1", "l2"), what="both actors busy", proc=proc)
         orphan = holders(out / "l1.jsonl").pop()
         cut = node_of(cluster, orphan)
         os.kill(raylet_pid(cut), signal.SIGKILL)
@@ -202,7 +197,7 @@ def test_a_signal_stops_a_ray_batch_cleanly_and_the_rerun_does_the_rest(cluster,
         return all(holders(out / f"{rel}.jsonl") and (out / f"{rel}.jsonl").stat().st_size > 0
                    for rel in ("l1", "l2"))
     try:
-        wait_for(both_writing, what="both actors writing frames")
+        wait_for(both_writing, what="both actors writing frames", proc=proc)
         proc.send_signal(sig)
         stdout, stderr = proc.communicate(timeout=60)
     finally:
@@ -320,3 +315,18 @@ def test_vision_desk_models_reaches_every_actor(cluster, damaged_node, three_sho
     entries = manifest_of(tmp_path / "out")
     assert all(e["precision"] == {"objects": "FP32"} for e in entries.values())
     assert len({e["worker"] for e in entries.values()}) >= 2  # (the files really were spread over the nodes)
+
+
+def test_an_actor_with_another_version_or_model_manifest_is_refused():
+    """The comparison the driver makes with each actor's answer to ready() (the damaged-models case above runs
+    it on a real node; another installed version cannot be made on one machine)."""
+    from vision_desk.batch.file_run import BatchSettings
+    from vision_desk.batch.ray_runner import _refusal, fingerprint
+
+    mine = fingerprint(BatchSettings(("objects",), {}))
+    node = {**mine, "node": "gpu7 (node id 0123456789ab)"}
+    assert _refusal(mine, node) is None
+    older = _refusal(mine, {**node, "version": "0.0.1"})
+    assert older and "gpu7" in older and "0.0.1" in older and "same version" in older
+    other = _refusal(mine, {**node, "models": "0" * 16})
+    assert other and "gpu7" in other and "model checksums" in other

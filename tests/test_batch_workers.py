@@ -47,16 +47,32 @@ def alive(pid: int) -> bool:
         return False
 
 
-def wait_for(condition, timeout: float = 120.0, what: str = "") -> None:
+def wait_for(condition, timeout: float = 120.0, what: str = "", proc: subprocess.Popen | None = None) -> None:
+    """Until ``condition()``; fails after ``timeout`` s, or at once when ``proc`` (the driver) has ended."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        if proc is not None and proc.poll() is not None:
+            pytest.fail(f"the driver ended (exit {proc.returncode}) before {what}: {proc.communicate()[1][-2000:]}")
         time.sleep(0.02)  # polling interval of the condition, not a wait for time to pass
 
 
 def busy(out: Path, *rels: str):
     """A condition: each of ``rels`` has its JSON lines open in some process (a worker is on it)."""
     return lambda: all(holders(out / f"{rel}.jsonl") for rel in rels)
+
+
+def kill_each_run(proc: subprocess.Popen, out: Path, rel: str, times: int, while_busy: tuple[str, ...] = ()) -> None:
+    """SIGKILL the process writing ``rel``, ``times`` times, each time the fresh one that retries it; with
+    ``while_busy``, only once processes not killed are writing those files too."""
+    killed: set[int] = set()
+    for attempt in range(1, times + 1):
+        def running() -> bool:
+            return all(holders(out / f"{r}.jsonl") - killed for r in (rel, *while_busy))
+        wait_for(running, what=f"{rel} running (attempt {attempt})", proc=proc)
+        pid = (holders(out / f"{rel}.jsonl") - killed).pop()
+        os.kill(pid, signal.SIGKILL)
+        killed.add(pid)
 
 
 def argv(folder: Path, out: Path) -> list[str]:
@@ -82,14 +98,7 @@ def test_a_dying_worker_charges_only_its_own_file(three, tmp_path):
     out = tmp_path / "out"
     proc = start(three, out)
     try:
-        killed: set[int] = set()
-        for attempt in (1, 2):
-            def both_running() -> bool:  # s1 on a fresh worker, s2 on the other one (its worker never dies)
-                return bool(holders(out / "s1.jsonl") - killed) and bool(holders(out / "s2.jsonl") - killed)
-            wait_for(both_running, what=f"s1 and s2 running (attempt {attempt})")
-            pid = (holders(out / "s1.jsonl") - killed).pop()
-            os.kill(pid, signal.SIGKILL)
-            killed.add(pid)
+        kill_each_run(proc, out, "s1", 2, while_busy=("s2",))  # s2's worker never dies
         stdout, stderr = proc.communicate(timeout=300)
     finally:
         proc.kill()
@@ -105,7 +114,7 @@ def test_a_killed_driver_takes_its_workers_with_it_and_the_rerun_succeeds_at_onc
     out = tmp_path / "out"
     proc = start(three, out)
     try:
-        wait_for(busy(out, "s1", "s2"), what="both workers busy")
+        wait_for(busy(out, "s1", "s2"), what="both workers busy", proc=proc)
         workers = holders(out / "s1.jsonl") | holders(out / "s2.jsonl")
         proc.kill()  # SIGKILL: no handler runs in the driver
         proc.wait(timeout=30)
@@ -124,7 +133,7 @@ def test_sigterm_starts_no_queued_file_and_the_table_lists_every_file(three, tmp
     out = tmp_path / "out"
     proc = start(three, out)
     try:
-        wait_for(busy(out, "s1", "s2"), what="both workers busy")
+        wait_for(busy(out, "s1", "s2"), what="both workers busy", proc=proc)
         proc.send_signal(signal.SIGTERM)
         stdout, stderr = proc.communicate(timeout=120)
     finally:
