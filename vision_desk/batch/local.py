@@ -146,11 +146,10 @@ def _pid(worker: str) -> int | None:
 
 def _one_executor(jobs: list[FileJob], batch: BatchSettings, workers: int, ctx: Any, progress: Any,
                   shared_stop: Any, report: Report, on_outcome: OnOutcome, stop: threading.Event,
-                  running: dict[str, str], children: dict[int, Any],
-                  ) -> tuple[bool, list[FileJob], list[FileJob]]:
+                  running: dict[str, str], children: dict[int, Any]) -> tuple[bool, list[FileJob], list[FileJob]]:
     """Run ``jobs`` in one executor; returns whether a worker process died, and then the jobs in flight at
-    that moment and those never handed out. ``children`` receives the worker processes (by pid): their exit codes say which
-    one died."""
+    that moment and those never handed out. ``children`` receives the worker processes (by pid): their exit
+    codes say which one died."""
     executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                                       initargs=(batch, progress, shared_stop.value))
     queued = list(jobs)
