@@ -84,9 +84,9 @@ def _plan_workers(args: argparse.Namespace) -> tuple[int, int, int]:
 def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
     """``config``: the command's device and precision (checked already), which every worker uses; each
     worker's threads are its share of the cores (see :func:`_plan_workers`)."""
-    from vision_desk.batch import inputs
+    from vision_desk import model_store
+    from vision_desk.batch import inputs, ray_connect, safety
     from vision_desk.batch.file_run import BatchSettings, FileOutcome
-    from vision_desk.batch import safety
     from vision_desk.batch.manifest import Manifest, file_identity, recorded_outputs, settings_digest
     from vision_desk.batch.progress import BatchProgress, print_table, printable
     from vision_desk.cli import process_cmd
@@ -103,15 +103,13 @@ def run(args: argparse.Namespace, config: RuntimeConfig) -> int:
         print(f"vision-desk: warning: {note}", file=sys.stderr)
     safety.refuse_outputs_onto_inputs(jobs)
     workers, inflight, threads = _plan_workers(args)
-    from vision_desk.batch import ray_connect
-
     if args.ray is not None:
         ray_connect.check_installed()
         inflight = args.inflight or 1
         threads = args.threads or 1
     batch = BatchSettings(tuple(names), settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
                           inflight=inflight, device=config.device, threads=threads, precision=config.precision,
-                          models_dir=args.models_dir or os.environ.get("VISION_DESK_MODELS") or None,
+                          models_dir=args.models_dir or os.environ.get(model_store.ENV_VAR) or None,
                           debug=args.debug)
     digest = settings_digest(names, settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
                              precision=config.precision)

@@ -92,7 +92,7 @@ def _videos_under(folder: Path, exclude: tuple[Path, ...] = (), limit: int | Non
             continue
         if (st.st_dev, st.st_ino) in seen:  # a link back to a folder already searched: a cycle
             if notes is not None:
-                notes.append(f"skipped {here}: a link back to a folder already searched (a cycle)")
+                notes.append(f"skipped {here}: it leads to a folder already searched (a link cycle, or the same folder twice)")
             dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
