@@ -90,9 +90,10 @@ def _videos_under(folder: Path, exclude: tuple[Path, ...] = (), limit: int | Non
         except OSError:
             dirs[:] = []
             continue
-        if (st.st_dev, st.st_ino) in seen:  # a link back to a folder already searched: a cycle
+        if (st.st_dev, st.st_ino) in seen:  # reached again through a link: a cycle, or the same folder twice
             if notes is not None:
-                notes.append(f"skipped {here}: it leads to a folder already searched (a link cycle, or the same folder twice)")
+                notes.append(f"skipped {here}: it leads to a folder already searched (a link cycle, or the same "
+                             "folder twice)")
             dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
