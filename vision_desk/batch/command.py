@@ -85,31 +85,45 @@ def run(args: argparse.Namespace, config: RuntimeConfig, names: list[str], setti
     """``config``: the command's device and precision (checked already), which every worker uses; each
     worker's threads are its share of the cores (see :func:`_plan_workers`). ``names``/``settings``: the
     processors and their validated settings (the command checked them)."""
-    from vision_desk.batch import inputs
+    from vision_desk import model_store
+    from vision_desk.batch import inputs, ray_connect, safety
     from vision_desk.batch.file_run import BatchSettings, FileOutcome
-    from vision_desk.batch.manifest import Manifest, file_identity, settings_digest
-    from vision_desk.batch.progress import BatchProgress, print_table
+    from vision_desk.batch.manifest import Manifest, file_identity, recorded_outputs, settings_digest
+    from vision_desk.batch.progress import BatchProgress, print_table, printable
 
     if args.duration is not None:
         raise SettingsError("--duration applies to a camera or stream; a batch processes whole files "
                             "(use --max-frames N to shorten each)")
-    jobs = inputs.collect_jobs([args.input, *args.more_inputs], args.output, args.json)
+    folder = Path(args.output or args.json or ".").expanduser().resolve()  # (collect_jobs: one is needed)
+    notes: list[str] = []
+    jobs = inputs.collect_jobs([args.input, *args.more_inputs], args.output, args.json, notes=notes,
+                               skip=recorded_outputs(folder) if args.output or args.json else frozenset())
+    for note in notes:
+        print(f"vision-desk: warning: {note}", file=sys.stderr)
+    safety.refuse_outputs_onto_inputs(jobs)
     workers, inflight, threads = _plan_workers(args)
     if args.ray is not None:
-        from vision_desk.batch import ray_runner
-
-        ray_runner.check_installed()
+        ray_connect.check_installed()
         inflight = args.inflight or 1
         threads = args.threads or 1
     batch = BatchSettings(tuple(names), settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
                           inflight=inflight, device=config.device, threads=threads, precision=config.precision,
-                          models_dir=args.models_dir, debug=args.debug)
+                          models_dir=args.models_dir or os.environ.get(model_store.ENV_VAR) or None,
+                          debug=args.debug)
     digest = settings_digest(names, settings, hud=args.hud, raw=args.raw, max_frames=args.max_frames,
                              precision=config.precision)
-    folder = Path(args.output if args.output else args.json).expanduser().resolve()
     with Manifest(folder) as manifest:
+        for warning in manifest.warnings:
+            print(f"vision-desk: warning: {warning}", file=sys.stderr)
         todo = [j for j in jobs if not manifest.finished(j, digest)]
-        _check_foreign_outputs(todo, manifest, overwrite=bool(getattr(args, "overwrite", False)))
+        overwrite = bool(getattr(args, "overwrite", False))
+        safety.refuse_replacing_other_inputs_results(todo, manifest, overwrite=overwrite)
+        _check_foreign_outputs(todo, manifest, overwrite=overwrite)
+        if todo:
+            safety.check_models(names, config)
+        # Ray is joined before the manifest is written: an unreachable cluster leaves nothing behind, and
+        # the signal handlers below are installed after ray.init(), which replaces them with its own.
+        ray_started = ray_connect.connect(args.ray, args.debug) if todo and args.ray is not None else False
         identities: dict[str, dict[str, int]] = {}
         for job in todo:
             identities[job.rel] = file_identity(job.input)
@@ -130,7 +144,8 @@ def run(args: argparse.Namespace, config: RuntimeConfig, names: list[str], setti
                 outcomes[job.rel] = outcome
                 progress.file_done(outcome)
                 if outcome.ok:
-                    manifest.mark_done(job, digest, identities[job.rel], outcome.outputs, outcome.frames)
+                    manifest.mark_done(job, digest, identities[job.rel], outcome.outputs, outcome.frames,
+                                      outcome.precision, outcome.worker)
                     manifest.save()
 
         stop = threading.Event()
@@ -146,7 +161,9 @@ def run(args: argparse.Namespace, config: RuntimeConfig, names: list[str], setti
             if not todo:
                 pass
             elif args.ray is not None:
-                ray_runner.run_on_ray(todo, batch, args.ray, args.jobs, progress.report, on_outcome, stop)
+                from vision_desk.batch import ray_runner
+
+                ray_runner.run_on_ray(todo, batch, args.jobs, progress.report, on_outcome, stop)
             elif workers == 1 or len(todo) == 1:
                 from vision_desk.batch.local import run_in_process
 
@@ -159,8 +176,12 @@ def run(args: argparse.Namespace, config: RuntimeConfig, names: list[str], setti
             for s, handler in old.items():
                 signal.signal(s, handler)
             progress.close()
+            if args.ray is not None:
+                ray_connect.shutdown(ray_started)
         elapsed = time.monotonic() - started
-    ordered = [outcomes[j.rel] for j in jobs if j.rel in outcomes]
+    # Every file has its row, also those an interruption left unfinished or unstarted.
+    ordered = [outcomes.get(j.rel) or FileOutcome(j.rel, j.input, ok=False, error="not finished (interrupted)")
+               for j in jobs]
     print_table(ordered, elapsed)
     if caught:
         left = len([j for j in jobs if j.rel not in outcomes or not outcomes[j.rel].ok])
@@ -173,7 +194,7 @@ def run(args: argparse.Namespace, config: RuntimeConfig, names: list[str], setti
         print(f"vision-desk: error: {len(failed)} of {len(ordered)} files failed:", file=sys.stderr)
         for o in failed:
             error = o.error or "failed"
-            print(f"  {error if o.input in error else f'{o.input}: {error}'}", file=sys.stderr)
+            print(f"  {printable(error if o.input in error else f'{o.input}: {error}')}", file=sys.stderr)
         return EXIT_FAILED_FILES
     return 0
 
@@ -184,7 +205,7 @@ def _check_foreign_outputs(todo: list[FileJob], manifest: Manifest, overwrite: b
         return
     for job in todo:
         for path in (job.output, job.json):
-            if path is not None and os.path.exists(path) and not manifest.owns(path):
+            if path is not None and os.path.exists(path) and not manifest.owns(path, job.rel):
                 raise OutputError(f"{path} exists and was not written by a batch in {manifest.folder}; "
                                   "add --overwrite to replace it, or choose another output folder")
 

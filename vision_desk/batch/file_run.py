@@ -74,6 +74,7 @@ class FileOutcome:
     outputs: dict[str, Any] = field(default_factory=dict)  # kind -> {path, size, sha256}
     worker: str = ""
     skipped: bool = False  # finished by an earlier run (manifest)
+    precision: dict[str, str] = field(default_factory=dict)  # processor -> "INT8"/"FP32" its model ran at
 
 
 def setup_worker(batch: BatchSettings) -> RuntimeConfig:
@@ -162,6 +163,7 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
         else:
             outcome.outputs = {kind: checksum(path) for kind, path in (("video", job.output), ("json", job.json))
                                if path is not None}
+            outcome.precision = pool.precisions(batch.processors)
             outcome.ok = True
     except VisionDeskError as exc:
         outcome.error = str(exc).splitlines()[0]
@@ -181,15 +183,15 @@ def run_file(job: FileJob, batch: BatchSettings, pool: WarmPool, report: Report 
 
 
 def _damaged_frames(source: Any, frames_read: int) -> int:
-    """Frames the source could not deliver: its own count when it keeps one, else the frames missing at
-    the end of a truncated file (advertised count minus frames read)."""
+    """Frames the source could not deliver: its own count of damaged frames, or, when more, the frames
+    missing at the end of a truncated file (advertised count minus frames read: a file cut in place has
+    no damaged frame, it just ends early)."""
     own = getattr(source, "damaged_frames", None)
-    if isinstance(own, int):
-        return own
+    own = own if isinstance(own, int) else 0
     try:
         expected = source.info.frame_count
     except Exception:
-        return 0
+        return own
     if expected is not None and getattr(source, "warnings", None) and expected - frames_read > 1:
-        return expected - frames_read
-    return 0
+        return max(own, expected - frames_read)
+    return own

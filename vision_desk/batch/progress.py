@@ -103,26 +103,39 @@ class BatchProgress:
                 self._bar.close()
 
 
+INTERRUPTED = ("interrupted after", "not finished")  # how an outcome stopped by Ctrl-C/SIGTERM begins
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: control characters (a newline in a file name) written as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def print_table(outcomes: list[FileOutcome], elapsed_s: float, out: IO[str] | None = None) -> None:
     """One row per file (frames, FPS, damaged frames, errors, status) and a total line."""
     out = out or sys.stdout
-    width = max([len("file"), *(len(o.rel) for o in outcomes)])
+    width = max([len("file"), *(len(printable(o.rel)) for o in outcomes)])
     print(f"{'file':<{width}}  {'frames':>7}  {'FPS':>7}  {'damaged':>7}  {'errors':>6}  status", file=out)
     for o in outcomes:
         if o.skipped:
             status, fps = "done earlier (manifest)", "-"
         elif o.ok:
             status, fps = "ok" + (f" ({'; '.join(o.warnings)})" if o.warnings else ""), f"{o.fps:.1f}"
+        elif (o.error or "").startswith(INTERRUPTED):  # not a failure: the next run does it
+            status, fps = str(o.error), f"{o.fps:.1f}" if o.frames else "-"
         else:
             status, fps = f"FAILED: {o.error}", f"{o.fps:.1f}" if o.frames else "-"
-        print(f"{o.rel:<{width}}  {o.frames:>7}  {fps:>7}  {o.damaged:>7}  {o.errors:>6}  {status}", file=out)
+        print(f"{printable(o.rel):<{width}}  {o.frames:>7}  {fps:>7}  {o.damaged:>7}  {o.errors:>6}  "
+              f"{printable(status)}", file=out)
     ran = [o for o in outcomes if not o.skipped]
     ok = sum(o.ok for o in ran)
     skipped = len(outcomes) - len(ran)
-    failed = len(ran) - ok
+    unfinished = sum(1 for o in ran if not o.ok and (o.error or "").startswith(INTERRUPTED))
+    failed = len(ran) - ok - unfinished
     frames = sum(o.frames for o in ran)
     rate = frames / elapsed_s if elapsed_s > 0 else 0.0
-    print(f"total: {len(outcomes)} files: {ok} processed, {skipped} done earlier, {failed} failed; "
+    stopped = f", {unfinished} not finished" if unfinished else ""
+    print(f"total: {len(outcomes)} files: {ok} processed, {skipped} done earlier, {failed} failed{stopped}; "
           f"{frames} frames in {elapsed_s:.1f} s ({rate:.1f} frames/s overall); "
           f"damaged frames {sum(o.damaged for o in ran)}, frames with processor errors {sum(o.errors for o in ran)}",
           file=out)

@@ -1,45 +1,63 @@
 """Files on Ray actors: a local Ray instance (``--ray auto``) or an existing cluster (``--ray HOST:PORT``).
 
-Ray does the distributed part: placing actors on nodes by their resources
-(``num_cpus`` per actor = onnxruntime threads; ``num_gpus=1`` with
-``--device cuda``), restarting an actor whose process or node died
-(``max_restarts``) and running its file again (``max_task_retries``), and
-handing the next file to a free actor (:class:`ray.util.ActorPool`). Each
-actor is one worker: it loads the models once and runs the same
-:func:`~vision_desk.batch.file_run.run_file` as a local worker. Progress comes
-back through a :class:`ray.util.queue.Queue`.
+Ray places the actors on nodes by their resources (``num_cpus`` per actor =
+onnxruntime threads, ``num_gpus=1`` with ``--device cuda``, ``memory`` for
+the models) and runs their calls; which file runs where, and what a death
+costs, is decided here, because Ray's own retries cannot know it:
 
-What Ray cannot know, the manifest does: only the driver writes it, and only
-from an outcome that came back complete (outputs closed and checksummed), so
-a file retried after a lost node is counted once, and a file whose actor gave
-up is not counted at all (and redone by the next run).
+- each actor gets one file at a time, and only once it has said it is ready
+  (its models' manifest and vision_desk version compared with the driver's:
+  a node that would compute something else is refused, naming it);
+- an actor that dies (its process killed, its node lost or cut off) charges
+  an attempt only to the file it was running; that file runs again on a new
+  actor (up to :data:`ATTEMPTS` in all), queued files are never charged;
+- Ctrl-C/SIGTERM ask every actor to stop its file cleanly (the outputs stay
+  playable) and wait a few seconds for them, then end the actors;
+- an actor whose node's raylet died ends itself (:mod:`~vision_desk.batch.orphans`),
+  and a retry waits for a dead run's output lock to be released instead of
+  being refused by it.
 
-Paths are passed as they are: inputs and outputs must be on storage that every
-node mounts at the same path (NFS, a cluster filesystem), which the README's
-cluster section shows how to set up.
+Only the driver writes the manifest, and only from an outcome that came back
+complete (outputs closed and checksummed), so a file retried after a lost node
+is counted once. Paths are passed as they are: inputs and outputs must be on
+storage that every node mounts at the same path (NFS, a cluster filesystem),
+which the README's cluster section shows how to set up.
 """
 from __future__ import annotations
 
-import logging
+import collections
 import os
+import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from vision_desk.batch.file_run import BatchSettings, FileOutcome, Report, run_file, setup_worker
 from vision_desk.batch.inputs import FileJob
+from vision_desk.batch.ray_connect import first_line
 from vision_desk.errors import SettingsError, VisionDeskError
 
-TASK_RETRIES = 2  # a file whose actor dies is run this many more times (on a restarted actor) before it fails
+ATTEMPTS = 3  # a file whose actor dies while running it is run this many times in all
 POLL_S = 0.2
-INSTALL_HINT = "pip install 'vision-desk[cluster]'  (or: pip install ray)"
+STOP_WAIT_S = 15.0  # after Ctrl-C: how long the files in progress get to stop cleanly
+START_TIMEOUT_S = 180.0  # no actor at all could start in this time: the cluster cannot run the batch
+ACTOR_MEMORY_BASE = 256 << 20  # bytes Ray reserves per actor: the runtime, decoder and encoder ...
+ACTOR_MEMORY_PER_PROCESSOR = 128 << 20  # ... and each processor's model (faces+pose measured ~360 MB)
 
 
-def check_installed() -> None:
-    try:
-        import ray  # noqa: F401
-    except ImportError:
-        raise SettingsError(f"--ray needs Ray, which is not installed; install it with: {INSTALL_HINT}") from None
+def fingerprint(batch: BatchSettings) -> dict[str, Any]:
+    """What must be the same on every node for a batch to compute one thing: the vision_desk version and the
+    model manifest (ids and checksums), and whether this node's model files pass those checksums."""
+    import hashlib
+
+    from vision_desk import __version__, model_store
+
+    models = sorted((m.id, m.sha256) for m in model_store.load_manifest())
+    bad = sorted(m.id for m in model_store.load_manifest()
+                 if m.id.split("-")[0] in batch.processors and model_store.check(m).state not in ("ok",))
+    return {"version": __version__, "models": hashlib.sha256(repr(models).encode()).hexdigest()[:16],
+            "bad_models": bad, "models_dir": str(model_store.models_dir())}
 
 
 class BatchWorker:
@@ -48,45 +66,40 @@ class BatchWorker:
     def __init__(self, batch: BatchSettings) -> None:
         # Only small, inlined arguments here: Ray can restart an actor only while its constructor's
         # arguments are still at hand (the progress queue comes with each call instead).
+        from vision_desk.batch.orphans import die_with_parent
         from vision_desk.batch.warm import WarmPool
 
+        die_with_parent(kernel_signal=False)  # the raylet is gone: stop writing, release the outputs
         self._batch = batch
         self._pool = WarmPool(runtime_config=setup_worker(batch))
+        self._stop = threading.Event()
+
+    def ready(self) -> dict[str, Any]:
+        import ray
+
+        node = f"{socket.gethostname()} (node id {ray.get_runtime_context().get_node_id()[:12]})"
+        return {**fingerprint(self._batch), "node": node, "pid": os.getpid()}
+
+    def stop(self) -> None:
+        self._stop.set()
 
     def run(self, job: FileJob, progress: Any) -> FileOutcome:
+        from vision_desk.batch.orphans import wait_for_release
+
         def report(kind: str, worker: str, rel: str, value: Any) -> None:
             try:
                 progress.put_nowait((kind, worker, rel, value))
             except Exception:  # progress is best effort; the file's outcome is what counts
                 pass
 
-        return run_file(job, self._batch, self._pool, report)
+        if self._stop.is_set():
+            return FileOutcome(job.rel, job.input, ok=False, error=NOT_STARTED)
+        # A run on a node that was cut off may still hold this file's outputs for a moment (see orphans).
+        wait_for_release([p for p in (job.output, job.json) if p is not None], timeout=10.0)
+        return run_file(job, self._batch, self._pool, report, self._stop)
 
 
-def connect(address: str, debug: bool) -> bool:
-    """Join or start Ray; True when this call started a local instance (then it is shut down at the end)."""
-    import ray
-
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nothing leaves the machine unasked
-    if ray.is_initialized():
-        return False
-    options: dict[str, Any] = {"log_to_driver": debug, "logging_level": logging.INFO if debug else logging.ERROR,
-                               "include_dashboard": False}
-    try:
-        if address == "auto":
-            # Join the Ray instance already running on this machine, if any, else start one here.
-            try:
-                ray.init(address="auto", **options)
-                return False
-            except ConnectionError:
-                ray.init(**options)
-                return True
-        ray.init(address=address, **options)
-        return False
-    except Exception as exc:
-        raise SettingsError(f"--ray {address}: cannot connect to Ray ({type(exc).__name__}: "
-                            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else 'no reason given'}); "
-                            "start the cluster first (ray start --head) or use --ray auto") from None
+NOT_STARTED = "not started (the batch was stopped)"
 
 
 def _actor_count(requested: int | None, batch: BatchSettings, files: int) -> int:
@@ -108,78 +121,171 @@ def _actor_count(requested: int | None, batch: BatchSettings, files: int) -> int
     return max(1, min(requested or fit, files))
 
 
-def run_on_ray(jobs: list[FileJob], batch: BatchSettings, address: str, requested: int | None, report: Report,
-               on_outcome: Callable[[FileJob, FileOutcome], None], stop: threading.Event) -> None:
-    import ray
-    from ray.util import ActorPool
-    from ray.util.queue import Queue
+def _refusal(mine: dict[str, Any], theirs: dict[str, Any]) -> str | None:
+    """Why an actor cannot take part (it would compute something else than the driver), or None."""
+    node = theirs.get("node", "?")
+    if theirs.get("version") != mine["version"]:
+        return (f"the Ray node {node} runs vision_desk {theirs.get('version')}, this driver {mine['version']}: "
+                "install the same version on every node")
+    if theirs.get("models") != mine["models"]:
+        return (f"the Ray node {node} has another model manifest (other model checksums) than this driver: "
+                "install the same vision_desk on every node")
+    if theirs.get("bad_models"):
+        return (f"the Ray node {node} has model files that fail their checksums "
+                f"({', '.join(theirs['bad_models'])} in {theirs.get('models_dir')}): restore them there")
+    return None
 
-    started_here = connect(address, batch.debug)
-    actors: list[Any] = []
-    progress = None
-    try:
-        count = _actor_count(requested, batch, len(jobs))
-        progress = Queue(actor_options={"num_cpus": 0})
-        remote = ray.remote(BatchWorker).options(
-            num_cpus=max(1, batch.threads or 1), num_gpus=1 if batch.device == "cuda" else 0,
-            max_restarts=-1, max_task_retries=TASK_RETRIES)
-        actors = [remote.remote(batch) for _ in range(count)]
-        pool = ActorPool(actors)
-        for job in jobs:
-            pool.submit(lambda actor, j: actor.run.remote(j, progress), job)
-        by_rel = {j.rel: j for j in jobs}
-        got: set[str] = set()
-        lost: list[str] = []
-        while pool.has_next() and not stop.is_set():
+
+class _Scheduler:
+    """The driver's side: actors started, each handed one file at a time, deaths charged to their file."""
+
+    def __init__(self, jobs: list[FileJob], batch: BatchSettings, count: int, report: Report,
+                 on_outcome: Callable[[FileJob, FileOutcome], None], stop: threading.Event) -> None:
+        import ray
+        from ray.util.queue import Queue
+
+        self.ray = ray
+        self.batch = batch
+        self.count = count
+        self.report = report
+        self.on_outcome = on_outcome
+        self.stop = stop
+        self.queue: collections.deque[FileJob] = collections.deque(jobs)
+        self.attempts: dict[str, int] = {}
+        self.starting: dict[Any, Any] = {}  # ready() ref -> actor
+        self.busy: dict[Any, tuple[Any, FileJob]] = {}  # run() ref -> (actor, job)
+        self.idle: list[Any] = []
+        self.actors: list[Any] = []
+        self.mine = fingerprint(batch)
+        self.progress = Queue(actor_options={"num_cpus": 0})
+        memory = ACTOR_MEMORY_BASE + ACTOR_MEMORY_PER_PROCESSOR * len(batch.processors)
+        # No restarts or retries by Ray: a restarted actor would be handed the queued calls of the dead one,
+        # and Ray's retries of a file on a lost node are spent before the node is known to be gone.
+        self.remote = ray.remote(BatchWorker).options(
+            num_cpus=max(1, batch.threads or 1), num_gpus=1 if batch.device == "cuda" else 0, memory=memory,
+            max_restarts=0, max_task_retries=0, max_concurrency=2)  # 2: stop() reaches a busy actor
+
+    def _start_actor(self) -> None:
+        actor = self.remote.remote(self.batch)
+        self.actors.append(actor)
+        self.starting[actor.ready.remote()] = actor
+
+    def _drop(self, actor: Any) -> None:
+        try:
+            self.ray.kill(actor, no_restart=True)
+        except Exception:
+            pass
+
+    def run(self) -> None:
+        ray = self.ray
+        for _ in range(self.count):
+            self._start_actor()
+        last_alive = time.monotonic()
+        while (self.queue or self.busy) and not self.stop.is_set():
+            while self.idle and self.queue:
+                actor, job = self.idle.pop(), self.queue.popleft()
+                self.busy[actor.run.remote(job, self.progress)] = (actor, job)
+            if self.busy or self.idle:
+                last_alive = time.monotonic()
+            elif time.monotonic() - last_alive > START_TIMEOUT_S:
+                raise VisionDeskError(f"no Ray actor could start in {START_TIMEOUT_S:g} s (the cluster has no "
+                                      "free CPU or memory for one); add nodes or ask for fewer --jobs")
+            ready, _ = ray.wait([*self.starting, *self.busy], num_returns=1, timeout=POLL_S)
+            self._drain()
+            for ref in ready:
+                if ref in self.starting:
+                    self._started(ref)
+                else:
+                    self._finished(ref)
+        if self.stop.is_set():
+            self._stop_cleanly()
+
+    def _started(self, ref: Any) -> None:
+        actor = self.starting.pop(ref)
+        try:
+            theirs = self.ray.get(ref)
+        except self.ray.exceptions.RayError as exc:  # it died starting (a lost node): start another
+            self._drop(actor)
+            if isinstance(exc, self.ray.exceptions.RayTaskError):  # its constructor raised: every one would
+                raise VisionDeskError(f"a Ray actor could not start: {first_line(exc)}") from None
+            self._start_actor()
+            return
+        refusal = _refusal(self.mine, theirs)
+        if refusal is not None:
+            raise SettingsError(refusal)
+        self.idle.append(actor)
+
+    def _finished(self, ref: Any) -> None:
+        ray = self.ray
+        actor, job = self.busy.pop(ref)
+        try:
+            outcome = ray.get(ref)
+        except ray.exceptions.RayActorError as exc:  # the actor died while running this file, and only this one
+            self._drop(actor)
+            self._start_actor()
+            n = self.attempts[job.rel] = self.attempts.get(job.rel, 0) + 1
+            if n >= ATTEMPTS:
+                self.on_outcome(job, FileOutcome(job.rel, job.input, ok=False,
+                                                 error=f"its Ray actor died {n} times while running it "
+                                                       f"({first_line(exc)})"))
+            else:
+                self.queue.appendleft(job)
+            return
+        except ray.exceptions.RayError as exc:
+            outcome = FileOutcome(job.rel, job.input, ok=False, error=f"Ray failed: {first_line(exc)}")
+        self.idle.append(actor)
+        if outcome.error != NOT_STARTED:
+            self.on_outcome(job, outcome)
+
+    def _stop_cleanly(self) -> None:
+        """Ctrl-C/SIGTERM: each actor stops its file (outputs stay playable); their outcomes are taken."""
+        for actor, _job in self.busy.values():
             try:
-                outcome = pool.get_next_unordered(timeout=POLL_S)
-            except TimeoutError:
-                _drain(progress, report)
-                continue
-            except ray.exceptions.RayError as exc:  # an actor died more often than its retries allow
-                lost.append(_first_line(exc))
-                continue
-            _drain(progress, report)
-            got.add(outcome.rel)
-            on_outcome(by_rel[outcome.rel], outcome)
-        if stop.is_set():
-            return  # the files still running are not counted; the next run redoes them
-        # ActorPool does not say which file a dead actor had; it is each submitted file without an outcome.
-        for job in (j for j in jobs if j.rel not in got):
-            reason = lost[0] if lost else "no result came back"
-            on_outcome(job, FileOutcome(job.rel, job.input, ok=False,
-                                        error=f"its Ray actor died {TASK_RETRIES + 1} times ({reason})"))
+                actor.stop.remote()
+            except Exception:
+                pass
+        deadline = time.monotonic() + STOP_WAIT_S
+        while self.busy and time.monotonic() < deadline:
+            ready, _ = self.ray.wait(list(self.busy), num_returns=1, timeout=POLL_S)
+            for ref in ready:
+                try:
+                    self._finished(ref)
+                except Exception:
+                    pass
+
+    def _drain(self) -> None:
+        try:
+            n = self.progress.qsize()
+            items = self.progress.get_nowait_batch(n) if n else []
+        except Exception:
+            return
+        for kind, worker, rel, value in items:
+            self.report(kind, worker, rel, value)
+
+    def close(self) -> None:
+        for actor in self.actors:
+            self._drop(actor)
+        try:
+            self.progress.shutdown()
+        except Exception:
+            pass
+
+
+def run_on_ray(jobs: list[FileJob], batch: BatchSettings, requested: int | None, report: Report,
+               on_outcome: Callable[[FileJob, FileOutcome], None], stop: threading.Event) -> None:
+    """Run ``jobs`` on actors of the Ray instance :func:`connect` joined (or started)."""
+    import ray
+
+    scheduler = None
+    try:
+        scheduler = _Scheduler(jobs, batch, _actor_count(requested, batch, len(jobs)), report, on_outcome, stop)
+        scheduler.run()
     except VisionDeskError:
         raise
     except Exception as exc:
         if isinstance(exc, ray.exceptions.RayError) or type(exc).__module__.startswith("ray"):
-            raise VisionDeskError(f"Ray failed: {_first_line(exc)}") from None
+            raise VisionDeskError(f"Ray failed: {first_line(exc)}") from None
         raise
     finally:
-        for actor in actors:
-            try:
-                ray.kill(actor)
-            except Exception:
-                pass
-        if progress is not None:
-            try:
-                progress.shutdown()
-            except Exception:
-                pass
-        if started_here:
-            ray.shutdown()
-
-
-def _drain(progress: Any, report: Report) -> None:
-    try:
-        n = progress.qsize()
-        items = progress.get_nowait_batch(n) if n else []
-    except Exception:
-        return
-    for kind, worker, rel, value in items:
-        report(kind, worker, rel, value)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+        if scheduler is not None:
+            scheduler.close()

@@ -76,6 +76,12 @@ class WarmPool:
             reset()
 
     # --- the worker's end -------------------------------------------------------------
+    def precisions(self, names: tuple[str, ...] | list[str]) -> dict[str, str]:
+        """The precision each processor's model actually ran at ("INT8", "FP32"; none for a processor
+        without an onnxruntime model): what ``--precision auto`` chose on this worker's machine."""
+        found = {n: getattr(self._instances.get(n), "precision", "") for n in names}
+        return {n: p for n, p in found.items() if p}
+
     def close(self) -> None:
         """Release every model (the worker is done), after any load still in progress."""
         with self.load_lock:
