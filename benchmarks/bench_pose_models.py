@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """MoveNet MultiPose Lightning against OpenPose MobileNet-thin: agreement on real frames, and speed.
 
+0. Per frame: ``process()`` of each model on ``--bare-frames`` sample-clip frames (640x360, FP32), the two
+   models interleaved frame by frame, on 1 and on 2 onnxruntime threads: medians (PAF decoding included for
+   OpenPose, the decoding inside the network for MoveNet).
 1. Agreement on the sample clip's frames (every ``--every``-th): the share of frames where both find the same
    number of people, and for people matched across the two (Hungarian matching on the mean distance of
    the keypoints both found) the median distance per keypoint, in frame pixels (640x360), the neck apart
@@ -10,7 +13,7 @@
 3. All four processors live: today's (OpenPose, objects FP32) against MoveNet with objects INT8 (the file
    for this CPU), alternated likewise.
 
-    python benchmarks/bench_pose_models.py [--every 4] [--live-seconds 20] [--rounds 2]
+    python benchmarks/bench_pose_models.py [--bare-frames 40] [--every 4] [--live-seconds 20] [--rounds 2]
 
 The machine this was measured on was shared: compare the ratios within one run.
 """
@@ -38,9 +41,9 @@ MODELS = ("openpose", "movenet")
 NECK = KEYPOINT_NAMES.index("neck")
 
 
-def _pose(model: str):  # noqa: ANN202
+def _pose(model: str, threads: int | None = None):  # noqa: ANN202
     proc = registry.create("pose")
-    proc.runtime_config = runtime.RuntimeConfig("cpu", None, "fp32")
+    proc.runtime_config = runtime.RuntimeConfig("cpu", threads, "fp32")
     proc.update_settings(model=model)
     proc.load()
     return proc
@@ -57,6 +60,24 @@ def match(a: Poses, b: Poses) -> list[tuple[int, int, np.ndarray]]:
     cost = np.where(common.any(-1), np.nanmean(np.where(common, d, np.nan), axis=-1), 1e6)
     rows, cols = linear_sum_assignment(cost)
     return [(i, j, d[i, j]) for i, j in zip(rows, cols) if cost[i, j] < 1e6]
+
+
+def per_frame(count: int) -> None:
+    import time
+
+    frames = clip_frames(range(0, 400, max(1, 400 // count)))[:count]
+    print(f"\n0. process() per frame, {len(frames)} sample-clip frames (640x360), FP32, interleaved")
+    for threads in (1, 2):
+        procs = {m: _pose(m, threads) for m in MODELS}
+        times: dict[str, list[float]] = {m: [] for m in MODELS}
+        for i, frame in enumerate(frames):
+            for m in MODELS if i % 2 == 0 else MODELS[::-1]:
+                t0 = time.perf_counter()
+                procs[m].process(frame)
+                times[m].append((time.perf_counter() - t0) * 1000)
+        o, v = statistics.median(times["openpose"]), statistics.median(times["movenet"])
+        print(f"  {threads} thread{'s' if threads > 1 else ''}: OpenPose {o:.1f} ms, MoveNet {v:.1f} ms: "
+              f"MoveNet {o / v:.1f}x faster")
 
 
 def agreement(every: int) -> None:
@@ -98,11 +119,14 @@ def alternated(title: str, variants: dict[str, tuple[list[str], runtime.RuntimeC
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bare-frames", type=int, default=40, help="frames for part 0 (0: skip)")
     ap.add_argument("--every", type=int, default=4, help="every n-th frame of the clip for part 1 (0: skip)")
     ap.add_argument("--live-seconds", type=float, default=20.0, help="seconds per live run (0: skip 2 and 3)")
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
     print(f"machine: {machine()}; CPU class {runtime.cpu_class()}")
+    if args.bare_frames > 0:
+        per_frame(args.bare_frames)
     if args.every > 0:
         agreement(args.every)
     if args.live_seconds > 0:
