@@ -105,15 +105,17 @@ def rerun(cluster, folder: Path, out: Path, *extra: str) -> subprocess.Completed
 
 
 def assert_all_whole(out: Path) -> None:
-    """Every output's frames = its JSON lines = the manifest's count, and the precision it ran at is recorded."""
-    from vision_desk import runtime
+    """Every output's frames = its JSON lines = the manifest's count, and the precision it ran at is recorded.
 
-    expected = runtime.resolve_precision(runtime.RuntimeConfig(), runtime.CPU).upper()
-    for rel, entry in manifest_of(out).items():
+    With ``--precision auto`` that precision is what each actor measured faster on this machine (the CPU
+    class alone does not say it: a VISION_DESK_CPU_FLAGS class still times the real CPU, and each actor
+    times for itself), so the test asks that it is recorded; the forced case is tested exactly below."""
+    entries = manifest_of(out)
+    for rel, entry in entries.items():
         assert entry["state"] == "done", rel
         assert [r["frame"] for r in records(out / f"{rel}.jsonl")] == list(range(FRAMES[rel]))
         assert entry["frames"] == FRAMES[rel]
-        assert entry["precision"] == {"objects": expected}
+        assert entry["precision"]["objects"] in ("INT8", "FP32"), entry["precision"]
 
 
 # --- 7: an address that cannot be reached ----------------------------------------------------------------
