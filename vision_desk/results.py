@@ -376,9 +376,13 @@ class Segmentation:
     def is_empty(self) -> bool:
         return self.foreground <= 0
 
+    def alpha_at(self, width: int, height: int) -> np.ndarray:
+        """The 256 x 256 matte at a frame's size (bilinear)."""
+        return cv2.resize(self.alpha, (width, height), interpolation=cv2.INTER_LINEAR)
+
     def mask(self, width: int, height: int, threshold: float = 0.5) -> np.ndarray:
         """The person as a bool mask at a frame's size."""
-        return cv2.resize(self.alpha, (width, height), interpolation=cv2.INTER_LINEAR) >= threshold
+        return self.alpha_at(width, height) >= threshold
 
     def to_json(self) -> dict[str, Any]:
         return {"foreground": round(self.foreground, 4)}

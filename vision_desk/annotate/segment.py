@@ -46,7 +46,7 @@ class SegmentAnnotator:
 
     def annotate(self, image: np.ndarray, result: Segmentation) -> np.ndarray:
         h, w = image.shape[:2]
-        alpha = matte.enlarge(result.alpha, w, h)
+        alpha = result.alpha_at(w, h)
         if result.view == "mask":
             image[...] = (alpha * 255 + 0.5).astype(np.uint8)[:, :, None]
         elif result.view == "cutout":

@@ -49,11 +49,6 @@ class TemporalSmoother:
         return self._state
 
 
-def enlarge(alpha: np.ndarray, width: int, height: int) -> np.ndarray:
-    """The 256 x 256 matte at the frame's size (bilinear)."""
-    return cv2.resize(alpha, (width, height), interpolation=cv2.INTER_LINEAR)
-
-
 def blurred(image: np.ndarray, amount: float) -> np.ndarray:
     """A strong background blur, cheaply: shrink, blur, enlarge (a large Gaussian at full size costs 10x more)."""
     h, w = image.shape[:2]
