@@ -6,7 +6,6 @@ a second from the newest result, never per frame.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any, Callable
